@@ -1,0 +1,359 @@
+import uuid
+
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from regions.models import Region
+
+
+class ParsedRecord(models.Model):
+    """A row the knowledge-base loader may write.
+
+    `parsed_digest` is the digest of the parser-owned fields as the loader last wrote them. If the
+    row's current values no longer match it, an editor has changed the row and the loader leaves
+    it alone. Rows editors create have an empty digest and are never touched by the loader.
+    """
+
+    #: Fields the parser owns; subclasses list them.
+    PARSER_FIELDS: tuple[str, ...] = ()
+
+    parsed_digest = models.CharField(
+        _("parsed digest"),
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text=_("Set by the knowledge-base loader; empty for entries editors created."),
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_parsed(self):
+        return bool(self.parsed_digest)
+
+
+class SourceManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Source(ParsedRecord):
+    """One article the knowledge base is built from."""
+
+    PARSER_FIELDS = ("title", "publisher", "published_on", "url", "text", "sha256")
+
+    slug = models.SlugField(_("slug"), max_length=100, help_text=_("Used in URLs."))
+    title = models.CharField(_("title"), max_length=300)
+    publisher = models.CharField(_("publisher"), max_length=200, blank=True)
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+    url = models.URLField(
+        _("URL"), max_length=500, blank=True, help_text=_("Where it was published.")
+    )
+    text = models.TextField(_("text"), help_text=_("The full article, verbatim."))
+    sha256 = models.CharField(
+        _("SHA-256"), max_length=64, blank=True, help_text=_("Digest of the text, UTF-8.")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = SourceManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-published_on", "slug"]
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+        constraints = [models.UniqueConstraint(fields=["slug"], name="source_slug_unique")]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("measures:source", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class MeasureQuerySet(models.QuerySet):
+    def in_article_order(self):
+        """Reform measures first, then directions, each by number."""
+        return self.order_by("source__published_on", "source__slug", "-kind", "number")
+
+    def reforms(self):
+        return self.filter(kind=Measure.Kind.REFORM)
+
+    def directions(self):
+        return self.filter(kind=Measure.Kind.DIRECTION)
+
+
+class MeasureManager(models.Manager.from_queryset(MeasureQuerySet)):
+    def get_by_natural_key(self, source_slug, kind, number):
+        return self.get(source__slug=source_slug, kind=kind, number=number)
+
+
+class Measure(ParsedRecord):
+    """A reform measure carried out (一是…九是) or a next-step direction (下一步 一是…四是)."""
+
+    PARSER_FIELDS = ("slug", "title", "body", "start", "end")
+
+    class Kind(models.TextChoices):
+        REFORM = "reform", _("Reform measure")
+        DIRECTION = "direction", _("Next-step direction")
+
+    slug = models.SlugField(
+        _("slug"), max_length=150, help_text=_("Used in URLs and filters, e.g. reform-1.")
+    )
+    source = models.ForeignKey(
+        Source, verbose_name=_("source"), on_delete=models.PROTECT, related_name="measures"
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    number = models.PositiveSmallIntegerField(_("number"), help_text=_("Its ordinal: 一是 is 1."))
+    title = models.CharField(
+        _("title"),
+        max_length=300,
+        help_text=_("The first clause, e.g. 在推动生态环保责任落实上深化改革."),
+    )
+    body = models.TextField(
+        _("paragraph"), help_text=_("The whole paragraph as the source gives it.")
+    )
+    start = models.PositiveIntegerField(
+        _("start"), null=True, blank=True, help_text=_("Character offset of the paragraph.")
+    )
+    end = models.PositiveIntegerField(
+        _("end"), null=True, blank=True, help_text=_("Character offset just after the paragraph.")
+    )
+    continues = models.ManyToManyField(
+        "self",
+        verbose_name=_("continues"),
+        symmetrical=False,
+        blank=True,
+        related_name="continued_by",
+        help_text=_("For a direction: the reform measures it carries forward."),
+    )
+
+    objects = MeasureManager()
+    history = HistoricalRecords(m2m_fields=[continues])
+
+    class Meta:
+        ordering = ["source", "-kind", "number"]
+        verbose_name = _("measure")
+        verbose_name_plural = _("measures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "kind", "number"], name="measure_number_unique_per_source_kind"
+            ),
+            models.UniqueConstraint(fields=["slug"], name="measure_slug_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.number}: {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("measures:detail", args=[self.slug])
+
+    def natural_key(self):
+        return (*self.source.natural_key(), self.kind, self.number)
+
+    natural_key.dependencies = ["measures.source"]
+
+    @property
+    def is_reform(self):
+        return self.kind == self.Kind.REFORM
+
+
+class InstrumentTypeManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class InstrumentType(models.Model):
+    """A type of policy instrument (地方性法规, 试点示范 …) with the rule that recognises it."""
+
+    class Category(models.TextChoices):
+        LEGAL = "legal", _("Laws, rules and policy documents")
+        INSTITUTIONAL = "institutional", _("Institutions and mechanisms")
+        ECONOMIC = "economic", _("Economic instruments")
+        EVALUATION = "evaluation", _("Evaluation and accountability")
+        DEMONSTRATION = "demonstration", _("Pilots and projects")
+        PLANNING = "planning", _("Planning")
+
+    slug = models.SlugField(_("slug"), max_length=50, help_text=_("Used in URLs and filters."))
+    name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(_("English name"), max_length=100)
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    precedence = models.PositiveSmallIntegerField(
+        _("precedence"),
+        help_text=_("Rules are tried from the lowest precedence up; first match wins."),
+    )
+    rules = models.JSONField(
+        _("matching rules"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            'How the parser recognises the type from a name: {"ends_with": [...]} and/or '
+            '{"contains": [...]}; an empty rule matches anything.'
+        ),
+    )
+
+    objects = InstrumentTypeManager()
+
+    class Meta:
+        ordering = ["precedence"]
+        verbose_name = _("instrument type")
+        verbose_name_plural = _("instrument types")
+        constraints = [
+            models.UniqueConstraint(fields=["slug"], name="instrument_type_slug_unique"),
+            models.UniqueConstraint(
+                fields=["precedence"], name="instrument_type_precedence_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("measures:instrument_list") + f"?type={self.slug}"
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class InstrumentQuerySet(models.QuerySet):
+    def published(self):
+        """Entries the public may see; drafts are visible in the admin only."""
+        return self.filter(status=Instrument.Status.PUBLISHED)
+
+    def in_region(self, region):
+        """Entries attributed to the region or to any unit below it."""
+        return self.filter(region__in=Region.objects.within(region))
+
+    def for_list(self):
+        """Everything list rows and exports read, in one query."""
+        return self.select_related("measure__source", "region__parent__parent", "type")
+
+    def in_article_order(self):
+        """The order the article states them: by source, measure, then place in the text."""
+        return self.order_by(
+            "measure__source__published_on",
+            "measure__source__slug",
+            "-measure__kind",
+            "measure__number",
+            "start",
+            "id",
+        )
+
+
+class InstrumentManager(models.Manager.from_queryset(InstrumentQuerySet)):
+    def get_by_natural_key(self, key):
+        return self.get(key=key)
+
+
+def new_entry_key():
+    """Identity for an entry an editor creates (parsed entries get a key the parser derives)."""
+    return f"entry-{uuid.uuid4().hex}"
+
+
+class Instrument(ParsedRecord):
+    """One policy instrument one region adopted under one measure, as one sentence states it."""
+
+    PARSER_FIELDS = (
+        "measure",
+        "region",
+        "type",
+        "name",
+        "is_document_title",
+        "action",
+        "quote",
+        "start",
+        "end",
+    )
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    key = models.CharField(
+        _("key"),
+        max_length=200,
+        default=new_entry_key,
+        editable=False,
+        help_text=_("Stable identity across reloads of the knowledge base."),
+    )
+    name = models.CharField(
+        _("name"),
+        max_length=300,
+        help_text=_("The instrument's name without 《》, e.g. 大气污染防治条例."),
+    )
+    is_document_title = models.BooleanField(
+        _("document title"), default=False, help_text=_("The source gives the name in 《》.")
+    )
+    action = models.CharField(
+        _("action"), max_length=20, blank=True, help_text=_("The verb: 制定, 修订, 建立, 开展 …")
+    )
+    quote = models.TextField(_("quote"), blank=True, help_text=_("The sentence that states it."))
+    start = models.PositiveIntegerField(
+        _("start"),
+        null=True,
+        blank=True,
+        help_text=_("Character offset of the sentence in the source."),
+    )
+    end = models.PositiveIntegerField(
+        _("end"), null=True, blank=True, help_text=_("Character offset just after the sentence.")
+    )
+    measure = models.ForeignKey(
+        Measure, verbose_name=_("measure"), on_delete=models.PROTECT, related_name="instruments"
+    )
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("region"),
+        on_delete=models.PROTECT,
+        related_name="instruments",
+        help_text=_("The most specific unit it is attributed to."),
+    )
+    type = models.ForeignKey(
+        InstrumentType, verbose_name=_("type"), on_delete=models.PROTECT, related_name="instruments"
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        help_text=_("Only published entries appear on public pages."),
+    )
+    notes = models.TextField(_("editor notes"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = InstrumentManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["measure", "start", "id"]
+        verbose_name = _("instrument")
+        verbose_name_plural = _("instruments")
+        constraints = [
+            models.UniqueConstraint(fields=["key"], name="instrument_key_unique"),
+            models.CheckConstraint(
+                condition=models.Q(start__isnull=True)
+                | models.Q(end__isnull=True)
+                | models.Q(start__lt=models.F("end")),
+                name="instrument_start_before_end",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("measures:instrument_detail", args=[self.pk])
+
+    def natural_key(self):
+        return (self.key,)
+
+    @property
+    def is_published(self):
+        return self.status == self.Status.PUBLISHED

@@ -1,0 +1,46 @@
+"""Plain functions that build test data; each returns a saved object."""
+
+import itertools
+
+from measures.models import Instrument, InstrumentType, Measure, Source
+from regions.models import Region
+
+_counter = itertools.count(1)
+
+
+def make_source(**fields):
+    n = next(_counter)
+    values = {
+        "slug": f"source-{n}",
+        "title": f"来源文章 {n}",
+        "publisher": "测试出版社",
+        "text": "一是测试措施。",
+    }
+    values.update(fields)
+    return Source.objects.create(**values)
+
+
+def make_measure(*, source=None, kind=Measure.Kind.REFORM, number=None, **fields):
+    source = source or make_source()
+    number = number or next(_counter)
+    values = {
+        "slug": f"{source.slug}-{kind}-{number}",
+        "title": f"措施{number}",
+        "body": f"措施{number}的段落。",
+    }
+    values.update(fields)
+    return Measure.objects.create(source=source, kind=kind, number=number, **values)
+
+
+def make_instrument(*, measure=None, region="630000", type="other", **fields):
+    measure = measure or make_measure()
+    region = region if isinstance(region, Region) else Region.objects.get(code=region)
+    type = type if isinstance(type, InstrumentType) else InstrumentType.objects.get(slug=type)
+    values = {
+        "name": f"测试机制{next(_counter)}",
+        "action": "建立",
+        "quote": "青海省建立测试机制。",
+        "status": Instrument.Status.PUBLISHED,
+    }
+    values.update(fields)
+    return Instrument.objects.create(measure=measure, region=region, type=type, **values)

@@ -1,0 +1,62 @@
+import pytest
+from django.db.models import ProtectedError
+
+from measures.models import Instrument
+from regions.models import Region
+from tests.factories import make_instrument, make_measure
+
+pytestmark = pytest.mark.django_db
+
+
+def test_prefecture_in_region_includes_its_counties_and_towns(reference_data):
+    measure = make_measure()
+    haixi_entries = {
+        make_instrument(measure=measure, region=code).pk
+        for code in ["632800", "632823", "632857", "632821", "632821101"]
+    }
+    make_instrument(measure=measure, region="630100")
+    make_instrument(measure=measure, region="630000")
+
+    haixi = Region.objects.get(code="632800")
+    assert set(Instrument.objects.in_region(haixi).values_list("pk", flat=True)) == haixi_entries
+
+
+def test_county_in_region_includes_its_town_but_not_its_prefecture(reference_data):
+    measure = make_measure()
+    town = make_instrument(measure=measure, region="632821101")
+    county = make_instrument(measure=measure, region="632821")
+    make_instrument(measure=measure, region="632800")
+
+    ulan = Region.objects.get(code="632821")
+    assert set(Instrument.objects.in_region(ulan)) == {town, county}
+
+
+def test_region_knows_its_prefecture_without_queries(reference_data, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        prefectures = {r.code: r.prefecture for r in Region.objects.with_ancestors()}
+    assert prefectures["632821101"].code == "632800"
+    assert prefectures["632857"].code == "632800"
+    assert prefectures["630100"].code == "630100"
+    assert prefectures["630000"] is None
+
+
+def test_deleting_a_region_an_entry_uses_is_refused(reference_data):
+    make_instrument(region="632823")
+    with pytest.raises(ProtectedError):
+        Region.objects.get(code="632823").delete()
+    assert Region.objects.filter(code="632823").exists()
+
+
+def test_deleting_a_parent_region_is_refused(reference_data):
+    with pytest.raises(ProtectedError):
+        Region.objects.get(code="632821").delete()
+
+
+def test_reference_regions_match_the_official_list(reference_data):
+    regions = {r.code: r for r in Region.objects.with_ancestors()}
+    assert len(regions) == 13
+    assert len([r for r in regions.values() if r.level == Region.Level.PREFECTURE]) == 8
+    assert regions["632857"].short_name == "大柴旦行委"
+    assert regions["632821101"].parent.code == "632821"
+    # Bare 海南 usually means Hainan Province, so it must never match 海南州.
+    assert "海南" not in regions["632500"].aliases

@@ -1,0 +1,33 @@
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from tests.factories import make_instrument
+
+pytestmark = pytest.mark.django_db
+
+REGISTERED = sorted(
+    (model._meta.app_label, model._meta.model_name) for model in admin.site._registry
+)
+
+
+@pytest.mark.parametrize("app_label,model_name", REGISTERED)
+def test_every_admin_changelist_and_add_page_opens_for_a_superuser(
+    admin_client, reference_data, app_label, model_name
+):
+    make_instrument()
+    for view in ("changelist", "add"):
+        response = admin_client.get(reverse(f"admin:{app_label}_{model_name}_{view}"))
+        assert response.status_code == 200, (view, app_label, model_name)
+
+
+def test_the_instrument_changelist_lists_entries(admin_client, reference_data):
+    make_instrument(name="大气污染防治条例", region="630100", type="regulation")
+    response = admin_client.get(reverse("admin:measures_instrument_changelist"))
+    assert "大气污染防治条例" in response.content.decode()
+
+
+def test_an_entry_change_page_opens(admin_client, reference_data):
+    entry = make_instrument()
+    response = admin_client.get(reverse("admin:measures_instrument_change", args=[entry.pk]))
+    assert response.status_code == 200
