@@ -1,7 +1,9 @@
 import uuid
 
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -218,6 +220,11 @@ class InstrumentType(models.Model):
     def get_absolute_url(self):
         return reverse("measures:instrument_list") + f"?type={self.slug}"
 
+    @property
+    def local_name(self):
+        """The name for the current interface language."""
+        return self.name_en if (get_language() or "").startswith("en") else self.name
+
     def natural_key(self):
         return (self.slug,)
 
@@ -242,9 +249,50 @@ class InstrumentQuerySet(models.QuerySet):
             "measure__source__slug",
             "-measure__kind",
             "measure__number",
-            "start",
+            models.F("start").asc(nulls_last=True),
             "id",
         )
+
+
+    def following(self, entry):
+        """The next entry after `entry` in article order, within its source (or None)."""
+        return self._neighbour(entry, after=True)
+
+    def preceding(self, entry):
+        """The entry before `entry` in article order, within its source (or None)."""
+        return self._neighbour(entry, after=False)
+
+    def _neighbour(self, entry, *, after):
+        # Article order within a source: reforms before directions (kind descending), then
+        # measure number, place in the text (unplaced entries last), id.
+        gt = "gt" if after else "lt"
+        lt = "lt" if after else "gt"
+        measure = entry.measure
+        position = entry.start if entry.start is not None else UNPLACED
+        later = (
+            models.Q(**{f"measure__kind__{lt}": measure.kind})
+            | models.Q(measure__kind=measure.kind, **{f"measure__number__{gt}": measure.number})
+            | models.Q(measure=measure, **{f"position__{gt}": position})
+            | models.Q(measure=measure, position=position, **{f"id__{gt}": entry.id})
+        )
+        direction = "" if after else "-"
+        return (
+            self.filter(measure__source_id=measure.source_id)
+            .annotate(position=Coalesce("start", models.Value(UNPLACED)))
+            .filter(later)
+            .select_related("measure")
+            .order_by(
+                f"{'-' if after else ''}measure__kind",
+                f"{direction}measure__number",
+                f"{direction}position",
+                f"{direction}id",
+            )
+            .first()
+        )
+
+
+# Sorts entries without a place in the text after every placed one.
+UNPLACED = 2**31 - 1
 
 
 class InstrumentManager(models.Manager.from_queryset(InstrumentQuerySet)):
@@ -270,6 +318,8 @@ class Instrument(ParsedRecord):
         "quote",
         "start",
         "end",
+        "name_start",
+        "name_end",
     )
 
     class Status(models.TextChoices):
@@ -303,6 +353,18 @@ class Instrument(ParsedRecord):
     )
     end = models.PositiveIntegerField(
         _("end"), null=True, blank=True, help_text=_("Character offset just after the sentence.")
+    )
+    name_start = models.PositiveIntegerField(
+        _("name start"),
+        null=True,
+        blank=True,
+        help_text=_("Character offset of the name in the source, for highlighting."),
+    )
+    name_end = models.PositiveIntegerField(
+        _("name end"),
+        null=True,
+        blank=True,
+        help_text=_("Character offset just after the name in the source."),
     )
     measure = models.ForeignKey(
         Measure, verbose_name=_("measure"), on_delete=models.PROTECT, related_name="instruments"

@@ -1,6 +1,7 @@
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -76,6 +77,18 @@ class Region(models.Model):
 
     def natural_key(self):
         return (self.code,)
+
+    @property
+    def local_name(self):
+        """The name for the current interface language (English or the short Chinese name)."""
+        return self.name_en if (get_language() or "").startswith("en") else self.short_name
+
+    @property
+    def map_label(self):
+        """A label short enough for the map: 海西州, or Haixi in English."""
+        return (
+            self.name_en.split()[0] if (get_language() or "").startswith("en") else self.short_name
+        )
 
     @property
     def is_province(self):

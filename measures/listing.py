@@ -1,0 +1,145 @@
+"""The public instruments list: the FilterSet applied to published entries, with facets.
+
+The list page and every export build an `InstrumentListing` from the same query string, so an
+export holds exactly the rows the page counts.
+"""
+
+from functools import cached_property
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.utils.translation import gettext as _
+
+from regions.models import Region
+
+from .filters import InstrumentFilter, roll_up_regions
+from .models import Instrument, InstrumentType, Measure
+from .querystrings import toggled, without
+
+
+class InstrumentListing:
+    def __init__(self, query):
+        self.query = query
+        self.filterset = InstrumentFilter(query, queryset=Instrument.objects.published().for_list())
+        self.errors = self._errors()
+
+    def _errors(self):
+        errors = []
+        if not self.filterset.is_valid():
+            for name, messages in self.filterset.errors.items():
+                label = (
+                    InstrumentFilter.base_filters[name].label
+                    if name in InstrumentFilter.base_filters
+                    else name
+                )
+                given = ", ".join(f"{name}={value[:100]}" for value in self.query.getlist(name))
+                for message in messages:
+                    errors.append(
+                        _("The filter “%(label)s” (%(given)s) cannot be used: %(message)s")
+                        % {"label": label, "given": given or name, "message": message}
+                    )
+        return errors
+
+    @cached_property
+    def queryset(self):
+        """Exactly the matching rows, in the order the page shows them; none when input is bad."""
+        if self.errors:
+            return Instrument.objects.none()
+        queryset = self.filterset.qs
+        if not self.filterset.form.cleaned_data.get("sort"):
+            queryset = queryset.in_article_order()
+        return queryset
+
+    def page(self, number):
+        """The page of rows to show; an unusable page number is reported, never guessed."""
+        paginator = Paginator(self.queryset, settings.INSTRUMENTS_PER_PAGE)
+        if number in (None, ""):
+            return paginator.page(1)
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            self.errors.append(_("“%(page)s” is not a page number.") % {"page": number[:50]})
+            return None
+        if not 1 <= number <= paginator.num_pages:
+            self.errors.append(
+                _("There is no page %(page)s: the list has %(pages)s page(s).")
+                % {"page": number, "pages": paginator.num_pages}
+            )
+            return None
+        return paginator.page(number)
+
+    # Facets -------------------------------------------------------------------------------
+
+    @cached_property
+    def _options(self):
+        """{facet: [(value, label, count)]}: every option, counted with the other filters applied."""
+        if self.errors:
+            return {}
+        measures = list(Measure.objects.select_related("source").in_article_order())
+        regions = list(Region.objects.with_ancestors())
+        types = list(InstrumentType.objects.all())
+        options = {}
+        for name in InstrumentFilter.FACETS:
+            counts = self.filterset.facet_counts(name)
+            if name == "kind":
+                found = [(v, label, counts.get(v, 0)) for v, label in Measure.Kind.choices]
+            elif name == "measure":
+                found = [(m.slug, m, counts.get(m.pk, 0)) for m in measures]
+            elif name == "region":
+                totals = roll_up_regions(counts, regions)
+                found = [(r.code, r, totals.get(r.code, 0)) for r in regions]
+            elif name == "category":
+                choices = InstrumentType.Category.choices
+                found = [(v, label, counts.get(v, 0)) for v, label in choices]
+            else:
+                found = [(t.slug, t, counts.get(t.pk, 0)) for t in types]
+            options[name] = found
+        return options
+
+    @cached_property
+    def facets(self):
+        """The facets to show: options with entries, and every selected option."""
+        return [self._facet(name, options) for name, options in self._options.items()]
+
+    def _facet(self, name, options):
+        selected = self.query.getlist(name)
+        return {
+            "name": name,
+            "label": InstrumentFilter.base_filters[name].label,
+            "options": [
+                {
+                    "value": value,
+                    "label": label,
+                    "count": count,
+                    "selected": value in selected,
+                    "url": toggled(self.query, name, value),
+                }
+                for value, label, count in options
+                if count or value in selected
+            ],
+        }
+
+    @cached_property
+    def active_filters(self):
+        """Each given filter value with a link that removes just it."""
+        active = []
+        for name, field in InstrumentFilter.base_filters.items():
+            if name == "sort":
+                continue
+            labels = {value: label for value, label, _count in self._options.get(name, [])}
+            for value in self.query.getlist(name):
+                if value.strip() == "":
+                    continue
+                active.append(
+                    {
+                        "name": name,
+                        "label": field.label,
+                        "value": labels.get(value, value),
+                        "url": without(self.query, name, value),
+                    }
+                )
+        return active
+
+    def export_query(self):
+        """The query string for the exports: the filters without the page."""
+        return without(self.query, "page")

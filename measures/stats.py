@@ -1,0 +1,164 @@
+"""Entry counts by measure and prefecture, from one aggregate query.
+
+Home, the regions pages, the map and the matrix all read the same tally, so their numbers agree
+with each other and with the instruments list they link to.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from regions.mapping import prefecture_map
+from regions.models import Region
+
+from .models import InstrumentType
+
+
+def column_code(region):
+    """Where an entry counts in a per-prefecture table: its prefecture, or the province."""
+    prefecture = region.prefecture
+    return prefecture.code if prefecture is not None else region.code
+
+
+@dataclass
+class Tally:
+    cells: dict = field(default_factory=lambda: defaultdict(int))  # (measure_id, code) -> n
+
+    def cell(self, measure_id, code):
+        return self.cells.get((measure_id, code), 0)
+
+    def measure_total(self, measure_id):
+        return sum(n for (m, _), n in self.cells.items() if m == measure_id)
+
+    def region_total(self, code):
+        return sum(n for (_, c), n in self.cells.items() if c == code)
+
+    def total(self):
+        return sum(self.cells.values())
+
+    def codes_for_measure(self, measure_id):
+        return sorted(c for (m, c), n in self.cells.items() if m == measure_id and n)
+
+    def measures_for_code(self, code):
+        return sorted(m for (m, c), n in self.cells.items() if c == code and n)
+
+
+def tally(instruments, regions=None):
+    """Count `instruments` per (measure, prefecture-or-province) in one query.
+
+    `regions`: the regions with ancestors loaded; fetched when not given.
+    """
+    if regions is None:
+        regions = Region.objects.with_ancestors()
+    by_id = {region.pk: region for region in regions}
+    result = Tally()
+    rows = (
+        instruments.order_by()
+        .values_list("measure_id", "region_id")
+        .annotate(n=Count("id"))
+        .values_list("measure_id", "region_id", "n")
+    )
+    for measure_id, region_id, n in rows:
+        result.cells[(measure_id, column_code(by_id[region_id]))] += n
+    return result
+
+
+def measure_rows(measures, counts, regions_by_code):
+    """Per measure: its entry count and the regions (prefectures or province) that acted."""
+    return [
+        {
+            "measure": measure,
+            "count": counts.measure_total(measure.pk),
+            "regions": [regions_by_code[code] for code in counts.codes_for_measure(measure.pk)],
+        }
+        for measure in measures
+    ]
+
+
+def shade(count, maximum, steps=5):
+    """0 for nothing, else 1..steps in equal bins of the maximum."""
+    if not count or not maximum:
+        return 0
+    return min(steps, 1 + (count - 1) * steps // maximum)
+
+
+def matrix(measures, columns, counts):
+    """Rows of cells for the measure × region table, with totals."""
+    measures = list(measures)
+    maximum = max((counts.cell(m.pk, c.code) for m in measures for c in columns), default=0)
+    rows = []
+    for measure in measures:
+        cells = [
+            {
+                "region": column,
+                "count": counts.cell(measure.pk, column.code),
+                "shade": shade(counts.cell(measure.pk, column.code), maximum),
+            }
+            for column in columns
+        ]
+        rows.append({"measure": measure, "cells": cells, "total": sum(c["count"] for c in cells)})
+    totals = [
+        {"region": column, "count": sum(row["cells"][i]["count"] for row in rows)}
+        for i, column in enumerate(columns)
+    ]
+    return {
+        "columns": columns,
+        "rows": rows,
+        "totals": totals,
+        "total": sum(t["count"] for t in totals),
+    }
+
+
+def map_of(counts, regions, *, highlight=None):
+    """The prefecture map shaded by entries per prefecture (sub-units included)."""
+    prefectures = [r for r in regions if r.level == Region.Level.PREFECTURE]
+    return prefecture_map(
+        {r.code: counts.region_total(r.code) for r in prefectures},
+        highlight=highlight,
+        labels={r.code: r.map_label for r in prefectures},
+    )
+
+
+def type_charts(instruments, types, *, region=None):
+    """Bars of entries by category and by type, each linking to the list it counts.
+
+    One aggregate query (by type); categories are summed from it. `region`, when given, is added
+    to every link, and `instruments` must already be limited to it.
+    """
+    per_type = dict(
+        instruments.order_by()
+        .values_list("type_id")
+        .annotate(n=Count("id"))
+        .values_list("type_id", "n")
+    )
+    base = reverse("measures:instrument_list") + "?"
+    scope = {"region": region.code} if region is not None else {}
+
+    def bars(items):
+        maximum = max((count for _, _, count in items), default=0)
+        return [
+            {
+                "label": label,
+                "count": count,
+                "percent": round(100 * count / maximum) if maximum else 0,
+                "url": base + urlencode({**scope, **query}),
+            }
+            for label, query, count in items
+            if count
+        ]
+
+    by_category = defaultdict(int)
+    for kind in types:
+        by_category[kind.category] += per_type.get(kind.pk, 0)
+    return {
+        "categories": bars(
+            [
+                (label, {"category": value}, by_category[value])
+                for value, label in InstrumentType.Category.choices
+            ]
+        ),
+        "types": bars([(t.local_name, {"type": t.slug}, per_type.get(t.pk, 0)) for t in types]),
+    }
