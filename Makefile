@@ -38,7 +38,7 @@ migrate: install
 	$(PY) manage.py migrate --no-input
 
 load: install
-	$(PY) manage.py loaddata regions instrument_types
+	$(PY) manage.py load_knowledge_base
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3

@@ -44,7 +44,7 @@ class InstrumentFilter(django_filters.FilterSet):
         to_field_name="slug",
         queryset=InstrumentType.objects.all(),
     )
-    q = django_filters.CharFilter(label=_("Search"), method="search")
+    q = django_filters.CharFilter(label=_("Search"), method="search", max_length=200)
     sort = django_filters.OrderingFilter(
         label=_("Sort"),
         fields=(("name", "name"), ("region__code", "region"), ("type__precedence", "type")),

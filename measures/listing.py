@@ -19,8 +19,13 @@ from .querystrings import toggled, without
 
 class InstrumentListing:
     def __init__(self, query):
-        self.query = query
-        self.filterset = InstrumentFilter(query, queryset=Instrument.objects.published().for_list())
+        # An empty value (a form's blank choice) means "not filtered", not an unknown value.
+        self.query = query.copy()
+        for key in list(self.query):
+            self.query.setlist(key, [v for v in self.query.getlist(key) if v.strip() != ""])
+            if not self.query.getlist(key):
+                del self.query[key]
+        self.filterset = InstrumentFilter(self.query, queryset=Instrument.objects.published().for_list())
         self.errors = self._errors()
 
     def _errors(self):
@@ -32,7 +37,9 @@ class InstrumentListing:
                     if name in InstrumentFilter.base_filters
                     else name
                 )
-                given = ", ".join(f"{name}={value[:100]}" for value in self.query.getlist(name))
+                given = ", ".join(
+                    f"{name}={printable(value)}" for value in self.query.getlist(name)
+                )
                 for message in messages:
                     errors.append(
                         _("The filter “%(label)s” (%(given)s) cannot be used: %(message)s")
@@ -52,13 +59,15 @@ class InstrumentListing:
 
     def page(self, number):
         """The page of rows to show; an unusable page number is reported, never guessed."""
+        if self.errors:
+            return None
         paginator = Paginator(self.queryset, settings.INSTRUMENTS_PER_PAGE)
         if number in (None, ""):
             return paginator.page(1)
         try:
             number = int(number)
         except (TypeError, ValueError):
-            self.errors.append(_("“%(page)s” is not a page number.") % {"page": number[:50]})
+            self.errors.append(_("“%(page)s” is not a page number.") % {"page": printable(number)})
             return None
         if not 1 <= number <= paginator.num_pages:
             self.errors.append(
@@ -143,3 +152,9 @@ class InstrumentListing:
     def export_query(self):
         """The query string for the exports: the filters without the page."""
         return without(self.query, "page")
+
+
+def printable(value, limit=60):
+    """A given value as it can be shown back: control characters escaped, long values cut."""
+    shown = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in value[:limit])
+    return shown + ("…" if len(value) > limit else "")

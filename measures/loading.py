@@ -1,0 +1,229 @@
+"""The one loader of the knowledge base: writes records without ever undoing an editor's work.
+
+For each record (a fixture row with natural keys):
+- a row that does not exist yet is created;
+- a row whose parser-owned fields still match the digest the loader last wrote (no editor has
+  touched them) is refreshed to the record's values;
+- a row an editor changed is left exactly as it is and reported.
+Parsed entries of a loaded source that the records no longer contain are removed when untouched
+and kept (and reported) when edited. Reference data (regions, instrument types) is created when
+missing and otherwise left alone: editors own it once it exists.
+
+Plain `loaddata` overwrites every field of a matched row, so it is only for empty databases.
+"""
+
+import datetime
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+from django.db import models, transaction
+
+from regions.models import Region
+
+from .models import Instrument, InstrumentType, Measure, Source
+
+MODELS = {
+    "regions.region": Region,
+    "measures.instrumenttype": InstrumentType,
+    "measures.source": Source,
+    "measures.measure": Measure,
+    "measures.instrument": Instrument,
+}
+REFERENCE_MODELS = (Region, InstrumentType)
+
+
+@dataclass
+class LoadReport:
+    created: list = field(default_factory=list)
+    refreshed: list = field(default_factory=list)
+    unchanged: list = field(default_factory=list)
+    kept_edited: list = field(default_factory=list)
+    removed: list = field(default_factory=list)
+
+    def summary(self):
+        return {
+            "created": len(self.created),
+            "refreshed": len(self.refreshed),
+            "unchanged": len(self.unchanged),
+            "kept (edited)": len(self.kept_edited),
+            "removed": len(self.removed),
+        }
+
+    @property
+    def changed_anything(self):
+        return bool(self.created or self.refreshed or self.removed)
+
+
+def _natural(value):
+    if isinstance(value, models.Model):
+        return list(value.natural_key())
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+def natural_values(obj, fields):
+    """The row's values of `fields` as a fixture writes them (natural keys, ISO dates)."""
+    values = {}
+    for name in fields:
+        model_field = obj._meta.get_field(name)
+        if model_field.many_to_many:
+            values[name] = sorted(_natural(related) for related in getattr(obj, name).all())
+        else:
+            values[name] = _natural(getattr(obj, name))
+    return values
+
+
+def digest(values, fields):
+    """Digest of the parser-owned values, the same for a record and for the row it wrote."""
+    canonical = {}
+    for name in fields:
+        value = values.get(name)
+        if isinstance(value, list) and value and isinstance(value[0], list):
+            value = sorted(value)
+        canonical[name] = value
+    payload = json.dumps(canonical, ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def with_digest(record):
+    """The record with `parsed_digest` set, so plain loaddata gives the same rows the loader does."""
+    model = MODELS[record["model"]]
+    fields = dict(record["fields"])
+    fields["parsed_digest"] = digest(fields, model.PARSER_FIELDS)
+    return {"model": record["model"], "fields": fields}
+
+
+def _lookup(model, fields):
+    if model is Region:
+        return {"code": fields["code"]}
+    if model is InstrumentType or model is Source:
+        return {"slug": fields["slug"]}
+    if model is Measure:
+        return {
+            "source": Source.objects.get_by_natural_key(*fields["source"]),
+            "kind": fields["kind"],
+            "number": fields["number"],
+        }
+    return {"key": fields["key"]}
+
+
+def _resolve(model, fields):
+    """Split fixture fields into concrete values (natural keys resolved) and many-to-many lists."""
+    concrete, many = {}, {}
+    for name, value in fields.items():
+        model_field = model._meta.get_field(name)
+        if model_field.many_to_many:
+            related = model_field.related_model
+            many[name] = [related._default_manager.get_by_natural_key(*key) for key in value]
+        elif model_field.is_relation:
+            related = model_field.related_model
+            concrete[name] = (
+                None if value is None else related._default_manager.get_by_natural_key(*value)
+            )
+        elif isinstance(model_field, models.DateField) and isinstance(value, str):
+            concrete[name] = datetime.date.fromisoformat(value)
+        else:
+            concrete[name] = value
+    return concrete, many
+
+
+def _write(obj, concrete, many):
+    for name, value in concrete.items():
+        setattr(obj, name, value)
+    obj.full_clean(validate_unique=False, validate_constraints=False)
+    obj.save()
+    for name, values in many.items():
+        getattr(obj, name).set(values)
+
+
+def _load_reference(model, fields, report):
+    if model._default_manager.filter(**_lookup(model, fields)).exists():
+        report.unchanged.append(f"{model._meta.model_name} {fields.get('code') or fields['slug']}")
+        return
+    concrete, many = _resolve(model, fields)
+    _write(model(), concrete, many)
+    report.created.append(f"{model._meta.model_name} {fields.get('code') or fields['slug']}")
+
+
+def _load_parsed(model, fields, report):
+    fields = {name: value for name, value in fields.items() if name != "parsed_digest"}
+    new_digest = digest(fields, model.PARSER_FIELDS)
+    existing = model._default_manager.filter(**_lookup(model, fields)).first()
+    label = f"{model._meta.model_name} {_describe(model, fields)}"
+    if existing is None:
+        concrete, many = _resolve(model, fields)
+        obj = model(parsed_digest=new_digest)
+        _write(obj, concrete, many)
+        report.created.append(label)
+        return obj
+    current = digest(natural_values(existing, model.PARSER_FIELDS), model.PARSER_FIELDS)
+    if not existing.parsed_digest or current != existing.parsed_digest:
+        # An editor changed (or created) this row: it is theirs now.
+        report.kept_edited.append(label)
+        return existing
+    if existing.parsed_digest == new_digest:
+        report.unchanged.append(label)
+        return existing
+    owned = {name: fields[name] for name in model.PARSER_FIELDS if name in fields}
+    concrete, many = _resolve(model, owned)
+    existing.parsed_digest = new_digest
+    _write(existing, concrete, many)
+    report.refreshed.append(label)
+    return existing
+
+
+def _describe(model, fields):
+    if model is Measure:
+        return f"{fields['source'][0]} {fields['kind']}-{fields['number']}"
+    if model is Instrument:
+        return fields["key"]
+    return fields.get("slug") or fields.get("code")
+
+
+def _remove_orphans(source_slugs, loaded_keys, report):
+    """Parsed entries the records no longer contain: removed if untouched, else kept."""
+    orphans = Instrument.objects.filter(measure__source__slug__in=source_slugs).exclude(
+        key__in=loaded_keys
+    )
+    for entry in orphans.exclude(parsed_digest=""):
+        current = digest(natural_values(entry, Instrument.PARSER_FIELDS), Instrument.PARSER_FIELDS)
+        if current == entry.parsed_digest and entry.notes == "":
+            report.removed.append(f"instrument {entry.key}")
+            entry.delete()
+        else:
+            report.kept_edited.append(f"instrument {entry.key} (no longer parsed)")
+
+
+def load_records(records, *, dry_run=False, status=None):
+    """Write fixture records (reference data and/or knowledge base) and report what happened.
+
+    `status`: the status for entries this load creates (default: as the records say). Existing
+    entries keep theirs. With `dry_run` the report is computed and nothing is written.
+    """
+    report = LoadReport()
+    with transaction.atomic():
+        sources, keys = set(), set()
+        for record in records:
+            model = MODELS[record["model"]]
+            fields = dict(record["fields"])
+            if model in REFERENCE_MODELS:
+                _load_reference(model, fields, report)
+                continue
+            if model is Instrument:
+                keys.add(fields["key"])
+                if status is not None:
+                    fields["status"] = status
+            if model is Source:
+                sources.add(fields["slug"])
+            _load_parsed(model, fields, report)
+        _remove_orphans(sources, keys, report)
+        if dry_run:
+            transaction.set_rollback(True)
+    return report
+
+
+def read_fixture(path):
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)

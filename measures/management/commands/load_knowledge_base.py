@@ -1,0 +1,40 @@
+from django.core.management.base import BaseCommand
+
+from measures.knowledge_base import (
+    KNOWLEDGE_BASE_FIXTURE,
+    REGIONS_FIXTURE,
+    TYPES_FIXTURE,
+    fixture_path,
+)
+from measures.loading import load_records, read_fixture
+
+
+def load_knowledge_base(*, dry_run=False, paths=None):
+    """Load the reference data and the knowledge base; editors' changes are never undone."""
+    paths = paths or [
+        fixture_path(REGIONS_FIXTURE),
+        fixture_path(TYPES_FIXTURE),
+        fixture_path(KNOWLEDGE_BASE_FIXTURE),
+    ]
+    records = [record for path in paths for record in read_fixture(path)]
+    return load_records(records, dry_run=dry_run)
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the regions, instrument types and knowledge base. Creates what is missing, "
+        "refreshes rows no editor has changed, and leaves (and lists) rows editors changed."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--dry-run", action="store_true", help="Report, write nothing.")
+
+    def handle(self, *args, dry_run, **options):
+        report = load_knowledge_base(dry_run=dry_run)
+        prefix = "Would load" if dry_run else "Loaded"
+        summary = ", ".join(f"{count} {what}" for what, count in report.summary().items())
+        self.stdout.write(f"{prefix}: {summary}.")
+        for label in report.kept_edited:
+            self.stdout.write(f"  kept as edited: {label}")
+        for label in report.removed:
+            self.stdout.write(f"  removed (no longer in the article): {label}")

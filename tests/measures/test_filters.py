@@ -1,0 +1,285 @@
+"""The instruments list: filters, facets, pagination and bad input."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from measures.models import Instrument
+from tests.factories import make_instrument, make_measure, make_source
+
+pytestmark = pytest.mark.django_db
+
+LIST = "/instruments/"
+
+
+@pytest.fixture
+def sample(reference_data):
+    """A small knowledge base: two measures, entries across prefectures, counties and a town."""
+    source = make_source(slug="sample")
+    reform = make_measure(
+        source=source,
+        kind="reform",
+        number=1,
+        slug="reform-1",
+        title="在推动生态环保责任落实上深化改革",
+    )
+    direction = make_measure(
+        source=source,
+        kind="direction",
+        number=1,
+        slug="direction-1",
+        title="健全生态环境保护基础制度",
+    )
+    entries = {
+        "xining_regulation": make_instrument(
+            measure=reform,
+            region="630100",
+            type="regulation",
+            name="大气污染防治条例",
+            start=10,
+            end=20,
+        ),
+        "xining_pilot": make_instrument(
+            measure=reform, region="630100", type="pilot", name="“无废城市”试点", start=30, end=40
+        ),
+        "haixi_rule": make_instrument(
+            measure=reform, region="632800", type="rule", name="整改销号办法", start=50, end=60
+        ),
+        "tianjun_project": make_instrument(
+            measure=reform, region="632823", type="project", name="布哈河工程项目", start=70, end=80
+        ),
+        "chaka_pilot": make_instrument(
+            measure=reform, region="632821101", type="pilot", name="实践创新基地", start=90, end=99
+        ),
+        "yushu_rule": make_instrument(
+            measure=reform, region="632700", type="rule", name="考核管理办法", start=100, end=110
+        ),
+        "province_mechanism": make_instrument(
+            measure=reform,
+            region="630000",
+            type="mechanism",
+            name="贯通协同机制",
+            quote="青海省深化贯通协同机制。",
+            start=120,
+            end=130,
+        ),
+        "province_plan": make_instrument(
+            measure=direction,
+            region="630000",
+            type="plan",
+            name="美丽青海建设规划",
+            start=200,
+            end=210,
+        ),
+    }
+    make_instrument(
+        measure=reform,
+        region="630100",
+        type="regulation",
+        name="草稿条例",
+        status=Instrument.Status.DRAFT,
+    )
+    return entries
+
+
+def names(response):
+    return {entry.name for entry in response.context["page"].object_list}
+
+
+def count(response):
+    return response.context["page"].paginator.count
+
+
+@pytest.mark.parametrize(
+    "query,expected",
+    [
+        (
+            "",
+            {
+                "大气污染防治条例",
+                "“无废城市”试点",
+                "整改销号办法",
+                "布哈河工程项目",
+                "实践创新基地",
+                "考核管理办法",
+                "贯通协同机制",
+                "美丽青海建设规划",
+            },
+        ),
+        ("region=632800", {"整改销号办法", "布哈河工程项目", "实践创新基地"}),
+        ("region=632821", {"实践创新基地"}),
+        ("region=630000", {"贯通协同机制", "美丽青海建设规划"}),
+        ("region=630100&type=regulation", {"大气污染防治条例"}),
+        ("region=630100&region=632700&type=rule", {"考核管理办法"}),
+        (
+            "type=rule&type=pilot",
+            {"“无废城市”试点", "整改销号办法", "实践创新基地", "考核管理办法"},
+        ),
+        ("kind=direction", {"美丽青海建设规划"}),
+        (
+            "measure=reform-1&category=demonstration",
+            {"“无废城市”试点", "布哈河工程项目", "实践创新基地"},
+        ),
+        ("category=economic", set()),
+        ("q=西宁", {"大气污染防治条例", "“无废城市”试点"}),
+        ("q=试点", {"“无废城市”试点"}),
+        ("q=海西", {"整改销号办法", "布哈河工程项目", "实践创新基地"}),
+        ("q=基础制度", {"美丽青海建设规划"}),
+        ("q=贯通协同&region=630000", {"贯通协同机制"}),
+    ],
+)
+def test_filters_return_exactly_the_matching_published_entries(client, sample, query, expected):
+    response = client.get(f"{LIST}?{query}")
+    assert response.status_code == 200
+    assert names(response) == expected
+    assert count(response) == len(expected)
+
+
+def test_a_draft_never_appears_on_the_public_list(client, sample):
+    response = client.get(f"{LIST}?q=草稿")
+    assert count(response) == 0
+    assert "草稿条例" not in response.content.decode()
+
+
+def test_the_default_order_is_article_order_and_sort_changes_it(client, sample):
+    response = client.get(LIST)
+    starts = [entry.start for entry in response.context["page"].object_list]
+    assert starts == sorted(starts[:7]) + [200]  # reform measure first, then the direction
+    by_name = client.get(f"{LIST}?sort=name")
+    listed = [entry.name for entry in by_name.context["page"].object_list]
+    assert listed == sorted(listed)
+    by_region = client.get(f"{LIST}?sort=region")
+    codes = [entry.region.code for entry in by_region.context["page"].object_list]
+    assert codes == sorted(codes)
+
+
+def facet_options(response, facet_name):
+    facet = next(f for f in response.context["listing"].facets if f["name"] == facet_name)
+    return {option["value"]: option for option in facet["options"]}
+
+
+@pytest.mark.parametrize(
+    "base", ["", "type=pilot", "region=630100", "q=办法", "kind=reform&category=legal"]
+)
+def test_each_facet_count_equals_the_rows_its_link_gives(client, sample, base):
+    response = client.get(f"{LIST}?{base}")
+    for facet in response.context["listing"].facets:
+        for option in facet["options"]:
+            if option["selected"]:
+                continue
+            followed = client.get(f"{LIST}{option['url']}")
+            assert followed.status_code == 200
+            if not re.search(rf"(^|&){facet['name']}=", base):
+                # No value of this facet chosen yet: the link gives exactly the counted rows.
+                assert count(followed) == option["count"], (base, facet["name"], option["value"])
+
+
+def test_facet_counts_use_the_other_filters_only(client, sample):
+    response = client.get(f"{LIST}?region=632800")
+    regions = facet_options(response, "region")
+    # The region facet ignores the region filter itself: other prefectures stay countable.
+    assert regions["630100"]["count"] == 2
+    assert regions["632800"]["count"] == 3  # its county and town included
+    assert regions["632800"]["selected"]
+    assert regions["630000"]["count"] == 2  # the province counts only its own entries
+    types = facet_options(response, "type")
+    assert types["pilot"]["count"] == 1
+    assert "regulation" not in types  # no regulation in 海西: the option is not offered
+
+
+def test_pagination_keeps_every_filter(client, reference_data):
+    measure = make_measure(slug="reform-9", kind="reform", number=9)
+    for i in range(120):
+        make_instrument(
+            measure=measure,
+            region="632823" if i % 2 else "630100",
+            type="pilot",
+            name=f"示范基地{i:03d}",
+            start=i * 10,
+            end=i * 10 + 5,
+        )
+    response = client.get(f"{LIST}?region=632800&type=pilot&q=示范")
+    assert count(response) == 60
+    assert len(response.context["page"].object_list) == 50
+    html = response.content.decode()
+    next_link = re.search(r'<a rel="next" href="([^"]+)"', html).group(1).replace("&amp;", "&")
+    assert "region=632800" in next_link and "type=pilot" in next_link and "q=" in next_link
+    second = client.get(f"{LIST}{next_link}")
+    assert second.context["page"].number == 2
+    assert len(second.context["page"].object_list) == 10
+    assert all(entry.region.code == "632823" for entry in second.context["page"].object_list)
+
+
+def test_active_filters_are_shown_and_removable_one_by_one(client, sample):
+    response = client.get(f"{LIST}?region=630100&region=632700&type=rule")
+    active = response.context["listing"].active_filters
+    assert [(a["name"], str(a["value"])) for a in active] == [
+        ("region", "西宁市"),
+        ("region", "玉树州"),
+        ("type", "规章办法"),
+    ]
+    without_xining = client.get(f"{LIST}{active[0]['url']}")
+    assert without_xining.request["QUERY_STRING"] == "region=632700&type=rule"
+    assert names(without_xining) == {"考核管理办法"}
+
+
+@pytest.mark.parametrize(
+    "query,message",
+    [
+        ("region=999999", "999999"),
+        ("type=nonsense", "nonsense"),
+        ("measure=reform-404", "reform-404"),
+        ("kind=other", "other"),
+        ("category=x", "x"),
+        ("sort=secret", "secret"),
+        ("page=abc", "abc"),
+        ("page=0", "0"),
+        ("page=99", "99"),
+        ("page=-1", "-1"),
+        ("q=%00", "\\x00"),
+        ("q=" + "长" * 201, "200"),
+    ],
+)
+def test_a_bad_value_gives_the_page_with_a_message_not_a_different_result(
+    client, sample, query, message
+):
+    response = client.get(f"{LIST}?{query}")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'role="alert"' in html
+    assert message in html
+    # Never a silently different result: no rows for a request that was not understood.
+    assert response.context["page"] is None
+    assert "大气污染防治条例" not in html
+
+
+def test_an_empty_value_means_not_filtered(client, sample):
+    response = client.get(f"{LIST}?region=630100&region=&type=")
+    assert response.status_code == 200
+    assert names(response) == {"大气污染防治条例", "“无废城市”试点"}
+
+
+def test_the_query_count_does_not_grow_with_the_data(client, reference_data):
+    measure = make_measure(slug="reform-1", kind="reform", number=1)
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(f"{LIST}?region=632800&type=pilot&q=基地")
+        assert response.status_code == 200
+        return len(captured)
+
+    for i in range(10):
+        make_instrument(measure=measure, region="632823", type="pilot", name=f"基地{i}")
+    small = queries()
+    for i in range(100):
+        make_instrument(measure=measure, region="632823", type="pilot", name=f"基地甲{i}")
+    assert queries() == small
+
+
+def test_the_list_needs_a_bounded_number_of_queries(client, sample, django_assert_max_num_queries):
+    with django_assert_max_num_queries(14):
+        client.get(
+            f"{LIST}?region=632800&type=pilot&q=基地&kind=reform&category=demonstration&measure=reform-1"
+        )

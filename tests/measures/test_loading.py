@@ -1,0 +1,190 @@
+"""The loader: idempotent, refreshes untouched rows, never undoes an editor's change."""
+
+import copy
+
+import pytest
+
+from measures.loading import load_records, with_digest
+from measures.models import Instrument, Measure, Source
+
+pytestmark = pytest.mark.django_db
+
+TEXT = "一是测试措施。西宁市制定大气污染防治条例。海西州建立协同机制。"
+
+
+def records(*, regulation_name="大气污染防治条例", with_mechanism=True):
+    rows = [
+        {
+            "model": "measures.source",
+            "fields": {
+                "slug": "test-article",
+                "title": "测试文章",
+                "publisher": "测试",
+                "published_on": "2024-12-26",
+                "url": "",
+                "text": TEXT,
+                "sha256": "x",
+            },
+        },
+        {
+            "model": "measures.measure",
+            "fields": {
+                "source": ["test-article"],
+                "kind": "reform",
+                "number": 1,
+                "slug": "reform-1",
+                "title": "测试措施",
+                "body": TEXT,
+                "start": 0,
+                "end": len(TEXT),
+                "continues": [],
+            },
+        },
+        {
+            "model": "measures.instrument",
+            "fields": {
+                "key": "test-article/reform-1/630100/regulation",
+                "name": regulation_name,
+                "is_document_title": False,
+                "action": "制定",
+                "quote": "西宁市制定大气污染防治条例。",
+                "start": 7,
+                "end": 21,
+                "name_start": 12,
+                "name_end": 20,
+                "measure": ["test-article", "reform", 1],
+                "region": ["630100"],
+                "type": ["regulation"],
+                "status": "published",
+            },
+        },
+    ]
+    if with_mechanism:
+        rows.append(
+            {
+                "model": "measures.instrument",
+                "fields": {
+                    "key": "test-article/reform-1/632800/mechanism",
+                    "name": "协同机制",
+                    "is_document_title": False,
+                    "action": "建立",
+                    "quote": "海西州建立协同机制。",
+                    "start": 21,
+                    "end": 31,
+                    "name_start": 26,
+                    "name_end": 30,
+                    "measure": ["test-article", "reform", 1],
+                    "region": ["632800"],
+                    "type": ["mechanism"],
+                    "status": "published",
+                },
+            }
+        )
+    return rows
+
+
+def snapshot():
+    return sorted(
+        Instrument.objects.values_list(
+            "key", "name", "status", "notes", "region__code", "type__slug"
+        )
+    )
+
+
+def test_a_first_load_creates_everything(reference_data):
+    report = load_records(records())
+    assert len(report.created) == 4
+    assert Source.objects.get().title == "测试文章"
+    assert Measure.objects.get().slug == "reform-1"
+    assert Instrument.objects.published().count() == 2
+
+
+def test_loading_twice_changes_nothing(reference_data):
+    load_records(records())
+    before = snapshot()
+    report = load_records(records())
+    assert not report.changed_anything
+    assert len(report.unchanged) == 4
+    assert snapshot() == before
+
+
+def test_untouched_rows_are_refreshed(reference_data):
+    load_records(records())
+    report = load_records(records(regulation_name="大气污染防治条例（修订）"))
+    assert report.refreshed == ["instrument test-article/reform-1/630100/regulation"]
+    assert Instrument.objects.get(region__code="630100").name == "大气污染防治条例（修订）"
+
+
+def test_an_editors_change_is_never_undone_and_is_reported(reference_data):
+    load_records(records())
+    entry = Instrument.objects.get(region__code="630100")
+    entry.name = "西宁市大气污染防治条例"
+    entry.type_id = entry.type_id  # unchanged
+    entry.save()
+    report = load_records(records(regulation_name="大气污染防治条例（修订）"))
+    entry.refresh_from_db()
+    assert entry.name == "西宁市大气污染防治条例"
+    assert report.kept_edited == ["instrument test-article/reform-1/630100/regulation"]
+
+
+def test_status_and_notes_an_editor_set_survive_a_refresh(reference_data):
+    load_records(records())
+    entry = Instrument.objects.get(region__code="632800")
+    entry.status = Instrument.Status.DRAFT
+    entry.notes = "待核实"
+    entry.save()
+    load_records(records())
+    entry.refresh_from_db()
+    assert (entry.status, entry.notes) == (Instrument.Status.DRAFT, "待核实")
+
+
+def test_rows_editors_created_are_left_alone(reference_data):
+    load_records(records())
+    own = Instrument.objects.create(
+        name="编辑新增的条目",
+        measure=Measure.objects.get(),
+        region_id=Instrument.objects.first().region_id,
+        type_id=Instrument.objects.first().type_id,
+    )
+    load_records(records())
+    assert Instrument.objects.filter(pk=own.pk, name="编辑新增的条目").exists()
+
+
+def test_parsed_entries_no_longer_in_the_article_go_unless_edited(reference_data):
+    load_records(records())
+    report = load_records(records(with_mechanism=False))
+    assert report.removed == ["instrument test-article/reform-1/632800/mechanism"]
+    assert not Instrument.objects.filter(region__code="632800").exists()
+
+    load_records(records())
+    edited = Instrument.objects.get(region__code="632800")
+    edited.notes = "保留"
+    edited.save()
+    report = load_records(records(with_mechanism=False))
+    assert Instrument.objects.filter(pk=edited.pk).exists()
+    assert report.kept_edited == [
+        "instrument test-article/reform-1/632800/mechanism (no longer parsed)"
+    ]
+
+
+def test_a_dry_run_writes_nothing(reference_data):
+    report = load_records(records(), dry_run=True)
+    assert len(report.created) == 4
+    assert not Source.objects.exists()
+    assert not Instrument.objects.exists()
+
+
+def test_plain_loaddata_rows_are_recognised_as_parsed(reference_data, tmp_path):
+    """Rows from `loaddata` of the generated fixture carry the digest the loader would write."""
+    import json
+
+    from django.core.management import call_command
+
+    fixture = tmp_path / "kb.json"
+    fixture.write_text(
+        json.dumps([with_digest(copy.deepcopy(r)) for r in records()], ensure_ascii=False)
+    )
+    call_command("loaddata", str(fixture), verbosity=0)
+    report = load_records(records())
+    assert not report.changed_anything
+    assert not report.kept_edited
