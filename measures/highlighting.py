@@ -27,10 +27,14 @@ def _name_spans(entries, offset, length):
 
 
 def _runs(text, lo, hi, spans):
-    """Runs of text[lo:hi]; where names overlap the earlier and longer one wins."""
+    """Runs of text[lo:hi]; where names overlap, the earlier and longer one is shown."""
     runs, cursor = [], lo
     for (start, end), group in sorted(spans.items(), key=lambda s: (s[0][0], -s[0][1])):
-        if start < cursor or end > hi or start < lo:
+        if end > hi or start < lo:
+            continue
+        if start < cursor:
+            # Overlaps the name before it: share that run, so every entry still has an anchor.
+            runs[-1] = Run(runs[-1].text, runs[-1].entries + tuple(group))
             continue
         if start > cursor:
             runs.append(Run(text[cursor:start]))

@@ -25,7 +25,9 @@ class InstrumentListing:
             self.query.setlist(key, [v for v in self.query.getlist(key) if v.strip() != ""])
             if not self.query.getlist(key):
                 del self.query[key]
-        self.filterset = InstrumentFilter(self.query, queryset=Instrument.objects.published().for_list())
+        self.filterset = InstrumentFilter(
+            self.query, queryset=Instrument.objects.published().for_list()
+        )
         self.errors = self._errors()
 
     def _errors(self):
@@ -81,52 +83,62 @@ class InstrumentListing:
 
     @cached_property
     def _options(self):
-        """{facet: [(value, label, count)]}: every option, counted with the other filters applied."""
+        """{facet: [option]}: every option, counted with the other filters applied."""
         if self.errors:
             return {}
-        measures = list(Measure.objects.select_related("source").in_article_order())
+        measures = Measure.objects.select_related("source").in_article_order()
         regions = list(Region.objects.with_ancestors())
-        types = list(InstrumentType.objects.all())
         options = {}
         for name in InstrumentFilter.FACETS:
             counts = self.filterset.facet_counts(name)
             if name == "kind":
-                found = [(v, label, counts.get(v, 0)) for v, label in Measure.Kind.choices]
+                found = [(v, str(label), counts.get(v, 0)) for v, label in Measure.Kind.choices]
             elif name == "measure":
-                found = [(m.slug, m, counts.get(m.pk, 0)) for m in measures]
+                found = [(m.slug, f"{m.label} {m.title}", counts.get(m.pk, 0)) for m in measures]
             elif name == "region":
                 totals = roll_up_regions(counts, regions)
-                found = [(r.code, r, totals.get(r.code, 0)) for r in regions]
+                found = [(r.code, r.local_name, totals.get(r.code, 0)) for r in regions]
             elif name == "category":
                 choices = InstrumentType.Category.choices
-                found = [(v, label, counts.get(v, 0)) for v, label in choices]
+                found = [(v, str(label), counts.get(v, 0)) for v, label in choices]
             else:
-                found = [(t.slug, t, counts.get(t.pk, 0)) for t in types]
-            options[name] = found
+                types = InstrumentType.objects.all()
+                found = [(t.slug, t.local_name, counts.get(t.pk, 0)) for t in types]
+            # Counties and towns are listed under their prefecture.
+            nested = {r.code for r in regions if r.parent and not r.parent.is_province}
+            options[name] = [
+                {
+                    "value": value,
+                    "label": label,
+                    "count": count,
+                    "nested": name == "region" and value in nested,
+                }
+                for value, label, count in found
+            ]
         return options
 
     @cached_property
     def facets(self):
         """The facets to show: options with entries, and every selected option."""
-        return [self._facet(name, options) for name, options in self._options.items()]
-
-    def _facet(self, name, options):
-        selected = self.query.getlist(name)
-        return {
-            "name": name,
-            "label": InstrumentFilter.base_filters[name].label,
-            "options": [
+        facets = []
+        for name, options in self._options.items():
+            selected = self.query.getlist(name)
+            facets.append(
                 {
-                    "value": value,
-                    "label": label,
-                    "count": count,
-                    "selected": value in selected,
-                    "url": toggled(self.query, name, value),
+                    "name": name,
+                    "label": InstrumentFilter.base_filters[name].label,
+                    "options": [
+                        {
+                            **option,
+                            "selected": option["value"] in selected,
+                            "url": toggled(self.query, name, option["value"]),
+                        }
+                        for option in options
+                        if option["count"] or option["value"] in selected
+                    ],
                 }
-                for value, label, count in options
-                if count or value in selected
-            ],
-        }
+            )
+        return facets
 
     @cached_property
     def active_filters(self):
@@ -135,7 +147,7 @@ class InstrumentListing:
         for name, field in InstrumentFilter.base_filters.items():
             if name == "sort":
                 continue
-            labels = {value: label for value, label, _count in self._options.get(name, [])}
+            labels = {option["value"]: option["label"] for option in self._options.get(name, [])}
             for value in self.query.getlist(name):
                 if value.strip() == "":
                     continue

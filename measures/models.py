@@ -1,9 +1,11 @@
 import uuid
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils import timezone
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -58,8 +60,8 @@ class Source(ParsedRecord):
     sha256 = models.CharField(
         _("SHA-256"), max_length=64, blank=True, help_text=_("Digest of the text, UTF-8.")
     )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now, editable=False)
 
     objects = SourceManager()
     history = HistoricalRecords()
@@ -72,6 +74,11 @@ class Source(ParsedRecord):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        # Set here rather than with auto_now, which loaddata's raw saves skip.
+        self.updated_at = timezone.now()
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("measures:source", args=[self.slug])
@@ -100,7 +107,7 @@ class MeasureManager(models.Manager.from_queryset(MeasureQuerySet)):
 class Measure(ParsedRecord):
     """A reform measure carried out (一是…九是) or a next-step direction (下一步 一是…四是)."""
 
-    PARSER_FIELDS = ("slug", "title", "body", "start", "end")
+    PARSER_FIELDS = ("slug", "title", "body", "start", "end", "continues")
 
     class Kind(models.TextChoices):
         REFORM = "reform", _("Reform measure")
@@ -165,6 +172,13 @@ class Measure(ParsedRecord):
     @property
     def is_reform(self):
         return self.kind == self.Kind.REFORM
+
+    @property
+    def label(self):
+        """ "Measure 3" or "Direction 2", in the interface language."""
+        if self.is_reform:
+            return gettext("Measure %(number)s") % {"number": self.number}
+        return gettext("Direction %(number)s") % {"number": self.number}
 
 
 class InstrumentTypeManager(models.Manager):
@@ -252,7 +266,6 @@ class InstrumentQuerySet(models.QuerySet):
             models.F("start").asc(nulls_last=True),
             "id",
         )
-
 
     def following(self, entry):
         """The next entry after `entry` in article order, within its source (or None)."""
@@ -387,8 +400,8 @@ class Instrument(ParsedRecord):
         help_text=_("Only published entries appear on public pages."),
     )
     notes = models.TextField(_("editor notes"), blank=True)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now, editable=False)
 
     objects = InstrumentManager()
     history = HistoricalRecords()
@@ -397,6 +410,7 @@ class Instrument(ParsedRecord):
         ordering = ["measure", "start", "id"]
         verbose_name = _("instrument")
         verbose_name_plural = _("instruments")
+        permissions = [("publish_instrument", "Can publish entries")]
         constraints = [
             models.UniqueConstraint(fields=["key"], name="instrument_key_unique"),
             models.CheckConstraint(
@@ -410,11 +424,59 @@ class Instrument(ParsedRecord):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        # Set here rather than with auto_now, which loaddata's raw saves skip.
+        self.updated_at = timezone.now()
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("measures:instrument_detail", args=[self.pk])
 
     def natural_key(self):
         return (self.key,)
+
+    def clean(self):
+        """Refuse a blank name and offsets that fall outside the source text.
+
+        Here rather than in a form so that the admin and the spreadsheet import apply the same
+        rules.
+        """
+        errors = {}
+        # The field itself refuses an empty name; it accepts one of only spaces.
+        if self.name and not self.name.strip():
+            errors["name"] = _("The name cannot be blank.")
+        # Without a measure there is no source text to check against; the measure field reports.
+        if self.measure_id is not None:
+            length = len(self.measure.source.text)
+            for start_field, end_field in (("start", "end"), ("name_start", "name_end")):
+                start, end = getattr(self, start_field), getattr(self, end_field)
+                if start is None and end is None:
+                    continue
+                values = {
+                    "start": self._meta.get_field(start_field).verbose_name,
+                    "end": self._meta.get_field(end_field).verbose_name,
+                    "start_value": start,
+                    "end_value": end,
+                    "length": length,
+                }
+                if start is None or end is None:
+                    message = _("Give both %(start)s and %(end)s, or neither.")
+                    errors[start_field if start is None else end_field] = message % values
+                elif start < 0:
+                    errors[start_field] = _("%(start)s cannot be negative.") % values
+                elif start >= end:
+                    message = _(
+                        "%(end)s (%(end_value)s) must be greater than %(start)s (%(start_value)s)."
+                    )
+                    errors[end_field] = message % values
+                elif end > length:
+                    message = _(
+                        "%(end)s (%(end_value)s) is past the end of the source text, "
+                        "which has %(length)s characters."
+                    )
+                    errors[end_field] = message % values
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_published(self):

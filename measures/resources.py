@@ -1,0 +1,303 @@
+"""Spreadsheet import of entries: the rows of the public CSV export, edited or added to.
+
+A row with an `id` updates that entry; a row without one adds an entry, as a draft. The measure,
+region and type are found by the natural identifiers the export writes (or by name), so a file
+exported from the site can be edited and imported back. Columns the import does not use (titles,
+prefecture, source, url) are ignored.
+"""
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from import_export import fields, resources, widgets
+from import_export.resources import Diff
+from import_export.results import Result, RowResult
+
+from regions.models import Region
+
+from .models import Instrument, InstrumentType, Measure
+
+#: Columns the import reads; every other column is ignored.
+IMPORTED_COLUMNS = (
+    "id",
+    "measure",
+    "measure_kind",
+    "measure_number",
+    "source_title",
+    "source_url",
+    "region_code",
+    "region_name",
+    "instrument_type",
+    "instrument_type_name",
+    "instrument_name",
+    "action",
+    "quote",
+)
+
+#: The column an entry field is read from, so that messages name what the editor sees.
+COLUMN_OF_FIELD = {
+    "measure": "measure",
+    "region": "region_code",
+    "type": "instrument_type",
+    "name": "instrument_name",
+}
+
+
+def cell_text(value):
+    """A cell as trimmed text. Spreadsheets hand over codes and ids as numbers (630100, 12.0)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def spreadsheet_row(number):
+    """The row as the spreadsheet numbers it: the header is row 1, the first entry row 2."""
+    return number + 1
+
+
+class TrimmedTextWidget(widgets.CharWidget):
+    def clean(self, value, row=None, **kwargs):
+        return cell_text(value)
+
+
+class References:
+    """Measures, regions and types by every identifier a row may give, read once per import."""
+
+    def __init__(self):
+        self.measures = list(Measure.objects.select_related("source").in_article_order())
+        self.regions_by_code = {}
+        self.regions_by_name = {}
+        for region in Region.objects.all():
+            self.regions_by_code[region.code] = region
+            for name in region.all_names:
+                self.regions_by_name.setdefault(name, []).append(region)
+        self.types_by_name = {}
+        for instrument_type in InstrumentType.objects.all():
+            for name in {instrument_type.slug, instrument_type.name, instrument_type.name_en}:
+                self.types_by_name[name.casefold()] = instrument_type
+
+    def measure(self, row):
+        """By a `measure` slug; else by measure_kind and measure_number (None if neither)."""
+        slug = cell_text(row.get("measure"))
+        if slug:
+            for measure in self.measures:
+                if measure.slug == slug:
+                    return measure
+            raise ValidationError(_("Unknown measure %(slug)s.") % {"slug": slug})
+        kind_text = cell_text(row.get("measure_kind"))
+        number_text = cell_text(row.get("measure_number"))
+        if not kind_text and not number_text:
+            return None
+        kind = self._measure_kind(kind_text)
+        if kind is None or not number_text.isdigit():
+            raise ValidationError(
+                _(
+                    "Give a measure slug (e.g. reform-1) in a measure column, or measure_kind "
+                    "(reform or direction) and measure_number; got %(kind)s %(number)s."
+                )
+                % {"kind": kind_text or "-", "number": number_text or "-"}
+            )
+        candidates = [
+            measure
+            for measure in self.measures
+            if measure.kind == kind and measure.number == int(number_text)
+        ]
+        if not candidates:
+            raise ValidationError(
+                _("There is no measure %(kind)s %(number)s.")
+                % {"kind": kind, "number": number_text}
+            )
+        # Several articles may each have a reform 1: the source columns pick one when given,
+        # otherwise the first article's measure is meant.
+        for column, attribute in (("source_url", "url"), ("source_title", "title")):
+            given = cell_text(row.get(column))
+            narrowed = [m for m in candidates if given and getattr(m.source, attribute) == given]
+            if narrowed:
+                candidates = narrowed
+        return candidates[0]
+
+    @staticmethod
+    def _measure_kind(text):
+        for kind in Measure.Kind:
+            if text.casefold() in {kind.value, str(kind.label).casefold()}:
+                return kind
+        return None
+
+    def region(self, row):
+        """By code or any name in region_code; else by region_name (None if neither is given)."""
+        given = cell_text(row.get("region_code")) or cell_text(row.get("region_name"))
+        if not given:
+            return None
+        if given in self.regions_by_code:
+            return self.regions_by_code[given]
+        matches = self.regions_by_name.get(given, [])
+        if len(matches) > 1:
+            raise ValidationError(
+                _("%(name)s names several regions (%(codes)s); give the code.")
+                % {"name": given, "codes": ", ".join(region.code for region in matches)}
+            )
+        if not matches:
+            raise ValidationError(_("Unknown region %(value)s.") % {"value": given})
+        return matches[0]
+
+    def instrument_type(self, row):
+        """By slug or name in instrument_type; else in instrument_type_name (None if neither)."""
+        given = cell_text(row.get("instrument_type")) or cell_text(row.get("instrument_type_name"))
+        if not given:
+            return None
+        try:
+            return self.types_by_name[given.casefold()]
+        except KeyError:
+            raise ValidationError(
+                _("Unknown instrument type %(value)s.") % {"value": given}
+            ) from None
+
+
+class ImportReport(Result):
+    """The outcome of an import, with every problem as one line an editor can act on."""
+
+    def problems(self):
+        lines = [str(error.error) for error in self.base_errors]
+        for row in self.invalid_rows:
+            number = spreadsheet_row(row.number)
+            for field, messages in row.field_specific_errors.items():
+                column = COLUMN_OF_FIELD.get(field, field)
+                lines.extend(
+                    _("Row %(row)s: %(column)s: %(message)s")
+                    % {"row": number, "column": column, "message": message}
+                    for message in messages
+                )
+            lines.extend(
+                _("Row %(row)s: %(message)s") % {"row": number, "message": message}
+                for message in row.non_field_specific_errors
+            )
+        for row in self.error_rows:
+            lines.extend(
+                _("Row %(row)s: %(message)s")
+                % {"row": spreadsheet_row(row.number), "message": error.error}
+                for error in row.errors
+            )
+        return lines
+
+
+class PreviewDiff(Diff):
+    """The preview's before/after of a row, without the id a new entry only gets on confirming.
+
+    The preview saves rows inside a transaction it rolls back, so the id it shows for a new entry
+    is not the one the entry will have.
+    """
+
+    def compare_with(self, resource, instance):
+        super().compare_with(resource, instance)
+        if self.new:
+            columns = [field.column_name for field in resource.get_import_fields()]
+            self.right[columns.index("id")] = ""
+
+
+class InstrumentResource(resources.ModelResource):
+    # The related entries and the status are shown in the preview but set by import_instance
+    # (read-only here), because they are looked up from several columns.
+    id = fields.Field(
+        attribute="id", column_name="id", widget=widgets.IntegerWidget(), readonly=True
+    )
+    measure = fields.Field(attribute="measure", column_name="measure", readonly=True)
+    region = fields.Field(attribute="region", column_name="region_code", readonly=True)
+    type = fields.Field(attribute="type", column_name="instrument_type", readonly=True)
+    name = fields.Field(attribute="name", column_name="instrument_name", widget=TrimmedTextWidget())
+    action = fields.Field(attribute="action", column_name="action", widget=TrimmedTextWidget())
+    quote = fields.Field(attribute="quote", column_name="quote", widget=TrimmedTextWidget())
+    status = fields.Field(attribute="get_status_display", column_name="status", readonly=True)
+
+    class Meta:
+        model = Instrument
+        fields = ("id", "measure", "region", "type", "name", "action", "quote", "status")
+        import_order = fields
+        # Model.clean() holds the rules every form applies (blank name, offsets).
+        clean_model_instances = True
+        # One transaction for the file: a file with a bad row writes nothing.
+        use_transactions = True
+        # The preview lists what will be added or changed, not rows that stay as they are.
+        skip_unchanged = True
+        report_skipped = False
+
+    @classmethod
+    def get_result_class(cls):
+        return ImportReport
+
+    @classmethod
+    def get_diff_class(cls):
+        return PreviewDiff
+
+    def before_import(self, dataset, **kwargs):
+        dataset.headers = [cell_text(header).lower() for header in dataset.headers or []]
+        if not set(dataset.headers) & set(IMPORTED_COLUMNS):
+            raise ValueError(
+                _("The file has none of the columns the import reads: %(columns)s.")
+                % {"columns": ", ".join(IMPORTED_COLUMNS)}
+            )
+        self.references = References()
+
+    def import_row(self, row, instance_loader, **kwargs):
+        # Blank lines (common at the end of spreadsheets) are not entries.
+        if not any(cell_text(value) for value in row.values()):
+            row_result = self.get_row_result_class()()
+            row_result.import_type = RowResult.IMPORT_TYPE_SKIP
+            return row_result
+        return super().import_row(row, instance_loader, **kwargs)
+
+    def before_import_row(self, row, **kwargs):
+        entry_id = cell_text(row.get("id"))
+        if entry_id and not entry_id.isdigit():
+            raise ValidationError(
+                {"id": _("%(value)s is not an entry id (a whole number).") % {"value": entry_id}}
+            )
+
+    def after_init_instance(self, instance, new, row, **kwargs):
+        entry_id = cell_text(row.get("id"))
+        if new and entry_id:
+            raise ValidationError(
+                {
+                    "id": _("There is no entry with id %(id)s; leave id empty to add a new entry.")
+                    % {"id": entry_id}
+                }
+            )
+
+    def import_instance(self, instance, row, **kwargs):
+        errors = {}
+        quote_before = instance.quote
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        lookups = {
+            "measure": self.references.measure,
+            "region": self.references.region,
+            "type": self.references.instrument_type,
+        }
+        for attribute, find in lookups.items():
+            try:
+                found = find(row)
+            except ValidationError as error:
+                errors.setdefault(attribute, []).append(error)
+                continue
+            if found is not None:
+                setattr(instance, attribute, found)
+            elif instance.pk is None:
+                errors.setdefault(attribute, []).append(
+                    ValidationError(_("Required for a new entry."))
+                )
+        # As in the admin: the sentence an entry was read from stays as the article has it.
+        if instance.is_parsed and instance.quote != quote_before:
+            errors.setdefault("quote", []).append(
+                ValidationError(_("Entries read from the article keep their quote."))
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    def before_save_instance(self, instance, row, **kwargs):
+        # The history records who imported the row and from which file.
+        if kwargs.get("user") is not None:
+            instance._history_user = kwargs["user"]
+        file_name = kwargs.get("file_name") or ""
+        instance._change_reason = str(_("Imported from %(file)s") % {"file": file_name})[:100]

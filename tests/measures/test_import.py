@@ -1,0 +1,302 @@
+"""Spreadsheet import in the admin: a preview first, and all rows or none."""
+
+import csv
+import io
+import tempfile
+
+import openpyxl
+import pytest
+from django.contrib.auth.models import Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from measures.management.commands.make_editor import make_editor
+from measures.models import Instrument
+from tests.factories import make_instrument, make_measure, make_source
+
+pytestmark = pytest.mark.django_db
+
+#: The columns of the site's CSV export.
+EXPORT_COLUMNS = [
+    "id",
+    "measure_kind",
+    "measure_number",
+    "measure_title",
+    "region_code",
+    "region_name",
+    "prefecture_code",
+    "prefecture_name",
+    "instrument_type",
+    "instrument_type_name",
+    "instrument_category",
+    "instrument_name",
+    "action",
+    "quote",
+    "source_title",
+    "source_published_on",
+    "source_url",
+    "url",
+]
+
+CSV_FORMAT, XLSX_FORMAT = "0", "1"
+
+IMPORT_URL = reverse("admin:measures_instrument_import")
+CONFIRM_URL = reverse("admin:measures_instrument_process_import")
+
+
+def export_row(**values):
+    """A row as the export writes it: the import ignores the titles, prefecture, source, url."""
+    row = {
+        "id": "",
+        "measure_kind": "reform",
+        "measure_number": "1",
+        "measure_title": "测试措施",
+        "region_code": "630100",
+        "region_name": "西宁市",
+        "prefecture_code": "630100",
+        "prefecture_name": "西宁市",
+        "instrument_type": "regulation",
+        "instrument_type_name": "地方性法规",
+        "instrument_category": "legal",
+        "instrument_name": "大气污染防治条例",
+        "action": "制定",
+        "quote": "西宁市制定大气污染防治条例。",
+        "source_title": "测试文章",
+        "source_published_on": "2024-12-26",
+        "source_url": "",
+        "url": "",
+    }
+    row.update(values)
+    return row
+
+
+def csv_bytes(rows, *, encoding="utf-8", columns=EXPORT_COLUMNS):
+    text = io.StringIO()
+    writer = csv.DictWriter(text, fieldnames=columns, lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return text.getvalue().encode(encoding)
+
+
+def xlsx_bytes(rows, *, columns=EXPORT_COLUMNS):
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(columns)
+    for row in rows:
+        sheet.append([row.get(column) for column in columns])
+    content = io.BytesIO()
+    workbook.save(content)
+    return content.getvalue()
+
+
+def preview(client, content, *, name="entries.csv", file_format=CSV_FORMAT):
+    upload = SimpleUploadedFile(name, content)
+    return client.post(IMPORT_URL, {"import_file": upload, "format": file_format, "resource": "0"})
+
+
+def confirm(client, preview_response):
+    """Press "Confirm import" on a preview."""
+    form = preview_response.context["confirm_form"]
+    assert form is not None, preview_response.context["result"].problems()
+    return client.post(CONFIRM_URL, {name: form.initial.get(name, "") for name in form.fields})
+
+
+@pytest.fixture(autouse=True)
+def uploads_kept_in_the_test_directory(tmp_path, monkeypatch):
+    # The admin keeps each upload in a temporary file between preview and confirmation, and a
+    # preview that is never confirmed leaves its file behind.
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+
+
+@pytest.fixture
+def measure(reference_data):
+    source = make_source(title="测试文章", text="一是测试措施。西宁市制定大气污染防治条例。")
+    return make_measure(source=source, number=1, slug="reform-1")
+
+
+@pytest.fixture
+def editor():
+    return make_editor("editor", create=True).user
+
+
+@pytest.fixture
+def editor_client(editor):
+    client = Client()
+    client.force_login(editor)
+    return client
+
+
+def test_a_valid_file_is_previewed_then_imported_as_drafts(editor_client, editor, measure):
+    rows = [
+        export_row(),
+        export_row(region_code="海西", instrument_type="工作机制", instrument_name="协同机制"),
+    ]
+
+    response = preview(editor_client, csv_bytes(rows))
+
+    assert not Instrument.objects.exists()
+    previewed = response.context["result"].valid_rows()
+    assert [row.import_type for row in previewed] == ["new", "new"]
+    assert [row.diff[0] for row in previewed] == ["", ""]  # ids are given on confirming
+
+    confirm(editor_client, response)
+
+    entries = {entry.name: entry for entry in Instrument.objects.select_related("region", "type")}
+    assert set(entries) == {"大气污染防治条例", "协同机制"}
+    assert {entry.status for entry in entries.values()} == {Instrument.Status.DRAFT}
+    assert (entries["协同机制"].region.code, entries["协同机制"].type.slug) == (
+        "632800",
+        "mechanism",
+    )
+    version = entries["协同机制"].history.get()
+    assert version.history_user == editor
+    assert version.history_change_reason == "Imported from entries.csv"
+
+
+def test_a_file_with_one_bad_row_is_refused_whole_with_the_row_and_reason(editor_client, measure):
+    rows = [
+        export_row(),
+        export_row(region_code="999999", region_name=""),
+        export_row(instrument_name="  "),
+    ]
+
+    response = preview(editor_client, csv_bytes(rows))
+
+    problems = response.context["result"].problems()
+    assert "Row 3: region_code: Unknown region 999999." in problems
+    assert len([line for line in problems if line.startswith("Row 4: instrument_name: ")]) == 1
+    assert len(problems) == 2
+    page = response.content.decode()
+    assert "Row 3: region_code: Unknown region 999999." in page
+    assert response.context.get("confirm_form") is None
+    assert not Instrument.objects.exists()
+
+
+def test_a_file_that_stopped_validating_after_its_preview_writes_nothing(editor_client, measure):
+    entry = make_instrument(measure=measure, name="旧名称")
+    rows = [
+        export_row(instrument_name="新条例"),
+        export_row(id=str(entry.pk), instrument_name="新名"),
+    ]
+    response = preview(editor_client, csv_bytes(rows))
+    entry_id = entry.pk
+    entry.delete()  # between the preview and the confirmation
+
+    result = confirm(editor_client, response)
+
+    assert result.status_code == 302 and result["Location"] == IMPORT_URL
+    assert not Instrument.objects.exists()
+    message = editor_client.get(IMPORT_URL).content.decode()
+    assert f"Nothing was imported: Row 3: id: There is no entry with id {entry_id}" in message
+
+
+def test_an_id_updates_that_entry_and_keeps_its_status(editor_client, measure):
+    entry = make_instrument(measure=measure, name="旧名称", status=Instrument.Status.PUBLISHED)
+
+    response = preview(editor_client, csv_bytes([export_row(id=str(entry.pk), action="修订")]))
+    confirm(editor_client, response)
+
+    entry.refresh_from_db()
+    assert (entry.name, entry.action, entry.status) == (
+        "大气污染防治条例",
+        "修订",
+        Instrument.Status.PUBLISHED,
+    )
+    assert Instrument.objects.count() == 1
+
+
+def test_an_unknown_id_is_an_error_not_a_new_entry(editor_client, measure):
+    response = preview(editor_client, csv_bytes([export_row(id="4242")]))
+
+    assert response.context["result"].problems() == [
+        "Row 2: id: There is no entry with id 4242; leave id empty to add a new entry."
+    ]
+
+
+def test_a_measure_column_with_the_slug_takes_precedence(editor_client, measure):
+    direction = make_measure(source=measure.source, kind="direction", number=1, slug="direction-1")
+    columns = [*EXPORT_COLUMNS, "measure"]
+
+    response = preview(
+        editor_client, csv_bytes([export_row(measure="direction-1")], columns=columns)
+    )
+    confirm(editor_client, response)
+
+    assert Instrument.objects.get().measure == direction
+
+
+def test_an_unknown_measure_is_named(editor_client, measure):
+    response = preview(editor_client, csv_bytes([export_row(measure_number="9")]))
+
+    assert response.context["result"].problems() == [
+        "Row 2: measure: There is no measure reform 9."
+    ]
+
+
+def test_a_gb18030_file_as_excel_saves_it_on_chinese_windows(editor_client, measure):
+    content = csv_bytes([export_row(region_code="", region_name="海西州")], encoding="gb18030")
+
+    response = preview(editor_client, content)
+    confirm(editor_client, response)
+
+    entry = Instrument.objects.select_related("region").get()
+    assert (entry.name, entry.region.code) == ("大气污染防治条例", "632800")
+
+
+def test_a_utf8_file_with_a_byte_order_mark(editor_client, measure):
+    content = csv_bytes([export_row()], encoding="utf-8-sig")
+    assert content.startswith(b"\xef\xbb\xbf")
+
+    confirm(editor_client, preview(editor_client, content))
+
+    assert Instrument.objects.get().name == "大气污染防治条例"
+
+
+def test_an_xlsx_workbook_with_numbers_for_codes(editor_client, measure):
+    content = xlsx_bytes([export_row(region_code=632821, measure_number=1, id=None)])
+
+    response = preview(editor_client, content, name="entries.xlsx", file_format=XLSX_FORMAT)
+    confirm(editor_client, response)
+
+    entry = Instrument.objects.select_related("region").get()
+    assert (entry.name, entry.region.code, entry.status) == (
+        "大气污染防治条例",
+        "632821",
+        Instrument.Status.DRAFT,
+    )
+
+
+def test_a_changed_quote_of_an_entry_read_from_the_article_is_refused(editor_client, measure):
+    entry = make_instrument(measure=measure, parsed_digest="d" * 64, quote="原句。")
+
+    response = preview(editor_client, csv_bytes([export_row(id=str(entry.pk), quote="改写。")]))
+
+    assert response.context["result"].problems() == [
+        "Row 2: quote: Entries read from the article keep their quote."
+    ]
+
+
+def test_blank_lines_are_not_entries(editor_client, measure):
+    content = csv_bytes([export_row()]) + b",,,,,,,,,,,,,,,,,\r\n"
+
+    confirm(editor_client, preview(editor_client, content))
+
+    assert Instrument.objects.count() == 1
+
+
+def test_staff_who_may_not_add_entries_cannot_import(measure):
+    viewer = make_editor("viewer", create=True).user
+    viewer.groups.clear()
+    viewer.user_permissions.add(
+        Permission.objects.get(content_type__app_label="measures", codename="view_instrument")
+    )
+    client = Client()
+    client.force_login(viewer)
+
+    changelist = client.get(reverse("admin:measures_instrument_changelist")).content.decode()
+    response = preview(client, csv_bytes([export_row()]))
+
+    assert IMPORT_URL not in changelist
+    assert response.status_code == 403
+    assert not Instrument.objects.exists()

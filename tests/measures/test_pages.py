@@ -1,0 +1,220 @@
+"""The public pages on the real knowledge base."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from measures.models import Instrument, Measure, Source
+from regions.models import Region
+from tests.factories import make_instrument
+
+pytestmark = pytest.mark.django_db
+
+SOURCE = "/sources/qinghai-eco-reform-2024-12-26/"
+
+
+def html_of(response):
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def links(html):
+    return [href.replace("&amp;", "&") for href in re.findall(r'href="([^"]+)"', html)]
+
+
+def list_count(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.context["page"].paginator.count
+
+
+def test_home_lists_the_13_measures_with_counts_and_prefectures(client, knowledge_base):
+    html = html_of(client.get("/"))
+    for measure in Measure.objects.all():
+        assert measure.title in html
+        assert f'href="/measures/{measure.slug}/"' in html
+    assert "在推动生态环保责任落实上深化改革" in html
+    assert "健全生态环境保护基础制度" in html
+    assert '<a href="/instruments/">90</a>' in html
+
+
+def test_every_count_on_the_home_page_equals_the_list_it_links_to(client, knowledge_base):
+    html = html_of(client.get("/"))
+    pairs = re.findall(r'<a href="(/instruments/\?[^"]*)">(\d+)', html)
+    pairs += re.findall(r'<a href="(/instruments/\?measure=[^"]+)">(\d+) ', html)
+    assert len(pairs) >= 13
+    for url, shown in pairs:
+        assert list_count(client, url.replace("&amp;", "&")) == int(shown), url
+
+
+def test_haixi_measure_6_is_two_clicks_from_home(client, knowledge_base):
+    home = html_of(client.get("/"))
+    assert 'href="/regions/632800/"' in home  # the map, first click
+    haixi = html_of(client.get("/regions/632800/"))
+    second = next(u for u in links(haixi) if "measure=reform-6" in u and "region=632800" in u)
+    response = client.get(second)
+    names = {entry.name for entry in response.context["page"].object_list}
+    assert names == {"“职能部门+全过程律师服务团队”工作机制"}
+
+
+def test_a_measure_page_highlights_and_links_every_entry(client, knowledge_base):
+    measure = Measure.objects.get(slug="reform-1")
+    html = html_of(client.get("/measures/reform-1/"))
+    for entry in measure.instruments.all():
+        assert f'href="/instruments/{entry.pk}/"' in html, entry.name
+    assert html.count('class="entry-name') == measure.instruments.count()
+    # Grouped by region, with the directions that continue it.
+    for region in ("西宁市", "海南州", "海北州"):
+        assert f">{region}</a>" in html
+    assert "/measures/direction-2/" in html
+
+
+def test_a_direction_page_lists_the_measures_it_continues(client, knowledge_base):
+    html = html_of(client.get("/measures/direction-4/"))
+    for slug in ("reform-6", "reform-8"):
+        assert f'href="/measures/{slug}/"' in html
+
+
+def test_the_regions_page_counts_measures_and_entries(client, knowledge_base):
+    response = client.get("/regions/")
+    html = html_of(response)
+    rows = {row["region"].code: row for row in response.context["prefectures"]}
+    assert len(rows) == 8
+    assert rows["632800"]["measures"] == 5  # measures 2, 3, 5, 6 and 7
+    assert rows["632300"]["measures"] == 2
+    assert rows["632200"]["measures"] == 1
+    for code, row in rows.items():
+        assert list_count(client, f"/instruments/?region={code}") == row["entries"]
+        assert f'href="/regions/{code}/"' in html
+
+
+def test_a_prefecture_page_includes_its_counties_and_towns(client, knowledge_base):
+    response = client.get("/regions/632800/")
+    html = html_of(response)
+    grouped = {
+        measure.slug: [e.name for e in entries] for measure, entries in response.context["groups"]
+    }
+    assert list(grouped) == ["reform-2", "reform-3", "reform-5", "reform-6", "reform-7"]
+    assert "国家第六批“绿水青山就是金山银山”实践创新基地" in grouped["reform-3"]  # 茶卡镇
+    assert "布哈河流域(天峻县区段)水环境治理与生态修复工程项目" in grouped["reform-5"]  # 天峻县
+    for child in ("/regions/632823/", "/regions/632857/", "/regions/632821101/"):
+        assert child in html
+
+
+def test_a_county_page_and_the_province_page(client, knowledge_base):
+    tianjun = client.get("/regions/632823/")
+    assert [m.slug for m, _ in tianjun.context["groups"]] == ["reform-5"]
+    province = client.get("/regions/630000/")
+    entries = [e for _, group in province.context["groups"] for e in group]
+    assert entries and all(e.region.code == "630000" for e in entries)
+
+
+def test_an_entry_page_shows_its_facts_and_leads_to_its_sentence(client, knowledge_base):
+    entry = Instrument.objects.get(name="布哈河流域(天峻县区段)水环境治理与生态修复工程项目")
+    html = html_of(client.get(f"/instruments/{entry.pk}/"))
+    assert "天峻县" in html and "海西州" in html  # region and its prefecture
+    assert "<mark>布哈河流域(天峻县区段)水环境治理与生态修复工程项目</mark>" in html
+    assert f'href="{SOURCE}#entry-{entry.pk}"' in html
+    source = html_of(client.get(SOURCE))
+    assert f'id="entry-{entry.pk}"' in source
+    assert f'id="sentence-{entry.start}"' in source
+
+
+def test_previous_and_next_follow_article_order(client, knowledge_base):
+    ordered = list(Instrument.objects.published().in_article_order())
+    for before, current, after in [ordered[0:3], ordered[11:14], ordered[-3:]]:
+        response = client.get(f"/instruments/{current.pk}/")
+        assert response.context["previous_entry"] == before
+        assert response.context["next_entry"] == after
+    assert client.get(f"/instruments/{ordered[0].pk}/").context["previous_entry"] is None
+    assert client.get(f"/instruments/{ordered[-1].pk}/").context["next_entry"] is None
+
+
+def test_the_source_page_anchors_every_entry_and_measure(client, knowledge_base):
+    html = html_of(client.get(SOURCE))
+    for entry in Instrument.objects.all():
+        assert f'id="entry-{entry.pk}"' in html, entry.name
+    for measure in Measure.objects.all():
+        assert f'id="{measure.slug}"' in html
+    # The text is the article, not a paraphrase.
+    assert "来源丨中国环境APP" in html
+
+
+def test_drafts_stay_off_every_public_page(client, knowledge_base):
+    draft = make_instrument(
+        measure=Measure.objects.get(slug="reform-6"),
+        region="632800",
+        name="尚未发布的草稿机制",
+        status=Instrument.Status.DRAFT,
+    )
+    for url in [
+        "/",
+        "/regions/",
+        "/regions/632800/",
+        "/measures/reform-6/",
+        "/instruments/",
+        SOURCE,
+        "/matrix/",
+    ]:
+        assert "尚未发布的草稿机制" not in html_of(client.get(url)), url
+    assert client.get(f"/instruments/{draft.pk}/").status_code == 404
+
+
+def test_an_unknown_region_or_measure_is_a_404(client, knowledge_base):
+    assert client.get("/regions/999999/").status_code == 404
+    assert client.get("/measures/reform-99/").status_code == 404
+    assert client.get("/sources/nothing/").status_code == 404
+
+
+PAGES = [
+    "/",
+    "/regions/",
+    "/regions/632800/",
+    "/measures/reform-6/",
+    "/instruments/",
+    "/instruments/?region=632800&type=pilot&q=基地",
+    SOURCE,
+    "/matrix/",
+]
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_queries_per_page_do_not_grow_with_ten_times_the_data(client, knowledge_base, url):
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    before = queries()
+    reform = Measure.objects.get(slug="reform-6")
+    regions = list(Region.objects.all())
+    for i in range(900):
+        make_instrument(
+            measure=reform, region=regions[i % len(regions)], type="pilot", name=f"示范基地{i}"
+        )
+    assert Instrument.objects.count() > 10 * 90
+    assert queries() == before
+
+
+def test_entry_page_queries_are_bounded(client, knowledge_base, django_assert_max_num_queries):
+    entry = Instrument.objects.first()
+    with django_assert_max_num_queries(6):
+        client.get(f"/instruments/{entry.pk}/")
+
+
+def test_the_site_speaks_english_too(client, knowledge_base):
+    client.cookies["django_language"] = "en"
+    html = html_of(client.get("/regions/632800/"))
+    assert 'lang="en"' in html
+    assert "Haixi" in html
+
+
+def test_the_source_object_matches_the_article_file(knowledge_base):
+    from pathlib import Path
+
+    from django.conf import settings
+
+    path = Path(settings.KNOWLEDGE_BASE_DIR) / "source" / "qinghai-eco-reform-2024-12-26.txt"
+    assert Source.objects.get().text == path.read_text(encoding="utf-8")
