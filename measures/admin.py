@@ -1,3 +1,5 @@
+from pathlib import Path
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -12,8 +14,10 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from regions.models import Region
 
+from .forms import ImportArticleForm
 from .import_formats import IMPORT_FORMATS
-from .models import Instrument, InstrumentType, Measure, Source
+from .importing import import_article
+from .models import Instrument, InstrumentType, Measure, Source, Status
 from .resources import InstrumentResource
 
 
@@ -60,16 +64,129 @@ class HistoryAdmin(SimpleHistoryAdmin):
         return TemplateResponse(request, "admin/measures/deleted_list.html", context)
 
 
+class PublishingAdmin(HistoryAdmin):
+    """Publish and unpublish actions for models with a draft/published status.
+
+    Publishing needs the `publish_instrument` permission; without it the status is read-only.
+    """
+
+    actions = ["publish", "unpublish"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not self.has_publish_permission(request):
+            fields.append("status")
+        return fields
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm("measures.publish_instrument")
+
+    @admin.action(description=_("Publish the selected rows"), permissions=["publish"])
+    def publish(self, request, queryset):
+        self._set_status(request, queryset, Status.PUBLISHED)
+
+    @admin.action(description=_("Unpublish the selected rows"), permissions=["publish"])
+    def unpublish(self, request, queryset):
+        self._set_status(request, queryset, Status.DRAFT)
+
+    def _set_status(self, request, queryset, status):
+        # One save per row, so the history records each change and who made it.
+        changed = 0
+        for row in queryset.exclude(status=status):
+            row.status = status
+            row._history_user = request.user
+            row._change_reason = str(status.label)
+            row.save(update_fields=["status", "updated_at"])
+            self.log_change(request, row, [{"changed": {"fields": ["status"]}}])
+            changed += 1
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d %(name)s is now %(status)s.",
+                "%(count)d %(names)s are now %(status)s.",
+                changed,
+            )
+            % {
+                "count": changed,
+                "name": self.opts.verbose_name,
+                "names": self.opts.verbose_name_plural,
+                "status": status.label,
+            },
+            messages.SUCCESS,
+        )
+
+
 @admin.register(Source)
-class SourceAdmin(HistoryAdmin):
-    list_display = ["title", "slug", "publisher", "published_on"]
-    list_filter = ["publisher", "published_on"]
+class SourceAdmin(PublishingAdmin):
+    list_display = ["title", "slug", "publisher", "published_on", "status"]
+    list_filter = ["status", "publisher", "published_on"]
     search_fields = ["title", "slug", "publisher", "url"]
     date_hierarchy = "published_on"
     readonly_fields = ["sha256", "created_at", "updated_at"]
     prepopulated_fields = {"slug": ["title"]}
     # Articles are published over https; a bare host name should become an https address.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def get_urls(self):
+        import_article = path(
+            "import-article/",
+            self.admin_site.admin_view(self.import_article_view),
+            name="measures_source_import_article",
+        )
+        return [import_article, *super().get_urls()]
+
+    def changelist_view(self, request, extra_context=None):
+        extra = {"import_article_url": reverse("admin:measures_source_import_article")}
+        return super().changelist_view(request, {**extra, **(extra_context or {})})
+
+    def has_import_article_permission(self, request):
+        # An article creates a source, its measures and its entries.
+        return all(
+            request.user.has_perm(f"measures.add_{model}")
+            for model in ("source", "measure", "instrument")
+        )
+
+    def import_article_view(self, request):
+        """Upload an article: preview what the parser finds, then import it as drafts."""
+        if not self.has_import_article_permission(request):
+            raise PermissionDenied
+        form = ImportArticleForm(request.POST or None, request.FILES or None)
+        result = None
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            dry_run = "import" not in request.POST
+            result = import_article(
+                text=data["file"]["text"],
+                slug=data["slug"] or Path(data["file"]["name"]).stem,
+                title=data["title"] or None,
+                published_on=data["published_on"],
+                url=data["url"],
+                dry_run=dry_run,
+            )
+            if not dry_run:
+                self.message_user(
+                    request,
+                    _("Imported %(entries)s entries as drafts.") % {"entries": result.entries},
+                    messages.SUCCESS,
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Import an article"),
+            "opts": self.opts,
+            "form": form,
+            "result": result,
+            "review_url": result and not result.dry_run and review_url(result.slug),
+        }
+        return TemplateResponse(request, "admin/measures/source/import_article.html", context)
+
+
+def review_url(source_slug):
+    """The admin list of an imported source's draft entries."""
+    source = Source.objects.get(slug=source_slug)
+    return (
+        reverse("admin:measures_instrument_changelist")
+        + f"?status__exact=draft&measure__source__id__exact={source.pk}"
+    )
 
 
 @admin.register(Measure)
@@ -132,9 +249,10 @@ EDITOR_HELP = _(
 
 
 @admin.register(Instrument)
-class InstrumentAdmin(ImportMixin, HistoryAdmin):
+class InstrumentAdmin(ImportMixin, PublishingAdmin):
     list_display = ["name", "type", "region", "measure", "status", "updated_at", "public_page"]
     list_filter = [
+        "measure__source",
         "measure__kind",
         "measure",
         PrefectureFilter,
@@ -146,7 +264,6 @@ class InstrumentAdmin(ImportMixin, HistoryAdmin):
     autocomplete_fields = ["measure", "region", "type"]
     list_select_related = ["measure", "region", "type"]
     readonly_fields = ["key", "created_at", "updated_at"]
-    actions = ["publish", "unpublish"]
     fieldsets = [
         (
             None,
@@ -170,8 +287,6 @@ class InstrumentAdmin(ImportMixin, HistoryAdmin):
         fields = list(super().get_readonly_fields(request, obj))
         if obj is not None and obj.is_parsed:
             fields += PARSED_READONLY_FIELDS
-        if not self.has_publish_permission(request):
-            fields.append("status")
         return fields
 
     def view_on_site(self, obj):
@@ -183,38 +298,6 @@ class InstrumentAdmin(ImportMixin, HistoryAdmin):
         if not obj.is_published:
             return self.get_empty_value_display()
         return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), _("view"))
-
-    def has_publish_permission(self, request):
-        return request.user.has_perm(f"{self.opts.app_label}.publish_instrument")
-
-    @admin.action(description=_("Publish selected entries"), permissions=["publish"])
-    def publish(self, request, queryset):
-        self._set_status(request, queryset, Instrument.Status.PUBLISHED)
-
-    @admin.action(description=_("Unpublish selected entries"), permissions=["publish"])
-    def unpublish(self, request, queryset):
-        self._set_status(request, queryset, Instrument.Status.DRAFT)
-
-    def _set_status(self, request, queryset, status):
-        # One save per entry, so the history records each change and who made it.
-        changed = 0
-        for entry in queryset.exclude(status=status):
-            entry.status = status
-            entry._history_user = request.user
-            entry._change_reason = str(status.label)
-            entry.save(update_fields=["status", "updated_at"])
-            self.log_change(request, entry, [{"changed": {"fields": ["status"]}}])
-            changed += 1
-        self.message_user(
-            request,
-            ngettext(
-                "%(count)d entry is now %(status)s.",
-                "%(count)d entries are now %(status)s.",
-                changed,
-            )
-            % {"count": changed, "status": status.label},
-            messages.SUCCESS,
-        )
 
     def has_import_permission(self, request):
         # An import adds entries and may change existing ones.

@@ -25,7 +25,7 @@ class InstrumentFilter(django_filters.FilterSet):
         label=_("Measure"),
         field_name="measure__slug",
         to_field_name="slug",
-        queryset=Measure.objects.all(),
+        queryset=Measure.objects.published(),
     )
     region = django_filters.ModelMultipleChoiceFilter(
         label=_("Region"),

@@ -18,6 +18,7 @@ class ImportResult:
     documents: int  # entries given in 《》
     entries_by_region: dict
     report: LoadReport
+    dry_run: bool = False
 
 
 def article_slug(text, *, slug=None, title=None):
@@ -58,4 +59,5 @@ def import_article(*, text, slug=None, title=None, published_on=None, url="", dr
         documents=sum(1 for entry in entries if entry.is_document_title),
         entries_by_region=dict(sorted(by_region.items())),
         report=report,
+        dry_run=dry_run,
     )

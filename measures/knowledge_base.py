@@ -77,6 +77,7 @@ def build_records(
                 "url": url,
                 "text": text,
                 "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+                "status": status,
             },
         }
     ]

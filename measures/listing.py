@@ -86,7 +86,7 @@ class InstrumentListing:
         """{facet: [option]}: every option, counted with the other filters applied."""
         if self.errors:
             return {}
-        measures = Measure.objects.select_related("source").in_article_order()
+        measures = Measure.objects.published().select_related("source").in_article_order()
         regions = list(Region.objects.with_ancestors())
         options = {}
         for name in InstrumentFilter.FACETS:

@@ -199,8 +199,8 @@ def _remove_orphans(source_slugs, loaded_keys, report):
 def load_records(records, *, dry_run=False, status=None):
     """Write fixture records (reference data and/or knowledge base) and report what happened.
 
-    `status`: the status for entries this load creates (default: as the records say). Existing
-    entries keep theirs. With `dry_run` the report is computed and nothing is written.
+    `status`: the status for sources and entries this load creates (default: as the records
+    say). Existing rows keep theirs: publishing is an editor's decision. With `dry_run` the report is computed and nothing is written.
     """
     report = LoadReport()
     with transaction.atomic():
@@ -211,10 +211,10 @@ def load_records(records, *, dry_run=False, status=None):
             if model in REFERENCE_MODELS:
                 _load_reference(model, fields, report)
                 continue
+            if status is not None and model in (Source, Instrument):
+                fields["status"] = status
             if model is Instrument:
                 keys.add(fields["key"])
-                if status is not None:
-                    fields["status"] = status
             if model is Source:
                 sources.add(fields["slug"])
             _load_parsed(model, fields, report)

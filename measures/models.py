@@ -12,6 +12,11 @@ from simple_history.models import HistoricalRecords
 from regions.models import Region
 
 
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+
+
 class ParsedRecord(models.Model):
     """A row the knowledge-base loader may write.
 
@@ -39,13 +44,20 @@ class ParsedRecord(models.Model):
         return bool(self.parsed_digest)
 
 
-class SourceManager(models.Manager):
+class SourceQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Status.PUBLISHED)
+
+
+class SourceManager(models.Manager.from_queryset(SourceQuerySet)):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
 
 class Source(ParsedRecord):
     """One article the knowledge base is built from."""
+
+    Status = Status
 
     PARSER_FIELDS = ("title", "publisher", "published_on", "url", "text", "sha256")
 
@@ -59,6 +71,16 @@ class Source(ParsedRecord):
     text = models.TextField(_("text"), help_text=_("The full article, verbatim."))
     sha256 = models.CharField(
         _("SHA-256"), max_length=64, blank=True, help_text=_("Digest of the text, UTF-8.")
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        help_text=_(
+            "Only a published source's measures and entries appear on public pages; "
+            "an imported article stays a draft until it has been reviewed."
+        ),
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now, editable=False)
@@ -88,6 +110,10 @@ class Source(ParsedRecord):
 
 
 class MeasureQuerySet(models.QuerySet):
+    def published(self):
+        """Measures of published sources."""
+        return self.filter(source__status=Status.PUBLISHED)
+
     def in_article_order(self):
         """Reform measures first, then directions, each by number."""
         return self.order_by("source__published_on", "source__slug", "-kind", "number")
@@ -245,8 +271,11 @@ class InstrumentType(models.Model):
 
 class InstrumentQuerySet(models.QuerySet):
     def published(self):
-        """Entries the public may see; drafts are visible in the admin only."""
-        return self.filter(status=Instrument.Status.PUBLISHED)
+        """Entries the public may see: published, from a published source.
+
+        Drafts are visible in the admin only.
+        """
+        return self.filter(status=Status.PUBLISHED, measure__source__status=Status.PUBLISHED)
 
     def in_region(self, region):
         """Entries attributed to the region or to any unit below it."""
@@ -335,9 +364,7 @@ class Instrument(ParsedRecord):
         "name_end",
     )
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        PUBLISHED = "published", _("Published")
+    Status = Status
 
     key = models.CharField(
         _("key"),

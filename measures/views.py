@@ -14,7 +14,7 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         regions = list(Region.objects.with_ancestors())
         counts = tally(Instrument.objects.published(), regions)
-        measures = Measure.objects.select_related("source").in_article_order()
+        measures = Measure.objects.published().select_related("source").in_article_order()
         rows = measure_rows(measures, counts, {r.code: r for r in regions})
         return super().get_context_data(
             map=map_of(counts, regions),
@@ -27,15 +27,17 @@ class HomeView(TemplateView):
                 for r in regions
                 if r.level == Region.Level.PREFECTURE and counts.region_total(r.code)
             ),
-            sources=Source.objects.all(),
+            sources=Source.objects.published(),
             **kwargs,
         )
 
 
 class MeasureDetailView(DetailView):
     model = Measure
-    queryset = Measure.objects.select_related("source").prefetch_related(
-        "continues", "continued_by"
+    queryset = (
+        Measure.objects.published()
+        .select_related("source")
+        .prefetch_related("continues", "continued_by")
     )
 
     def get_context_data(self, **kwargs):
@@ -81,7 +83,7 @@ class InstrumentDetailView(DetailView):
 
 
 class SourceDetailView(DetailView):
-    model = Source
+    queryset = Source.objects.published()
 
     def get_context_data(self, **kwargs):
         source = self.object
@@ -113,7 +115,12 @@ class MatrixView(TemplateView):
             kind = Measure.Kind.REFORM
         regions = list(Region.objects.with_ancestors())
         counts = tally(Instrument.objects.published(), regions)
-        measures = Measure.objects.filter(kind=kind).select_related("source").in_article_order()
+        measures = (
+            Measure.objects.published()
+            .filter(kind=kind)
+            .select_related("source")
+            .in_article_order()
+        )
         columns = [r for r in regions if r.level == Region.Level.PREFECTURE] + [
             r for r in regions if r.is_province
         ]

@@ -15,6 +15,7 @@ def make_source(**fields):
         "title": f"来源文章 {n}",
         "publisher": "测试出版社",
         "text": "一是测试措施。",
+        "status": Source.Status.PUBLISHED,
     }
     values.update(fields)
     return Source.objects.create(**values)

@@ -24,6 +24,7 @@ def records(*, regulation_name="大气污染防治条例", with_mechanism=True):
                 "url": "",
                 "text": TEXT,
                 "sha256": "x",
+                "status": "published",
             },
         },
         {

@@ -1,0 +1,31 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .import_formats import decode_spreadsheet_text
+
+
+class ImportArticleForm(forms.Form):
+    file = forms.FileField(label=_("Article (text file)"))
+    title = forms.CharField(
+        label=_("Title"), required=False, help_text=_("Default: the article's first line.")
+    )
+    published_on = forms.DateField(label=_("Published on"), required=False)
+    url = forms.URLField(label=_("URL"), required=False, assume_scheme="https")
+    slug = forms.SlugField(
+        label=_("Slug"), required=False, help_text=_("Used in URLs. Default: from the file name.")
+    )
+
+    # Articles are short; anything larger is not an article.
+    MAX_BYTES = 2 * 1024 * 1024
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError(_("The file is larger than 2 MB."))
+        try:
+            text = decode_spreadsheet_text(upload.read())
+        except ValueError as error:
+            raise forms.ValidationError(_("The file is neither UTF-8 nor GB18030 text.")) from error
+        if not text.strip():
+            raise forms.ValidationError(_("The file is empty."))
+        return {"name": upload.name, "text": text}

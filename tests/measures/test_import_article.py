@@ -1,0 +1,115 @@
+"""Importing a new article: parsed into drafts, reported, and idempotent."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+
+from measures.importing import import_article
+from measures.models import Instrument, Measure, Source
+
+pytestmark = pytest.mark.django_db
+
+ARTICLE = """海东市生态环境领域改革取得新进展
+
+发布时间: 2023-06-30
+
+（一）健全生态环境法规制度。海东市出台《海东市扬尘污染防治条例》，制定生态环境保护督察整改工作办法。
+
+（二）推进生态补偿。海北州建立祁连山水源涵养生态补偿机制。果洛州开展“无废城市”试点。
+
+来源丨青海日报
+"""
+
+
+def test_an_article_of_the_same_genre_becomes_drafts(reference_data):
+    result = import_article(text=ARTICLE, slug="haidong-2023", url="https://example.org/a")
+    assert (result.measures, result.documents) == (2, 1)
+    source = Source.objects.get(slug="haidong-2023")
+    assert source.status == Source.Status.DRAFT
+    assert source.title == "海东市生态环境领域改革取得新进展"
+    assert source.published_on.isoformat() == "2023-06-30"
+    assert list(Measure.objects.filter(source=source).values_list("slug", "title")) == [
+        ("haidong-2023-reform-1", "健全生态环境法规制度"),
+        ("haidong-2023-reform-2", "推进生态补偿"),
+    ]
+    entries = {e.name: e for e in Instrument.objects.filter(measure__source=source)}
+    assert entries["海东市扬尘污染防治条例"].is_document_title
+    assert entries["海东市扬尘污染防治条例"].region.code == "630200"
+    assert entries["海东市扬尘污染防治条例"].type.slug == "regulation"
+    assert entries["祁连山水源涵养生态补偿机制"].region.code == "632200"
+    assert entries["“无废城市”试点"].region.code == "632600"
+    assert all(e.status == Instrument.Status.DRAFT for e in entries.values())
+    # Drafts stay off the public site.
+    assert not Instrument.objects.published().exists()
+
+
+def test_importing_the_same_text_again_changes_nothing(reference_data):
+    import_article(text=ARTICLE, slug="haidong-2023")
+    before = sorted(Instrument.objects.values_list("key", "name", "status", "updated_at"))
+    again = import_article(text=ARTICLE, slug="haidong-2023")
+    assert not again.report.changed_anything
+    assert sorted(Instrument.objects.values_list("key", "name", "status", "updated_at")) == before
+
+
+def test_an_editors_publishing_survives_a_reimport(reference_data):
+    import_article(text=ARTICLE, slug="haidong-2023")
+    Instrument.objects.update(status=Instrument.Status.PUBLISHED)
+    import_article(text=ARTICLE, slug="haidong-2023")
+    assert not Instrument.objects.filter(status=Instrument.Status.DRAFT).exists()
+
+
+def test_the_command_reports_what_it_found(reference_data, tmp_path, capsys):
+    path = tmp_path / "haidong-2023.txt"
+    path.write_text(ARTICLE, encoding="utf-8")
+    call_command("import_article", str(path), "--published-on", "2023-07-01", "--dry-run")
+    out = capsys.readouterr().out
+    assert "Would import “海东市生态环境领域改革取得新进展” as haidong-2023: 2 measures" in out
+    assert not Source.objects.exists()
+
+    call_command(
+        "import_article", str(path), "--title", "海东改革", "--url", "https://example.org/a"
+    )
+    out = capsys.readouterr().out
+    assert "Imported “海东改革”" in out
+    assert "630200: 2" in out
+    call_command(
+        "import_article", str(path), "--title", "海东改革", "--url", "https://example.org/a"
+    )
+    assert "0 created, 0 refreshed" in capsys.readouterr().out
+
+
+def test_the_command_refuses_a_bad_date(reference_data, tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_text(ARTICLE, encoding="utf-8")
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        call_command("import_article", str(path), "--published-on", "30/06/2023")
+
+
+def test_the_admin_page_previews_then_imports(admin_client, reference_data):
+    url = "/admin/measures/source/import-article/"
+    assert admin_client.get(url).status_code == 200
+
+    def upload(button, encoding="utf-8"):
+        file = SimpleUploadedFile("haidong-2023.txt", ARTICLE.encode(encoding), "text/plain")
+        return admin_client.post(url, {"file": file, button: "1"})
+
+    preview = upload("preview")
+    assert preview.status_code == 200
+    assert "haidong-2023" in preview.content.decode()
+    assert not Source.objects.exists()
+
+    done = upload("import", encoding="gb18030")
+    html = done.content.decode()
+    assert "Review" in html or "审核" in html
+    assert Instrument.objects.filter(status="draft").count() == done.context["result"].entries
+
+
+def test_the_admin_page_needs_the_add_permissions(client, django_user_model, reference_data):
+    user = django_user_model.objects.create_user("staff", password="pw", is_staff=True)
+    client.force_login(user)
+    assert client.get("/admin/measures/source/import-article/").status_code == 403
+    client.logout()
+    response = client.get("/admin/measures/source/import-article/")
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
