@@ -1,0 +1,105 @@
+"""The map, the measure × prefecture matrix and the bar charts: one click gives exactly the count."""
+
+import re
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+PREFECTURES = {"630100", "630200", "632200", "632300", "632500", "632600", "632700", "632800"}
+
+
+def page(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.content.decode()
+
+
+def list_count(client, url):
+    response = client.get(url.replace("&amp;", "&"))
+    assert response.status_code == 200, url
+    return response.context["page"].paginator.count
+
+
+def map_shapes(html):
+    """(href, code, shade) of every prefecture shape on the map."""
+    return re.findall(
+        r'<a class="map-link" href="([^"]+)"[^>]*>\s*<path d="M[^"]+" class="map-shape map-shade-(\d)[^"]*" data-code="(\d+)"',
+        html,
+    )
+
+
+@pytest.mark.parametrize("url", ["/", "/regions/"])
+def test_the_map_has_the_8_prefectures_each_linking_to_its_page(client, knowledge_base, url):
+    shapes = map_shapes(page(client, url))
+    assert {code for _, _, code in shapes} == PREFECTURES
+    assert len(shapes) == 8
+    for href, _, code in shapes:
+        assert href == f"/regions/{code}/"
+
+
+def test_the_map_is_shaded_by_entries_and_marked_schematic(client, knowledge_base):
+    html = page(client, "/")
+    shades = {code: int(shade) for _, shade, code in map_shapes(html)}
+    assert shades["630100"] == 5  # 西宁市 has the most entries
+    assert shades["632200"] < shades["630100"]
+    assert "示意图" in html
+    assert "Apache ECharts 4.9.0" in html
+
+
+def test_a_prefecture_page_highlights_itself_on_the_map(client, knowledge_base):
+    html = page(client, "/regions/632800/")
+    highlighted = re.findall(r'class="map-shape[^"]*is-highlighted" data-code="(\d+)"', html)
+    assert highlighted == ["632800"]
+    # A county's page highlights its prefecture.
+    county = page(client, "/regions/632823/")
+    assert re.findall(r'class="map-shape[^"]*is-highlighted" data-code="(\d+)"', county) == [
+        "632800"
+    ]
+
+
+@pytest.mark.parametrize("kind", ["reform", "direction"])
+def test_every_matrix_cell_and_total_equals_the_list_it_links_to(client, knowledge_base, kind):
+    response = client.get(f"/matrix/?kind={kind}")
+    html = response.content.decode()
+    matrix = response.context["matrix"]
+    assert len(matrix["columns"]) == 9  # 8 prefectures and the province level
+    assert len(matrix["rows"]) == (9 if kind == "reform" else 4)
+    cells = re.findall(r'<a href="(/instruments/\?[^"]+)"[^>]*>(\d+)</a>', html)
+    assert len(cells) >= len(matrix["rows"])
+    for url, shown in cells:
+        assert list_count(client, url) == int(shown), url
+    assert matrix["total"] == sum(row["total"] for row in matrix["rows"])
+
+
+def test_the_matrix_shows_which_prefectures_acted_under_which_measures(client, knowledge_base):
+    matrix = client.get("/matrix/").context["matrix"]
+    acted = {
+        (row["measure"].number, cell["region"].code)
+        for row in matrix["rows"]
+        for cell in row["cells"]
+        if cell["count"]
+    }
+    assert {number for number, code in acted if code == "632800"} == {2, 3, 5, 6, 7}
+    assert {number for number, code in acted if code == "632300"} == {6, 7}
+
+
+@pytest.mark.parametrize("url", ["/", "/regions/632800/", "/regions/630100/", "/regions/630000/"])
+def test_every_bar_equals_the_list_it_links_to(client, knowledge_base, url):
+    html = page(client, url)
+    bars = re.findall(
+        r'<li><a href="(/instruments/\?[^"]+)"><span class="label">[^<]*</span>'
+        r'<span class="track"><span class="bar bar-\d+"></span></span><span class="value">(\d+)</span>',
+        html,
+    )
+    assert len(bars) >= 4
+    for link, shown in bars:
+        assert list_count(client, link) == int(shown), link
+
+
+@pytest.mark.parametrize("url", ["/", "/regions/", "/regions/632800/", "/matrix/"])
+def test_the_pictures_need_no_script_and_nothing_from_another_origin(client, knowledge_base, url):
+    html = page(client, url)
+    assert "<script" not in html
+    assert not re.search(r'(src|href)="(https?:)?//', html)
+    assert ' style="' not in html
