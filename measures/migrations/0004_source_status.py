@@ -3,6 +3,11 @@
 from django.db import migrations, models
 
 
+def keep_existing_sources_public(apps, schema_editor):
+    # Every source was public before sources had a status.
+    apps.get_model("measures", "Source").objects.update(status="published")
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -20,4 +25,5 @@ class Migration(migrations.Migration):
             name='status',
             field=models.CharField(choices=[('draft', 'Draft'), ('published', 'Published')], default='draft', help_text="Only a published source's measures and entries appear on public pages; an imported article stays a draft until it has been reviewed.", max_length=12, verbose_name='status'),
         ),
+        migrations.RunPython(keep_existing_sources_public, migrations.RunPython.noop),
     ]
