@@ -1,0 +1,302 @@
+"""Exports of the filtered instruments list: CSV, JSON and XLSX.
+
+Every export builds the list page's `InstrumentListing` from the same query string, so it holds
+exactly the rows the page counts, in the page's order, all pages of them (`page` is ignored).
+One row generator, `export_rows`, feeds all three formats, so their columns cannot drift apart.
+"""
+
+import csv
+import json
+import tempfile
+from urllib.parse import quote
+
+from django.http import FileResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from .filters import InstrumentFilter
+from .listing import InstrumentListing
+
+#: The columns of every export, in order: the CSV and XLSX header, the keys of each JSON result.
+COLUMNS = (
+    "id",
+    "measure_kind",
+    "measure_number",
+    "measure_title",
+    "region_code",
+    "region_name",
+    "prefecture_code",
+    "prefecture_name",
+    "instrument_type",
+    "instrument_type_name",
+    "instrument_category",
+    "instrument_name",
+    "action",
+    "quote",
+    "source_title",
+    "source_published_on",
+    "source_url",
+    "url",
+)
+
+# Rows are read from the database this many at a time: one query, and memory that stays flat
+# however many rows match.
+CHUNK_SIZE = 2000
+
+# Long texts no column reads; without this every row would carry the whole article and its
+# measure's paragraph, several times the size of the row itself.
+UNEXPORTED_FIELDS = ("notes", "measure__body", "measure__source__text")
+
+# Text a spreadsheet may run as a formula (OWASP "CSV injection"), plus their full-width forms:
+# Chinese text is full of them, and a spreadsheet or input method may take them for the signs.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+
+# The parameters that narrow the list; `sort` and `page` do not change which rows it holds.
+FILTER_NAMES = tuple(name for name in InstrumentFilter.base_filters if name != "sort")
+
+# A streamed response sends each piece it is given as one write; a few large writes cost the
+# server far less than one per row, and pieces of this size still keep memory flat.
+STREAM_PIECE_SIZE = 64 * 1024
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Small workbooks stay in memory; larger ones go to a temporary file.
+XLSX_IN_MEMORY_BYTES = 8 * 1024 * 1024
+XLSX_DEFAULT_WIDTH = 14
+XLSX_WIDTHS = {
+    "id": 8,
+    "measure_number": 9,
+    "measure_title": 40,
+    "region_code": 12,
+    "prefecture_code": 12,
+    "instrument_type": 16,
+    "instrument_type_name": 16,
+    "instrument_category": 16,
+    "instrument_name": 40,
+    "action": 8,
+    "quote": 80,
+    "source_title": 40,
+    "source_published_on": 12,
+    "source_url": 40,
+    "url": 40,
+}
+
+
+# Rows ------------------------------------------------------------------------------------------
+
+
+def export_rows(listing, request):
+    """One dict per entry the listing holds, keyed by `COLUMNS`, in the list page's order.
+
+    Reads the rows in chunks over the joins `for_list()` set up, leaving out the long texts no
+    column needs, so any number of rows costs the same queries and constant memory. Values are plain: int for `id` and `measure_number`, str
+    for text, None where there is nothing (the prefecture of a province-level entry, the date of
+    an undated source). `url` is the entry's absolute permalink on the host `request` came to.
+    """
+    entries = listing.queryset.defer(*UNEXPORTED_FIELDS)
+    for entry in entries.iterator(chunk_size=CHUNK_SIZE):
+        yield entry_row(entry, request)
+
+
+def entry_row(entry, request):
+    measure, region, type_ = entry.measure, entry.region, entry.type
+    source = measure.source
+    prefecture = region.prefecture
+    published_on = source.published_on
+    return {
+        "id": entry.pk,
+        "measure_kind": measure.kind,
+        "measure_number": measure.number,
+        "measure_title": measure.title,
+        "region_code": region.code,
+        "region_name": region.short_name,
+        "prefecture_code": prefecture.code if prefecture else None,
+        "prefecture_name": prefecture.short_name if prefecture else None,
+        "instrument_type": type_.slug,
+        "instrument_type_name": type_.name,
+        "instrument_category": type_.category,
+        "instrument_name": entry.name,
+        "action": entry.action,
+        "quote": entry.quote,
+        "source_title": source.title,
+        "source_published_on": published_on.isoformat() if published_on else None,
+        "source_url": source.url,
+        "url": request.build_absolute_uri(entry.get_absolute_url()),
+    }
+
+
+def spreadsheet_safe(value):
+    """The value as a spreadsheet should store it: text that could run as a formula gets a `'`."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+# CSV -------------------------------------------------------------------------------------------
+
+
+class _Echo:
+    """A file whose `write` hands back what it was given, so csv.writer returns each line."""
+
+    def write(self, value):
+        return value
+
+
+def csv_lines(rows):
+    # The byte-order mark tells Excel the file is UTF-8; without it Excel on Chinese Windows reads
+    # it as GBK and garbles every character.
+    writer = csv.writer(_Echo())
+    yield "\ufeff" + writer.writerow(COLUMNS)
+    for row in rows:
+        yield writer.writerow([spreadsheet_safe(row[name]) for name in COLUMNS])
+
+
+@require_safe
+def export_csv(request):
+    """The filtered list as CSV: UTF-8 with a byte-order mark, RFC 4180 quoting, streamed."""
+    listing = InstrumentListing(request.GET)
+    if listing.errors:
+        return unusable_parameters(listing)
+    lines = csv_lines(export_rows(listing, request))
+    response = StreamingHttpResponse(in_pieces(lines), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = content_disposition(request.GET, "csv")
+    return response
+
+
+# JSON ------------------------------------------------------------------------------------------
+
+
+def json_parts(count, filters, rows):
+    def dump(value):
+        return json.dumps(value, ensure_ascii=False)
+
+    yield f'{{"count": {count}, "filters": {dump(filters)}, "results": ['
+    separator = "\n"
+    for row in rows:
+        yield separator + dump(row)
+        separator = ",\n"
+    yield "\n]}\n"
+
+
+@require_safe
+def export_json(request):
+    """The filtered list as JSON: `{"count", "filters", "results"}`, real UTF-8, streamed.
+
+    `filters` repeats the query parameters as given (a list for every key, without `page`);
+    each result has the CSV's columns as keys, with text as stored (no formula protection, which
+    only spreadsheets need).
+    """
+    listing = InstrumentListing(request.GET)
+    if listing.errors:
+        return unusable_parameters(listing)
+    filters = {key: request.GET.getlist(key) for key in request.GET if key != "page"}
+    # Counted before streaming starts, since the count opens the document. (An entry published
+    # between the two queries would make them differ; holding one snapshot for a whole download
+    # would mean keeping a transaction open as long as the slowest client.)
+    count = listing.queryset.count()
+    parts = json_parts(count, filters, export_rows(listing, request))
+    response = StreamingHttpResponse(
+        in_pieces(parts), content_type="application/json; charset=utf-8"
+    )
+    # Inline, so a browser shows it; the name is for "Save as".
+    response["Content-Disposition"] = content_disposition(request.GET, "json", inline=True)
+    return response
+
+
+# XLSX ------------------------------------------------------------------------------------------
+
+
+def xlsx_value(value):
+    # openpyxl refuses control characters a workbook cannot hold. They go first, so that a
+    # formula sign they hid is still caught.
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    return spreadsheet_safe(value)
+
+
+def xlsx_file(rows):
+    """A one-sheet workbook of the rows, header frozen and bold, rewound for reading."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title="instruments")
+    # A write-only sheet writes its layout before the first row, so it is set up first.
+    sheet.freeze_panes = "A2"
+    for index, name in enumerate(COLUMNS, start=1):
+        width = XLSX_WIDTHS.get(name, XLSX_DEFAULT_WIDTH)
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    bold = Font(bold=True)
+    header = []
+    for name in COLUMNS:
+        cell = WriteOnlyCell(sheet, value=name)
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    for row in rows:
+        sheet.append([xlsx_value(row[name]) for name in COLUMNS])
+    # Left open on purpose: the response sends it and closes it.
+    file = tempfile.SpooledTemporaryFile(max_size=XLSX_IN_MEMORY_BYTES)  # noqa: SIM115
+    workbook.save(file)
+    file.seek(0)
+    return file
+
+
+@require_safe
+def export_xlsx(request):
+    """The filtered list as an Excel workbook.
+
+    A workbook is a zip archive whose directory comes last, so it is built whole (rows still read
+    in chunks, the file spooled to disk when large) and then sent.
+    """
+    listing = InstrumentListing(request.GET)
+    if listing.errors:
+        return unusable_parameters(listing)
+    response = FileResponse(
+        xlsx_file(export_rows(listing, request)), content_type=XLSX_CONTENT_TYPE
+    )
+    response["Content-Disposition"] = content_disposition(request.GET, "xlsx")
+    return response
+
+
+# Shared ----------------------------------------------------------------------------------------
+
+
+def in_pieces(texts, size=STREAM_PIECE_SIZE):
+    """The texts joined into pieces of about `size` characters, in order."""
+    buffer, length = [], 0
+    for text in texts:
+        buffer.append(text)
+        length += len(text)
+        if length >= size:
+            yield "".join(buffer)
+            buffer, length = [], 0
+    if buffer:
+        yield "".join(buffer)
+
+
+def is_filtered(query):
+    return any(value.strip() for name in FILTER_NAMES for value in query.getlist(name))
+
+
+def content_disposition(query, extension, *, inline=False):
+    """A Content-Disposition naming what the file holds and when it was made.
+
+    `filename` is ASCII for every client (qhreform-instruments-filtered-20261128-1530.csv);
+    `filename*` (RFC 5987) gives clients that read it a Chinese name.
+    """
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    filtered = is_filtered(query)
+    ascii_name = f"qhreform-instruments{'-filtered' if filtered else ''}-{stamp}.{extension}"
+    local_name = f"青海生态环境改革政策工具{'-筛选' if filtered else ''}-{stamp}.{extension}"
+    disposition = "inline" if inline else "attachment"
+    return f"{disposition}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(local_name)}"
+
+
+def unusable_parameters(listing):
+    """400 naming every parameter that cannot be used: better than a file of different rows."""
+    lines = [_("The export was not made: some of its parameters cannot be used."), ""]
+    lines += [f"- {error}" for error in listing.errors]
+    return HttpResponseBadRequest("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

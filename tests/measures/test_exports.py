@@ -1,0 +1,547 @@
+"""The CSV, JSON and XLSX exports of the instruments list (measures.exports)."""
+
+import csv
+import io
+import json
+import re
+from datetime import date
+from urllib.parse import unquote
+
+import openpyxl
+import pytest
+from django.db import connection
+from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from measures.listing import InstrumentListing
+from measures.models import Instrument
+from tests.factories import make_instrument, make_measure, make_source
+
+pytestmark = pytest.mark.django_db
+
+# Written out rather than imported, so a changed column order fails here.
+HEADER = [
+    "id",
+    "measure_kind",
+    "measure_number",
+    "measure_title",
+    "region_code",
+    "region_name",
+    "prefecture_code",
+    "prefecture_name",
+    "instrument_type",
+    "instrument_type_name",
+    "instrument_category",
+    "instrument_name",
+    "action",
+    "quote",
+    "source_title",
+    "source_published_on",
+    "source_url",
+    "url",
+]
+FORMATS = ["csv", "json", "xlsx"]
+BOM = b"\xef\xbb\xbf"
+HOSTILE_QUOTE = '他说："a, b"，\n第二行"引号"与,逗号。'
+
+
+# Data --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def article(reference_data):
+    """Published entries from the article across regions, kinds and types, plus drafts."""
+    source = make_source(
+        slug="qinghai-eco-reform-2024-12-26",
+        title="青海九项措施进一步全面深化生态环境领域改革",
+        published_on=date(2024, 12, 26),
+        url="https://example.org/qinghai-eco-reform",
+    )
+    reform_1 = make_measure(
+        source=source, number=1, slug="reform-1", title="在推动生态环保责任落实上深化改革"
+    )
+    reform_3 = make_measure(
+        source=source, number=3, slug="reform-3", title="在推动生态产品价值实现上深化改革"
+    )
+    reform_9 = make_measure(
+        source=source,
+        number=9,
+        slug="reform-9",
+        title="在改进完善干部考核工作和落实“能上能下”上深化改革",
+    )
+    direction_1 = make_measure(
+        source=source,
+        kind="direction",
+        number=1,
+        slug="direction-1",
+        title="健全生态环境保护基础制度",
+    )
+    published = [
+        make_instrument(
+            measure=reform_1,
+            region="630000",
+            type="list",
+            name="青海省省级国家机关有关部门生态环境保护责任清单",
+            action="修订",
+            quote="结合机构改革和部门职能调整，及时修订《青海省省级国家机关有关部门生态环境保护责任清单》。",
+            start=100,
+            end=160,
+        ),
+        make_instrument(
+            measure=reform_1,
+            region="630100",
+            type="regulation",
+            name="大气污染防治条例",
+            action="修订",
+            quote=HOSTILE_QUOTE,
+            start=300,
+            end=340,
+        ),
+        make_instrument(
+            measure=reform_1,
+            region="632500",
+            type="regulation",
+            name="不可降解塑料制品管理条例",
+            action="出台",
+            quote="海南州出台不可降解塑料制品管理条例。",
+            start=400,
+            end=420,
+        ),
+        make_instrument(
+            measure=reform_3,
+            region="630000",
+            type="market",
+            name="排污权有偿使用和交易试点",
+            action="深化",
+            quote="深化排污权有偿使用和交易试点工作。",
+        ),
+        make_instrument(
+            measure=reform_3,
+            region="630100",
+            type="compensation",
+            name="水环境生态补偿机制",
+            action="实行",
+            quote="西宁市探索实行水环境生态补偿机制，试点开展南川河生态补偿。",
+        ),
+        make_instrument(
+            measure=reform_3,
+            region="632821101",
+            type="pilot",
+            name="“绿水青山就是金山银山”实践创新基地",
+            action="荣获",
+            quote="茶卡镇荣获国家第六批“绿水青山就是金山银山”实践创新基地。",
+        ),
+        make_instrument(
+            measure=reform_3,
+            region="632823",
+            type="project",
+            name="布哈河流域(天峻县区段)水环境治理与生态修复工程项目",
+            action="实施",
+            quote="海西州实施的布哈河流域(天峻县区段)水环境治理与生态修复工程项目。",
+        ),
+        make_instrument(
+            measure=reform_9,
+            region="630100",
+            type="rule",
+            name="西宁市生态环境损害赔偿案件办理规定",
+            action="出台",
+            quote="西宁市出台《西宁市生态环境损害赔偿案件办理规定》。",
+        ),
+        make_instrument(
+            measure=reform_9,
+            region="632700",
+            type="rule",
+            name="考核管理办法",
+            action="制定",
+            quote="玉树州制定考核管理办法、政府聘用人员管理办法。",
+        ),
+        make_instrument(
+            measure=direction_1,
+            region="630000",
+            type="plan",
+            name="美丽青海建设规划",
+            action="编制",
+            quote="编制实施美丽青海建设规划。",
+        ),
+        make_instrument(
+            measure=direction_1,
+            region="630000",
+            type="evaluation",
+            name="GDP和GEP双考核制度",
+            action="建立",
+            quote="协同相关部门深入探索建立GDP和GEP双考核制度。",
+        ),
+    ]
+    # Drafts that every filter combination below would otherwise match.
+    drafts = [
+        make_instrument(
+            measure=measure,
+            region=region,
+            type=type_,
+            name=f"草稿{type_}条例试点",
+            quote="草稿试点。",
+            status=Instrument.Status.DRAFT,
+        )
+        for measure, region, type_ in [
+            (reform_1, "630100", "regulation"),
+            (reform_1, "630100", "rule"),
+            (reform_3, "632700", "rule"),
+            (reform_3, "632821", "pilot"),
+            (direction_1, "630000", "list"),
+        ]
+    ]
+    return {"published": published, "drafts": drafts}
+
+
+def make_entries(count):
+    """`count` published entries spread over the province, prefectures, a county and a town."""
+    measures = [make_measure(kind=kind) for kind in ("reform", "direction")]
+    regions = ["630000", "630100", "632700", "632823", "632821101"]
+    types = ["regulation", "rule", "pilot", "mechanism"]
+    return [
+        make_instrument(
+            measure=measures[n % len(measures)],
+            region=regions[n % len(regions)],
+            type=types[n % len(types)],
+            name=f"批量条例{n}",
+        )
+        for n in range(count)
+    ]
+
+
+# Reading the exports -----------------------------------------------------------------------------
+
+
+def export(client, fmt, query=""):
+    return client.get(reverse(f"measures:export_{fmt}") + (f"?{query}" if query else ""))
+
+
+def content(response):
+    return b"".join(response.streaming_content)
+
+
+def csv_records(response):
+    return list(csv.DictReader(io.StringIO(content(response).decode("utf-8-sig"), newline="")))
+
+
+def json_document(response):
+    return json.loads(content(response))
+
+
+def xlsx_sheet(response):
+    workbook = openpyxl.load_workbook(io.BytesIO(content(response)))
+    assert workbook.sheetnames == ["instruments"]
+    return workbook.active
+
+
+def xlsx_records(response):
+    header, *rows = xlsx_sheet(response).iter_rows(values_only=True)
+    return [dict(zip(header, row, strict=True)) for row in rows]
+
+
+def records(response, fmt):
+    if fmt == "csv":
+        return csv_records(response)
+    if fmt == "json":
+        return json_document(response)["results"]
+    return xlsx_records(response)
+
+
+def list_page(client, query):
+    response = client.get(reverse("measures:instrument_list") + f"?{query}")
+    assert response.status_code == 200
+    return response.context["page"]
+
+
+# The same rows as the list page ------------------------------------------------------------------
+
+FILTER_COMBINATIONS = [
+    "",
+    "region=632800",
+    "region=630100&type=regulation",
+    "region=630100&region=632700&type=rule",
+    "kind=direction",
+    "q=试点",
+    "measure=reform-3",
+    "category=legal&region=630000",
+    "sort=-name",
+]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("query", FILTER_COMBINATIONS)
+def test_an_export_holds_exactly_the_rows_the_list_page_counts_in_its_order(
+    client, article, fmt, query
+):
+    page = list_page(client, query)
+    assert page.paginator.count > 0, "each combination should match something"
+    assert not page.has_other_pages()
+
+    response = export(client, fmt, query)
+
+    assert response.status_code == 200
+    ids = [int(record["id"]) for record in records(response, fmt)]
+    assert len(ids) == page.paginator.count
+    assert ids == [entry.id for entry in page.object_list]
+    assert not {draft.id for draft in article["drafts"]} & set(ids)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_an_export_holds_every_page_and_ignores_the_page_parameter(
+    client, reference_data, settings, fmt
+):
+    settings.INSTRUMENTS_PER_PAGE = 3
+    make_entries(10)
+
+    page = list_page(client, "page=2")
+    response = export(client, fmt, "page=2")
+
+    assert (len(page.object_list), page.paginator.num_pages) == (3, 4)
+    every_page = InstrumentListing(QueryDict()).queryset
+    assert [int(record["id"]) for record in records(response, fmt)] == [e.id for e in every_page]
+
+
+def test_drafts_never_appear_in_an_export(client, article):
+    drafts = {draft.id for draft in article["drafts"]}
+    for fmt in FORMATS:
+        ids = {int(record["id"]) for record in records(export(client, fmt, "q=草稿"), fmt)}
+        assert ids == set(), fmt
+    assert Instrument.objects.filter(name__contains="草稿").count() == len(drafts)
+
+
+# CSV ---------------------------------------------------------------------------------------------
+
+
+def test_the_csv_starts_with_a_byte_order_mark_and_the_exact_header(client, article):
+    response = export(client, "csv")
+
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response.streaming
+    body = content(response)
+    assert body[:3] == BOM
+    assert body.split(b"\r\n")[0] == BOM + ",".join(HEADER).encode()
+    assert body.endswith(b"\r\n")
+
+
+def test_csv_quoting_gives_back_every_quote_exactly(client, article):
+    rows = csv_records(export(client, "csv"))
+
+    assert [row["quote"] for row in rows] == [entry.quote for entry in article["published"]]
+    assert HOSTILE_QUOTE in [row["quote"] for row in rows]
+
+
+def test_a_csv_row_carries_the_entry_its_region_prefecture_type_and_source(client, article):
+    town_entry = article["published"][5]
+    rows = {row["instrument_name"]: row for row in csv_records(export(client, "csv"))}
+
+    assert rows["“绿水青山就是金山银山”实践创新基地"] == {
+        "id": str(town_entry.id),
+        "measure_kind": "reform",
+        "measure_number": "3",
+        "measure_title": "在推动生态产品价值实现上深化改革",
+        "region_code": "632821101",
+        "region_name": "茶卡镇",
+        "prefecture_code": "632800",
+        "prefecture_name": "海西州",
+        "instrument_type": "pilot",
+        "instrument_type_name": "试点示范",
+        "instrument_category": "demonstration",
+        "instrument_name": "“绿水青山就是金山银山”实践创新基地",
+        "action": "荣获",
+        "quote": "茶卡镇荣获国家第六批“绿水青山就是金山银山”实践创新基地。",
+        "source_title": "青海九项措施进一步全面深化生态环境领域改革",
+        "source_published_on": "2024-12-26",
+        "source_url": "https://example.org/qinghai-eco-reform",
+        "url": f"http://testserver/instruments/{town_entry.id}/",
+    }
+    province = rows["青海省省级国家机关有关部门生态环境保护责任清单"]
+    assert (province["region_code"], province["prefecture_code"], province["prefecture_name"]) == (
+        "630000",
+        "",
+        "",
+    )
+    assert rows["大气污染防治条例"]["prefecture_code"] == "630100"
+
+
+# Formula injection -------------------------------------------------------------------------------
+
+FORMULA_NAMES = ["=1+1", "＝1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1", "＋1", "－1", "＠1"]
+
+
+@pytest.mark.parametrize("name", FORMULA_NAMES)
+def test_text_that_could_run_as_a_formula_is_neutralised_in_csv_and_xlsx(
+    client, reference_data, name
+):
+    make_instrument(name=name, action="=HYPERLINK(1)")
+
+    csv_row = csv_records(export(client, "csv"))[0]
+    xlsx_row = xlsx_records(export(client, "xlsx"))[0]
+
+    assert csv_row["instrument_name"] == "'" + name
+    # XML reads a carriage return back as a line feed; what matters is the leading quote.
+    assert xlsx_row["instrument_name"] == "'" + name.replace("\r", "\n")
+    assert csv_row["action"] == xlsx_row["action"] == "'=HYPERLINK(1)"
+
+
+def test_json_keeps_formula_like_text_unchanged_and_numbers_stay_numbers(client, reference_data):
+    entry = make_instrument(name="=1+1", action="＝")
+
+    [result] = json_document(export(client, "json"))["results"]
+    [xlsx_row] = xlsx_records(export(client, "xlsx"))
+
+    assert (result["instrument_name"], result["action"]) == ("=1+1", "＝")
+    assert result["id"] == xlsx_row["id"] == entry.id
+    assert isinstance(xlsx_row["measure_number"], int)
+
+
+def test_control_characters_cannot_break_the_workbook_or_hide_a_formula(client, reference_data):
+    make_instrument(name="\x01=1+1", quote="第一行\x0b第二行")
+
+    response = export(client, "xlsx")
+
+    assert response.status_code == 200
+    [row] = xlsx_records(response)
+    assert (row["instrument_name"], row["quote"]) == ("'=1+1", "第一行第二行")
+
+
+# JSON --------------------------------------------------------------------------------------------
+
+
+def test_json_counts_its_results_repeats_the_filters_and_keeps_chinese_unescaped(client, article):
+    query = "region=630100&region=632700&type=rule&page=3"
+
+    response = export(client, "json", query)
+
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    assert response.streaming
+    raw = content(response)
+    document = json.loads(raw)
+    assert list(document) == ["count", "filters", "results"]
+    assert document["count"] == len(document["results"]) == 2
+    assert document["filters"] == {"region": ["630100", "632700"], "type": ["rule"]}
+    assert all(list(result) == HEADER for result in document["results"])
+    assert "考核管理办法".encode() in raw
+    assert b"\\u" not in raw
+
+
+def test_json_gives_null_for_the_prefecture_of_a_province_level_entry(client, article):
+    results = json_document(export(client, "json", "category=legal&region=630000"))["results"]
+
+    assert [(r["region_name"], r["prefecture_code"], r["prefecture_name"]) for r in results] == [
+        ("青海", None, None)
+    ]
+
+
+# XLSX --------------------------------------------------------------------------------------------
+
+
+def test_the_workbook_has_a_frozen_bold_header_sized_columns_and_every_quote(client, article):
+    response = export(client, "xlsx")
+
+    assert response["Content-Type"] == (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    sheet = xlsx_sheet(response)
+    header, *rows = sheet.iter_rows(values_only=True)
+    assert list(header) == HEADER
+    assert sheet.freeze_panes == "A2"
+    assert sheet["A1"].font.b
+    quote_column = openpyxl.utils.get_column_letter(HEADER.index("quote") + 1)
+    assert sheet.column_dimensions[quote_column].width > sheet.column_dimensions["A"].width
+    assert [row[HEADER.index("quote")] for row in rows] == [e.quote for e in article["published"]]
+
+
+# File names --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("fmt", "disposition"), [("csv", "attachment"), ("xlsx", "attachment"), ("json", "inline")]
+)
+def test_the_file_name_says_what_it_holds_and_when_in_ascii_and_rfc_5987(
+    client, reference_data, fmt, disposition
+):
+    plain = export(client, fmt)["Content-Disposition"]
+    filtered = export(client, fmt, "region=632800&page=2")["Content-Disposition"]
+
+    stamp = r"\d{8}-\d{4}"
+    assert re.fullmatch(
+        rf'{disposition}; filename="qhreform-instruments-{stamp}\.{fmt}"; '
+        rf"filename\*=UTF-8''[A-Za-z0-9%.\-]+",
+        plain,
+    )
+    assert re.search(rf'filename="qhreform-instruments-filtered-{stamp}\.{fmt}"', filtered)
+    local_name = unquote(filtered.split("filename*=UTF-8''")[1])
+    assert local_name.startswith("青海生态环境改革政策工具-筛选-")
+    assert local_name.endswith(f".{fmt}")
+
+
+# Unusable parameters -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize(
+    ("query", "named"),
+    [
+        ("region=999999&page=2", ["region", "999999"]),
+        ("type=no-such-type", ["type", "no-such-type"]),
+        ("region=999999&kind=nonsense", ["region", "999999", "kind", "nonsense"]),
+    ],
+)
+def test_an_unusable_parameter_answers_400_naming_it(client, reference_data, fmt, query, named):
+    response = export(client, fmt, query)
+
+    assert response.status_code == 400
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    message = response.content.decode("utf-8").lower()
+    for word in named:
+        assert word in message
+    assert "page" not in message
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_bad_page_number_is_ignored_by_the_exports(client, reference_data, fmt):
+    make_instrument()
+
+    response = export(client, fmt, "page=abc")
+
+    assert response.status_code == 200
+    assert len(records(response, fmt)) == 1
+
+
+def test_exports_answer_only_reading_requests(client, reference_data):
+    assert client.post(reverse("measures:export_csv")).status_code == 405
+
+
+# Queries -----------------------------------------------------------------------------------------
+
+
+def queries_for_export(client, fmt, query):
+    with CaptureQueriesContext(connection) as captured:
+        response = export(client, fmt, query)
+        assert response.status_code == 200
+        rows = records(response, fmt)
+    return len(captured), len(rows)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+@pytest.mark.parametrize("query", ["", "region=632800&region=630100&type=pilot&type=rule&q=条例"])
+def test_the_query_count_does_not_grow_with_the_rows(client, reference_data, fmt, query):
+    make_entries(5)
+    few_queries, few_rows = queries_for_export(client, fmt, query)
+    make_entries(45)
+    many_queries, many_rows = queries_for_export(client, fmt, query)
+
+    assert many_rows > few_rows > 0
+    assert many_queries == few_queries
+
+
+@pytest.mark.parametrize(("fmt", "queries"), [("csv", 1), ("json", 2), ("xlsx", 1)])
+def test_an_unfiltered_export_reads_the_rows_in_one_query(
+    client, reference_data, django_assert_num_queries, fmt, queries
+):
+    make_entries(20)
+
+    # JSON counts the rows first; then every export reads them with one joined query.
+    with django_assert_num_queries(queries):
+        assert len(records(export(client, fmt), fmt)) == 20
