@@ -49,10 +49,6 @@ COLUMNS = (
 # however many rows match.
 CHUNK_SIZE = 2000
 
-# Long texts no column reads; without this every row would carry the whole article and its
-# measure's paragraph, several times the size of the row itself.
-UNEXPORTED_FIELDS = ("notes", "measure__body", "measure__source__text")
-
 # Text a spreadsheet may run as a formula (OWASP "CSV injection"), plus their full-width forms:
 # Chinese text is full of them, and a spreadsheet or input method may take them for the signs.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
@@ -98,7 +94,7 @@ def export_rows(listing, request):
     for text, None where there is nothing (the prefecture of a province-level entry, the date of
     an undated source). `url` is the entry's absolute permalink on the host `request` came to.
     """
-    entries = listing.queryset.defer(*UNEXPORTED_FIELDS)
+    entries = listing.queryset
     for entry in entries.iterator(chunk_size=CHUNK_SIZE):
         yield entry_row(entry, request)
 

@@ -56,8 +56,9 @@ class InstrumentListing:
             return Instrument.objects.none()
         queryset = self.filterset.qs
         if not self.filterset.form.cleaned_data.get("sort"):
-            queryset = queryset.in_article_order()
-        return queryset
+            return queryset.in_article_order()
+        # Rows that sort equal keep one order on every page and in every export.
+        return queryset.order_by(*queryset.query.order_by, "id")
 
     def page(self, number):
         """The page of rows to show; an unusable page number is reported, never guessed."""

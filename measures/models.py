@@ -282,8 +282,14 @@ class InstrumentQuerySet(models.QuerySet):
         return self.filter(region__in=Region.objects.within(region))
 
     def for_list(self):
-        """Everything list rows and exports read, in one query."""
-        return self.select_related("measure__source", "region__parent__parent", "type")
+        """Everything list rows and exports read, in one query.
+
+        The long texts no row shows (the whole article, the measure's paragraph, editor notes)
+        stay in the database.
+        """
+        return self.select_related("measure__source", "region__parent__parent", "type").defer(
+            "notes", "measure__body", "measure__source__text"
+        )
 
     def in_article_order(self):
         """The order the article states them: by source, measure, then place in the text."""

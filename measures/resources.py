@@ -14,6 +14,7 @@ from import_export.results import Result, RowResult
 
 from regions.models import Region
 
+from .exports import FORMULA_PREFIXES
 from .models import Instrument, InstrumentType, Measure
 
 #: Columns the import reads; every other column is ignored.
@@ -56,9 +57,17 @@ def spreadsheet_row(number):
     return number + 1
 
 
+def unprotected(text):
+    """Text as it was before the export guarded it against running as a formula."""
+    if text.startswith("'") and text[1:].startswith(FORMULA_PREFIXES):
+        return text[1:]
+    return text
+
+
 class TrimmedTextWidget(widgets.CharWidget):
     def clean(self, value, row=None, **kwargs):
-        return cell_text(value)
+        # An exported file edited and imported back gives its texts back unchanged.
+        return unprotected(cell_text(value))
 
 
 class References:

@@ -8,6 +8,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from measures.management.commands.make_editor import EDITORS_GROUP, make_editor
 from measures.models import Instrument, InstrumentType
@@ -15,6 +16,15 @@ from regions.models import Region
 from tests.factories import make_instrument, make_measure, make_source
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    """These tests read the editors' messages in English; the site's default is Chinese."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
 
 TEXT = "一是测试措施。西宁市制定大气污染防治条例。海西州建立协同机制。"
 

@@ -10,12 +10,22 @@ from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from measures.management.commands.make_editor import make_editor
 from measures.models import Instrument
 from tests.factories import make_instrument, make_measure, make_source
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    """These tests read the editors' messages in English; the site's default is Chinese."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
 
 #: The columns of the site's CSV export.
 EXPORT_COLUMNS = [
@@ -300,3 +310,12 @@ def test_staff_who_may_not_add_entries_cannot_import(measure):
     assert IMPORT_URL not in changelist
     assert response.status_code == 403
     assert not Instrument.objects.exists()
+
+
+def test_an_exported_file_imports_back_with_its_texts_unchanged(admin_client, reference_data):
+    from measures.resources import unprotected
+
+    assert unprotected("'=1+1") == "=1+1"
+    assert unprotected("'＝合计") == "＝合计"
+    assert unprotected("'普通文本") == "'普通文本"
+    assert unprotected("=1+1") == "=1+1"
