@@ -232,9 +232,7 @@ class PrefectureFilter(admin.SimpleListFilter):
         unit = Region.objects.filter(code=self.value()).first()
         if unit is None:
             return queryset.none()
-        if unit.is_province:
-            return queryset.filter(region=unit)
-        return queryset.in_region(unit)
+        return queryset.for_region(unit)
 
 
 #: Fields of an entry read from the article that tie it to the text; editors correct the rest.

@@ -65,13 +65,7 @@ class InstrumentFilter(django_filters.FilterSet):
     def filter_region(self, queryset, name, regions):
         if not regions:
             return queryset
-        condition = Q()
-        for region in regions:
-            if region.is_province:
-                condition |= Q(region=region)
-            else:
-                condition |= Q(region__in=Region.objects.within(region))
-        return queryset.filter(condition)
+        return queryset.for_region(*regions)
 
     def search(self, queryset, name, value):
         # Substring matching, so two-character words (西宁, 试点) match without word segmentation.

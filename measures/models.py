@@ -281,6 +281,11 @@ class InstrumentQuerySet(models.QuerySet):
         """Entries attributed to the region or to any unit below it."""
         return self.filter(region__in=Region.objects.within(region))
 
+    def for_region(self, *regions):
+        """What a page or filter for these regions shows: a prefecture, county or town with the
+        units below it; the province only what is attributed to the province itself."""
+        return self.filter(region__in=Region.objects.counted_in(*regions))
+
     def for_list(self):
         """Everything list rows and exports read, in one query.
 

@@ -14,6 +14,19 @@ class RegionQuerySet(models.QuerySet):
         """The region itself and every unit below it (counties, towns)."""
         return self.filter(Q(pk=region.pk) | Q(parent=region.pk) | Q(parent__parent=region.pk))
 
+    def counted_in(self, *regions):
+        """The units whose entries count for any of `regions`.
+
+        A prefecture, county or town counts the units below it; the province counts only what
+        is attributed to the province itself, since everything else belongs to a prefecture.
+        """
+        condition = Q(pk__in=[])
+        for region in regions:
+            condition |= Q(pk=region.pk)
+            if not region.is_province:
+                condition |= Q(parent=region.pk) | Q(parent__parent=region.pk)
+        return self.filter(condition)
+
     def with_ancestors(self):
         """Regions with their parent and grandparent, so `prefecture` needs no query."""
         return self.select_related("parent__parent")

@@ -39,9 +39,7 @@ class RegionDetailView(DetailView):
     def get_context_data(self, **kwargs):
         region = self.object
         published = Instrument.objects.published()
-        entries = (
-            published.filter(region=region) if region.is_province else published.in_region(region)
-        )
+        entries = published.for_region(region)
         prefecture = region.prefecture
         regions = list(Region.objects.with_ancestors())
         return super().get_context_data(
