@@ -1,5 +1,6 @@
 """File formats the admin's spreadsheet import accepts."""
 
+from django.utils.translation import gettext as _
 from import_export.formats import base_formats
 
 #: Tried in order. UTF-8 (with or without the byte-order mark Excel writes) first; then GB18030,
@@ -16,7 +17,7 @@ def decode_spreadsheet_text(data):
         except UnicodeDecodeError:
             continue
     raise ValueError(
-        "The file is neither UTF-8 nor GB18030 text. Save it as CSV (UTF-8) and try again."
+        _("The file is neither UTF-8 nor GB18030 text. Save it as CSV (UTF-8) and try again.")
     )
 
 

@@ -239,13 +239,13 @@ class InstrumentResource(resources.ModelResource):
         return PreviewDiff
 
     def before_import(self, dataset, **kwargs):
+        self.references = References()
         dataset.headers = [cell_text(header).lower() for header in dataset.headers or []]
         if not set(dataset.headers) & set(IMPORTED_COLUMNS):
             raise ValueError(
                 _("The file has none of the columns the import reads: %(columns)s.")
                 % {"columns": ", ".join(IMPORTED_COLUMNS)}
             )
-        self.references = References()
 
     def import_row(self, row, instance_loader, **kwargs):
         # Blank lines (common at the end of spreadsheets) are not entries.
