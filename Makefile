@@ -14,12 +14,28 @@ run: export DJANGO_DEBUG ?= 1
 run: install migrate load
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-# Lint, check formatting, then run the whole suite (the browser journeys run when Chromium is present).
+# Serve for production with gunicorn on http://$(HOST):$(PORT) (needs DJANGO_SECRET_KEY; see README).
+serve: install migrate
+	$(PY) manage.py collectstatic --noinput
+	HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn --config qhreform/gunicorn.conf.py
+
+# Lint, check formatting, then run the whole suite; then the browser journeys, in a run of their
+# own (their transactional tests empty the database afterwards), when Chromium is present.
+# CHROMIUM=/path/to/chromium picks another browser.
 test: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DJANGO_DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
-	$(PY) -m pytest
+	$(PY) -m pytest --ignore=tests/e2e
+	$(PY) -m pytest tests/e2e
+	@chromium="$${CHROMIUM:-/usr/bin/chromium}"; [ -x "$$chromium" ] \
+	  || echo "Browser journeys skipped: Chromium not found at $$chromium (apt-get install chromium)"
+
+# Pages, search and the CSV export at 100,000 synthetic entries, on PostgreSQL through gunicorn;
+# prints req/s, latency and queries per page (docs/performance.md). Not part of `make test`.
+# BENCH_DATABASE_URL, BENCH_ENTRIES, BENCH_DURATION … are described in bench/run.py.
+bench: install
+	$(PY) bench/run.py
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)

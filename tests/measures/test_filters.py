@@ -283,3 +283,11 @@ def test_the_list_needs_a_bounded_number_of_queries(client, sample, django_asser
         client.get(
             f"{LIST}?region=632800&type=pilot&q=基地&kind=reform&category=demonstration&measure=reform-1"
         )
+
+
+def test_no_match_says_so_rather_than_hiding_the_count(client, sample):
+    response = client.get(f"{LIST}?q=没有这样的条目")
+    assert response.status_code == 200
+    assert count(response) == 0
+    html = response.content.decode()
+    assert "No entries match these filters." in html or "没有符合这些筛选条件的条目" in html

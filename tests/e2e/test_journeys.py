@@ -1,0 +1,368 @@
+"""The journeys visitors and editors take, in a real browser against the live server.
+
+Selectors use hrefs, ids, names and roles rather than interface text, which translators change;
+expected results come from the database, computed here independently of the views.
+"""
+
+import csv
+import io
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from playwright.sync_api import expect
+
+from measures.management.commands.make_editor import make_editor
+from measures.models import Instrument, InstrumentType, Measure
+from regions.models import Region
+from tests.factories import make_instrument
+
+# The live server reads the database from another thread, so the tests commit their data
+# (transactional database access) and the database is emptied after each of them.
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+HAIXI = "632800"
+XINING = "630100"
+
+
+# Helpers -------------------------------------------------------------------------------------
+
+
+def follow(page, locator):
+    """Click a link or submit button and wait for the page it leads to."""
+    with page.expect_navigation():
+        locator.click()
+
+
+def expect_count(page, count):
+    """The list's heading states `count` matching entries."""
+    expect(page.locator(".result-count")).to_have_text(re.compile(rf"(?<!\d){count}(?!\d)"))
+
+
+def listed_ids(page):
+    """Ids of the entries in the entry table of the current page, in the order shown."""
+    hrefs = page.locator("table.entries tbody tr td:first-child a").evaluate_all(
+        "links => links.map(a => a.getAttribute('href'))"
+    )
+    return [int(re.fullmatch(r"/instruments/(\d+)/", href).group(1)) for href in hrefs]
+
+
+def query_of(url):
+    return parse_qs(urlsplit(url).query)
+
+
+def facet_option(page, facet, value):
+    """The link that adds `value` to the filter `facet`."""
+    links = page.locator(f'section.facet[aria-labelledby="facet-{facet}"] a')
+    options = links.evaluate_all(
+        "links => links.map(a => [a.getAttribute('href'), a.classList.contains('selected')])"
+    )
+    # An option's link toggles its own value, keeping the others: among the unselected options
+    # only the wanted one has the value in its query string.
+    found = [
+        index
+        for index, (href, selected) in enumerate(options)
+        if not selected and value in query_of(href).get(facet, [])
+    ]
+    assert len(found) == 1, f"no single {facet} option {value!r} among {options}"
+    return links.nth(found[0])
+
+
+def published():
+    return Instrument.objects.published()
+
+
+def codes_within(*codes):
+    """Codes of the given regions and every unit below them."""
+    return {
+        region.code
+        for code in codes
+        for region in Region.objects.within(Region.objects.get(code=code))
+    }
+
+
+def mentions(entry, term):
+    """Whether a visitor searching `term` should find `entry`: its name, sentence, measure
+    title, or the names of its region and the regions above it contain the term."""
+    regions = [
+        entry.region,
+        entry.region.parent,
+        entry.region.parent and entry.region.parent.parent,
+    ]
+    return (
+        term in entry.name
+        or term in entry.quote
+        or term in entry.measure.title
+        or any(term in region.name or term in region.short_name for region in regions if region)
+    )
+
+
+# 1. From the home page to the sentence in the article ----------------------------------------
+
+
+def test_home_to_prefecture_to_measure_to_sentence_in_article(page, site_data):
+    haixi = Region.objects.get(code=HAIXI)
+    measure6 = Measure.objects.get(kind=Measure.Kind.REFORM, number=6)
+    haixi_entries = published().in_region(haixi)
+    entries = list(haixi_entries.filter(measure=measure6))
+    assert len(entries) == 1, "the article names one 海西州 entry under measure 6"
+    entry = entries[0]
+
+    page.goto("/")
+    follow(page, page.locator(f'svg.prefecture-map-svg a[href="/regions/{HAIXI}/"]'))
+    expect(page).to_have_url(re.compile(rf"/regions/{HAIXI}/$"))
+    expect(page.locator("h1")).to_have_text(haixi.short_name)
+
+    # Its measures: one line per measure it acted under, each with the number of entries.
+    acted_under = set(haixi_entries.values_list("measure__slug", flat=True))
+    index = page.locator("ul.measure-index > li")
+    expect(index).to_have_count(len(acted_under))
+    for slug in acted_under:
+        expect(index.locator(f'a[href="#measure-{slug}"]')).to_have_count(1)
+    count_link = index.locator(
+        f'a.count[href="/instruments/?measure={measure6.slug}&region={HAIXI}"]'
+    )
+    expect(count_link).to_have_text("1")
+
+    follow(page, count_link)
+    expect_count(page, 1)
+    assert listed_ids(page) == [entry.pk]
+
+    follow(page, page.locator(f'table.entries a[href="/instruments/{entry.pk}/"]'))
+    expect(page.locator("h1")).to_contain_text(entry.name)
+
+    follow(page, page.locator("a.to-source"))
+    assert urlsplit(page.url).path == entry.measure.source.get_absolute_url()
+    assert urlsplit(page.url).fragment == f"entry-{entry.pk}"
+    target = page.locator(f"#entry-{entry.pk}")
+    expect(target).to_be_in_viewport()
+    assert page.evaluate("() => document.querySelector(':target')?.id") == f"entry-{entry.pk}"
+    # The sentence holding the target is shaded by `.sentence:has(:target)`; others are not.
+    sentence = page.locator(f".sentence:has(#entry-{entry.pk})")
+    expect(sentence).to_have_count(1)
+    plain = page.locator(".sentence:not(:has(:target))").first
+    plain_background = plain.evaluate("el => getComputedStyle(el).backgroundColor")
+    expect(sentence).not_to_have_css("background-color", plain_background)
+    expect(sentence).to_contain_text(entry.name)
+
+
+# 2. Facets, pagination and the CSV export -----------------------------------------------------
+
+
+@pytest.fixture
+def many_pilots(site_data):
+    """Sixty more published pilots in 西宁市, so the filtered list runs to a second page."""
+    measure = Measure.objects.get(kind=Measure.Kind.REFORM, number=1)
+    return [
+        make_instrument(
+            measure=measure,
+            region=XINING,
+            type="pilot",
+            name=f"端到端试点{n:02d}",
+            quote=f"西宁市开展端到端试点{n:02d}。",
+            action="开展",
+        )
+        for n in range(60)
+    ]
+
+
+def test_filter_by_two_prefectures_and_a_type_page_on_and_download_csv(page, many_pilots):
+    everything = published()
+    in_xining = everything.in_region(Region.objects.get(code=XINING))
+    regions = codes_within(XINING, HAIXI)
+    in_both = everything.filter(region__code__in=regions)
+    chosen = in_both.filter(type__slug="pilot")
+    expected_ids = set(chosen.values_list("pk", flat=True))
+    per_page = 50
+    assert len(expected_ids) > per_page, "the journey needs a second page"
+
+    page.goto("/instruments/")
+    expect_count(page, everything.count())
+    follow(page, facet_option(page, "region", XINING))
+    expect_count(page, in_xining.count())
+    follow(page, facet_option(page, "region", HAIXI))
+    expect_count(page, in_both.count())
+    follow(page, facet_option(page, "type", "pilot"))
+    expect_count(page, len(expected_ids))
+    assert query_of(page.url) == {"region": [XINING, HAIXI], "type": ["pilot"]}
+
+    first_page = listed_ids(page)
+    assert len(first_page) == per_page
+
+    follow(page, page.locator(".pagination a[rel=next]"))
+    assert query_of(page.url) == {"region": [XINING, HAIXI], "type": ["pilot"], "page": ["2"]}
+    expect_count(page, len(expected_ids))
+    second_page = listed_ids(page)
+    assert len(second_page) == len(expected_ids) - per_page
+    assert set(first_page) | set(second_page) == expected_ids
+    # The facets still show the filters as chosen.
+    selected = page.locator("section.facet a.selected")
+    expect(selected).to_have_count(3)
+
+    with page.expect_download() as download_info:
+        page.locator('.exports a[href*="export.csv"]').click()
+    download = download_info.value
+    assert download.suggested_filename.endswith(".csv")
+    data = download.path().read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf"), "the CSV starts with a UTF-8 byte-order mark"
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    assert len(rows) == len(expected_ids)
+    assert {int(row["id"]) for row in rows} == expected_ids
+    assert {row["region_code"] for row in rows} <= regions
+    assert {row["instrument_type"] for row in rows} == {"pilot"}
+
+
+# 3. Search -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("term", ["试点", "西宁"])
+def test_search_finds_the_entries_that_mention_the_term(page, site_data, term):
+    entries = published().for_list()
+    expected = {entry.pk for entry in entries if mentions(entry, term)}
+    assert expected, f"the knowledge base mentions {term}"
+    if term == "西宁":
+        xining = Region.objects.get(code=XINING)
+        assert set(entries.in_region(xining).values_list("pk", flat=True)) <= expected
+
+    page.goto("/instruments/")
+    page.locator("#id_q").fill(term)
+    follow(page, page.locator('form.search button[type="submit"]'))
+    assert query_of(page.url) == {"q": [term]}
+    expect_count(page, len(expected))
+
+    shown = listed_ids(page)
+    while page.locator(".pagination a[rel=next]").count():
+        follow(page, page.locator(".pagination a[rel=next]"))
+        shown += listed_ids(page)
+    assert set(shown) == expected
+    assert len(shown) == len(expected)
+
+
+# 4. Language switch ----------------------------------------------------------------------------
+
+
+def test_switching_language_keeps_the_page_and_its_filters(page, site_data):
+    path = f"/instruments/?region={HAIXI}&type=pilot"
+    count = published().in_region(Region.objects.get(code=HAIXI)).filter(type__slug="pilot").count()
+
+    page.goto(path)
+    expect(page.locator("html")).to_have_attribute("lang", "zh-Hans")
+    expect_count(page, count)
+
+    follow(page, page.locator('form.language-switch button[value="en"]'))
+    assert page.url.endswith(path)
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("h1")).to_have_text("Policy instruments")
+    expect(page.locator('form.language-switch button[value="en"]')).to_have_attribute(
+        "aria-current", "true"
+    )
+    expect_count(page, count)
+
+    follow(page, page.locator('form.language-switch button[value="zh-hans"]'))
+    assert page.url.endswith(path)
+    expect(page.locator("html")).to_have_attribute("lang", "zh-Hans")
+    expect(page.locator('form.language-switch button[value="zh-hans"]')).to_have_attribute(
+        "aria-current", "true"
+    )
+    expect_count(page, count)
+
+
+# 5. An editor adds a draft, publishes it and edits it --------------------------------------------
+
+
+def choose(page, field, term, label):
+    """Pick `label` in the admin's autocomplete (select2) widget for `field` after typing `term`."""
+    page.locator(f"#{field} + .select2 .select2-selection").click()
+    dropdown = page.locator(".select2-container--open")
+    dropdown.locator(".select2-search__field").fill(term)
+    dropdown.get_by_role("option", name=label, exact=True).click()
+    expect(page.locator(f"#select2-{field}-container")).to_have_attribute("title", label)
+
+
+def test_editor_adds_a_draft_publishes_it_and_edits_it(page, site_data, editors_group):
+    # Not signed in: the admin sends visitors to its sign-in page.
+    page.goto("/admin/")
+    expect(page).to_have_url(re.compile(r"/admin/login/\?next=/admin/$"))
+
+    editor = make_editor("editor", create=True).user
+    editor.set_password("a journey password")
+    editor.save()
+    page.locator("#id_username").fill("editor")
+    page.locator("#id_password").fill("a journey password")
+    follow(page, page.locator('#login-form [type="submit"]'))
+    expect(page).to_have_url(re.compile(r"/admin/$"))
+
+    pilot = InstrumentType.objects.get(slug="pilot")
+    haixi = Region.objects.get(code=HAIXI)
+    measure6 = Measure.objects.get(kind=Measure.Kind.REFORM, number=6)
+    name = "端到端草稿试点区"
+
+    page.goto("/admin/measures/instrument/add/")
+    page.locator("#id_name").fill(name)
+    choose(page, "id_type", "pilot", str(pilot))
+    choose(page, "id_region", HAIXI, str(haixi))
+    choose(page, "id_measure", measure6.slug, str(measure6))
+    page.locator("#id_action").fill("开展")
+    follow(page, page.locator('input[name="_save"]'))
+    expect(page.locator(".messagelist .success")).to_be_visible()
+    entry = Instrument.objects.get(name=name)
+    assert entry.status == Instrument.Status.DRAFT
+    assert (entry.type, entry.region, entry.measure) == (pilot, haixi, measure6)
+
+    # A draft is on no public page: no row on the list, no page of its own.
+    page.goto(f"/instruments/?q={name}")
+    expect(page.locator(".active-filters")).to_contain_text(name)
+    expect(page.locator("table.entries tbody tr")).to_have_count(0)
+    assert page.goto(f"/instruments/{entry.pk}/").status == 404
+
+    page.goto(f"/admin/measures/instrument/?q={name}")
+    page.locator(f'input[name="_selected_action"][value="{entry.pk}"]').check()
+    page.locator('select[name="action"]').select_option("publish")
+    follow(page, page.locator('button[name="index"]'))
+    expect(page.locator(".messagelist .success")).to_be_visible()
+
+    page.goto(f"/instruments/?q={name}")
+    expect_count(page, 1)
+    assert listed_ids(page) == [entry.pk]
+
+    page.goto(f"/admin/measures/instrument/{entry.pk}/change/")
+    renamed = "端到端已发布试点区"
+    page.locator("#id_name").fill(renamed)
+    follow(page, page.locator('input[name="_save"]'))
+    expect(page.locator(".messagelist .success")).to_be_visible()
+    entry.refresh_from_db()
+    assert (entry.name, entry.status) == (renamed, Instrument.Status.PUBLISHED)
+
+    page.goto(f"/admin/measures/instrument/{entry.pk}/history/")
+    versions = page.locator("#change-history tbody tr")
+    expect(versions).to_have_count(3)  # added, published, renamed
+    expect(versions.nth(0)).to_contain_text(renamed)
+    expect(versions.nth(2)).to_contain_text(name)
+    expect(page.locator("#change-history")).to_contain_text(editor.username)
+
+
+# 6. Small and large screens --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_pages_fit_the_screen(page, site_data, screenshots, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    for name, path in [
+        ("home", "/"),
+        ("prefecture", f"/regions/{HAIXI}/"),
+        ("list", "/instruments/"),
+    ]:
+        page.goto(path)
+        page.screenshot(path=screenshots / f"{name}-{width}.png", full_page=True)
+        scroll_width, inner_width, wide = page.evaluate(
+            """() => [
+                document.documentElement.scrollWidth,
+                window.innerWidth,
+                // What sticks out, to say where the overflow comes from.
+                [...document.querySelectorAll('body *')]
+                    .filter(el => el.getBoundingClientRect().right > window.innerWidth + 0.5)
+                    .slice(0, 5)
+                    .map(el => el.tagName.toLowerCase() + (el.className ? '.' + el.className : '')),
+            ]"""
+        )
+        assert scroll_width <= inner_width, f"{path} at {width}px overflows: {wide}"
