@@ -4,12 +4,14 @@ DATABASE_URL          database (default: SQLite file db.sqlite3 in the project)
 DJANGO_SECRET_KEY     required unless DJANGO_DEBUG is on
 DJANGO_DEBUG          "1"/"true" for development
 DJANGO_ALLOWED_HOSTS  comma-separated host names
+DJANGO_SECURE         "1" behind TLS: secure cookies, HSTS and the HTTPS redirect (see below)
 """
 
 import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -24,6 +26,20 @@ def env_bool(name, default=False):
 
 def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_proxy_ssl_header(name):
+    """("HTTP_X_FORWARDED_PROTO", "https") from "HTTP_X_FORWARDED_PROTO,https", or None."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return None
+    header, _, scheme = (part.strip() for part in value.partition(","))
+    if not header.startswith("HTTP_") or not scheme:
+        raise ImproperlyConfigured(
+            f"{name} must be a request.META header and the value meaning HTTPS, "
+            f'e.g. "HTTP_X_FORWARDED_PROTO,https"; got "{value}".'
+        )
+    return (header, scheme)
 
 
 DEBUG = env_bool("DJANGO_DEBUG")
@@ -41,6 +57,10 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 
+# Origins (scheme and host) a signed-in form may be posted from when they differ from the host
+# the request names, e.g. behind a proxy that rewrites Host: "https://kb.example.org".
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -52,12 +72,14 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "import_export",
+    "axes",
     "regions",
     "measures",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -67,6 +89,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes requires: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "qhreform.urls"
@@ -100,6 +124,12 @@ DATABASES = {
 }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# django-axes counts failed sign-ins through its backend; ModelBackend does the signing in.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -142,6 +172,76 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            # StreamHandler writes to standard error unless told otherwise.
+            "stream": "ext://sys.stdout",
+            "formatter": "plain",
+        }
+    },
     "root": {"handlers": ["stdout"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }
+
+# Sign-in throttling (django-axes) --------------------------------------------------------------
+
+# Five wrong passwords for one account from one address lock that pair out for an hour; a
+# successful sign-in clears the count. Keyed on the pair so that one address guessing cannot lock
+# an editor out everywhere, and many addresses cannot share one account's budget.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 1  # hours
+# The address is the connection's (REMOTE_ADDR): behind a reverse proxy that is the proxy's, so
+# the lock then falls on the account alone.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
+# Locks are lifted with `manage.py axes_reset_username NAME`, or lift themselves after the hour.
+# The attempts' read-only admin pages stay off: the admin's tests expect every model registered
+# there to have an add page.
+AXES_ENABLE_ADMIN = False
+
+# HTTPS and browser protections ------------------------------------------------------------------
+
+# DJANGO_SECURE=1 (ignored while DEBUG is on) says the site is served over HTTPS and turns on
+# the whole set below; each part can still be set on its own by its variable.
+SECURE = env_bool("DJANGO_SECURE") and not DEBUG
+SESSION_COOKIE_SECURE = env_bool("DJANGO_SESSION_COOKIE_SECURE", SECURE)
+CSRF_COOKIE_SECURE = env_bool("DJANGO_CSRF_COOKIE_SECURE", SECURE)
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT", SECURE)
+# Load balancers probe app servers over plain HTTP; a redirect would read as a failure.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", 365 * 24 * 3600 if SECURE else 0))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", SECURE)
+# Preloading asks browser vendors to hard-code HTTPS for the whole domain, which is slow to undo:
+# the domain's owner opts in (DJANGO_HSTS_PRELOAD=1), never a default.
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD")
+
+# Only behind a proxy that sets this header itself, overwriting any a client sent; otherwise
+# anyone could claim HTTPS.
+SECURE_PROXY_SSL_HEADER = env_proxy_ssl_header("DJANGO_SECURE_PROXY_SSL_HEADER")
+
+# Django's defaults, stated because the site depends on them.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# The site loads nothing from other origins and has no inline script or style, so the policy can
+# be strict. data: images are allowed so that a stylesheet may embed small icons; they run no
+# code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# Checks to silence, comma-separated (e.g. "security.W021" where HSTS preload is not wanted).
+SILENCED_SYSTEM_CHECKS = env_list("DJANGO_SILENCED_SYSTEM_CHECKS")
