@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
+from measures.exports import COLUMNS
 from measures.management.commands.make_editor import make_editor
 from measures.models import Instrument
 from tests.factories import make_instrument, make_measure, make_source
@@ -27,27 +28,8 @@ def english(settings):
         yield
 
 
-#: The columns of the site's CSV export.
-EXPORT_COLUMNS = [
-    "id",
-    "measure_kind",
-    "measure_number",
-    "measure_title",
-    "region_code",
-    "region_name",
-    "prefecture_code",
-    "prefecture_name",
-    "instrument_type",
-    "instrument_type_name",
-    "instrument_category",
-    "instrument_name",
-    "action",
-    "quote",
-    "source_title",
-    "source_published_on",
-    "source_url",
-    "url",
-]
+#: The import reads the columns of the site's CSV export.
+EXPORT_COLUMNS = list(COLUMNS)
 
 CSV_FORMAT, XLSX_FORMAT = "0", "1"
 
