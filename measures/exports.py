@@ -8,9 +8,11 @@ One row generator, `export_rows`, feeds all three formats, so their columns cann
 import csv
 import json
 import tempfile
+from operator import itemgetter
 from urllib.parse import quote
 
 from django.http import FileResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -19,6 +21,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+
+from regions.models import Region
 
 from .filters import InstrumentFilter
 from .listing import InstrumentListing
@@ -89,41 +93,118 @@ XLSX_WIDTHS = {
 def export_rows(listing, request):
     """One dict per entry the listing holds, keyed by `COLUMNS`, in the list page's order.
 
-    Reads the rows in chunks over the joins `for_list()` set up, leaving out the long texts no
-    column needs, so any number of rows costs the same queries and constant memory. Values are plain: int for `id` and `measure_number`, str
-    for text, None where there is nothing (the prefecture of a province-level entry, the date of
-    an undated source). `url` is the entry's absolute permalink on the host `request` came to.
+    Reads the rows in chunks, as plain values over the joins the columns need, so any number of
+    rows costs the same queries and constant memory. Values are plain: int for `id` and
+    `measure_number`, str for text, None where there is nothing (the prefecture of a
+    province-level entry, the date of an undated source). `url` is the entry's absolute
+    permalink on the host `request` came to.
     """
-    entries = listing.queryset
-    for entry in entries.iterator(chunk_size=CHUNK_SIZE):
-        yield entry_row(entry, request)
+    # Values, not model instances: building the seven objects of an entry's row (entry,
+    # measure, source, type, region and two ancestors), with timestamps and JSON fields no
+    # column shows, took three quarters of an export's time.
+    values = listing.queryset.values_list(*ROW_FIELDS)
+    permalink = permalinks(request)
+    for row in values.iterator(chunk_size=CHUNK_SIZE):
+        yield export_row(row, permalink)
 
 
-def entry_row(entry, request):
-    measure, region, type_ = entry.measure, entry.region, entry.type
-    source = measure.source
-    prefecture = region.prefecture
-    published_on = source.published_on
+#: What `export_row` reads of an entry, in this order, as lookups from the entry.
+ROW_FIELDS = (
+    "id",
+    "measure__kind",
+    "measure__number",
+    "measure__title",
+    # The region, its parent and its grandparent as (code, short name, level), for the
+    # prefecture.
+    "region__code",
+    "region__short_name",
+    "region__level",
+    "region__parent__code",
+    "region__parent__short_name",
+    "region__parent__level",
+    "region__parent__parent__code",
+    "region__parent__parent__short_name",
+    "region__parent__parent__level",
+    "type__slug",
+    "type__name",
+    "type__category",
+    "name",
+    "action",
+    "quote",
+    "measure__source__title",
+    "measure__source__published_on",
+    "measure__source__url",
+)
+
+
+def export_row(row, permalink):
+    """The export's dict for one tuple of `ROW_FIELDS` values."""
+    (
+        pk,
+        kind,
+        number,
+        title,
+        *regions,
+        type_slug,
+        type_name,
+        category,
+        name,
+        action,
+        sentence,
+        source_title,
+        published_on,
+        source_url,
+    ) = row
+    prefecture = prefecture_of(regions)
     return {
-        "id": entry.pk,
-        "measure_kind": measure.kind,
-        "measure_number": measure.number,
-        "measure_title": measure.title,
-        "region_code": region.code,
-        "region_name": region.short_name,
-        "prefecture_code": prefecture.code if prefecture else None,
-        "prefecture_name": prefecture.short_name if prefecture else None,
-        "instrument_type": type_.slug,
-        "instrument_type_name": type_.name,
-        "instrument_category": type_.category,
-        "instrument_name": entry.name,
-        "action": entry.action,
-        "quote": entry.quote,
-        "source_title": source.title,
+        "id": pk,
+        "measure_kind": kind,
+        "measure_number": number,
+        "measure_title": title,
+        "region_code": regions[0],
+        "region_name": regions[1],
+        "prefecture_code": prefecture[0] if prefecture else None,
+        "prefecture_name": prefecture[1] if prefecture else None,
+        "instrument_type": type_slug,
+        "instrument_type_name": type_name,
+        "instrument_category": category,
+        "instrument_name": name,
+        "action": action,
+        "quote": sentence,
+        "source_title": source_title,
         "source_published_on": published_on.isoformat() if published_on else None,
-        "source_url": source.url,
-        "url": request.build_absolute_uri(entry.get_absolute_url()),
+        "source_url": source_url,
+        "url": permalink(pk),
     }
+
+
+def prefecture_of(regions):
+    """(code, short name) of the prefecture, or None, as `Region.prefecture` finds it.
+
+    `regions`: code, short name and level of the entry's region, its parent and grandparent.
+    """
+    for start in (0, 3, 6):
+        code, short_name, level = regions[start : start + 3]
+        if level == Region.Level.PREFECTURE:
+            return code, short_name
+        if level in (Region.Level.PROVINCE, None):
+            return None
+    # A unit more than two levels below its prefecture: walk up the way the model does.
+    prefecture = Region.objects.get(code=regions[0]).prefecture
+    return (prefecture.code, prefecture.short_name) if prefecture else None
+
+
+def permalinks(request):
+    """pk -> the entry's absolute permalink, as `request.build_absolute_uri(
+    entry.get_absolute_url())` gives it, without resolving the URL once per row."""
+    marker = 918_273_645_546_372_819
+    url = request.build_absolute_uri(reverse("measures:instrument_detail", args=[marker]))
+    head, found, tail = url.partition(str(marker))
+    if not found or str(marker) in tail:
+        return lambda pk: request.build_absolute_uri(
+            reverse("measures:instrument_detail", args=[pk])
+        )
+    return lambda pk: f"{head}{pk}{tail}"
 
 
 def spreadsheet_safe(value):
@@ -148,8 +229,18 @@ def csv_lines(rows):
     # it as GBK and garbles every character.
     writer = csv.writer(_Echo())
     yield "\ufeff" + writer.writerow(COLUMNS)
+    columns = itemgetter(*COLUMNS)
     for row in rows:
-        yield writer.writerow([spreadsheet_safe(row[name]) for name in COLUMNS])
+        # `spreadsheet_safe` written out in place: a function call per value was a third of
+        # the time of a large export.
+        yield writer.writerow(
+            [
+                "'" + value
+                if isinstance(value, str) and value.startswith(FORMULA_PREFIXES)
+                else value
+                for value in columns(row)
+            ]
+        )
 
 
 @require_safe

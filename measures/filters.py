@@ -10,6 +10,9 @@ from regions.models import Region
 
 from .models import Instrument, InstrumentType, Measure
 
+# The search names up to this many matching measures by id; more go in a subquery.
+MAX_LISTED_MEASURES = 500
+
 
 class InstrumentFilter(django_filters.FilterSet):
     """Filters take natural identifiers and repeat for several values.
@@ -18,31 +21,38 @@ class InstrumentFilter(django_filters.FilterSet):
     below it, except the province, which means entries attributed to the province itself.
     """
 
+    # distinct=False throughout: every filter follows a foreign key forwards, so no row can
+    # match twice, and SELECT DISTINCT over whole rows would make the database sort every
+    # matching row (a full sort of 100,000 wide rows for a broad filter) for nothing.
     kind = django_filters.MultipleChoiceFilter(
-        label=_("Kind"), field_name="measure__kind", choices=Measure.Kind.choices
+        label=_("Kind"), field_name="measure__kind", choices=Measure.Kind.choices, distinct=False
     )
     measure = django_filters.ModelMultipleChoiceFilter(
         label=_("Measure"),
         field_name="measure__slug",
         to_field_name="slug",
         queryset=Measure.objects.published(),
+        distinct=False,
     )
     region = django_filters.ModelMultipleChoiceFilter(
         label=_("Region"),
         to_field_name="code",
         queryset=Region.objects.all(),
         method="filter_region",
+        distinct=False,
     )
     category = django_filters.MultipleChoiceFilter(
         label=_("Category"),
         field_name="type__category",
         choices=InstrumentType.Category.choices,
+        distinct=False,
     )
     type = django_filters.ModelMultipleChoiceFilter(
         label=_("Type"),
         field_name="type__slug",
         to_field_name="slug",
         queryset=InstrumentType.objects.all(),
+        distinct=False,
     )
     q = django_filters.CharFilter(label=_("Search"), method="search", max_length=200)
     sort = django_filters.OrderingFilter(
@@ -72,16 +82,36 @@ class InstrumentFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        named = Region.objects.filter(Q(name__icontains=value) | Q(short_name__icontains=value))
-        regions = Region.objects.filter(
-            Q(pk__in=named) | Q(parent__in=named) | Q(parent__parent__in=named)
-        )
-        return queryset.filter(
-            Q(name__icontains=value)
-            | Q(quote__icontains=value)
-            | Q(measure__title__icontains=value)
-            | Q(region__in=regions)
-        )
+        measures, regions = self._searched_measures_and_regions(value)
+        # Every condition is on the entry's own columns, so that on PostgreSQL the database
+        # can combine the trigram indexes on name and quote with the measure and region
+        # indexes (a BitmapOr) instead of reading every row; a condition on the joined
+        # measure's title would rule that out.
+        condition = Q(name__icontains=value) | Q(quote__icontains=value)
+        if len(measures) > MAX_LISTED_MEASURES:
+            # A word in most titles (改革): a subquery, rather than a list too long for SQLite.
+            condition |= Q(measure__in=Measure.objects.filter(title__icontains=value))
+        elif measures:
+            condition |= Q(measure__in=measures)
+        if regions:
+            condition |= Q(region__in=regions)
+        return queryset.filter(condition)
+
+    def _searched_measures_and_regions(self, value):
+        """Ids of the measures whose title contains `value`, and of the regions named by it
+        with the units below them; two small queries, once per search however many facets
+        apply the filter."""
+        cache = self.__dict__.setdefault("_search_cache", {})
+        if value not in cache:
+            named = Region.objects.filter(Q(name__icontains=value) | Q(short_name__icontains=value))
+            regions = Region.objects.filter(
+                Q(pk__in=named) | Q(parent__in=named) | Q(parent__parent__in=named)
+            )
+            cache[value] = (
+                list(Measure.objects.filter(title__icontains=value).values_list("pk", flat=True)),
+                list(regions.values_list("pk", flat=True)),
+            )
+        return cache[value]
 
     def filter_queryset_except(self, queryset, excluded):
         """The queryset with every valid filter applied except `excluded` (and sorting)."""
@@ -112,6 +142,16 @@ class InstrumentFilter(django_filters.FilterSet):
         }[name]
         return dict(queryset.values_list(field).annotate(n=Count("id")).values_list(field, "n"))
 
+    def counts_by(self, *fields):
+        """{(value, …): count} of the rows every filter selects, grouped by `fields`.
+
+        One aggregate query; the list reads several facets from it when their own filters are
+        not given (they then count the same rows).
+        """
+        queryset = self.filter_queryset_except(self.queryset, None).order_by()
+        rows = queryset.values_list(*fields).annotate(n=Count("id")).values_list(*fields, "n")
+        return {tuple(row[:-1]): row[-1] for row in rows}
+
     def active_values(self, name):
         """The raw values given for a filter (as in the query string)."""
         return self.data.getlist(name) if hasattr(self.data, "getlist") else []
@@ -123,6 +163,17 @@ def roll_up_regions(per_region, regions):
     The province counts only its own entries, as the region filter does. `regions` must have
     their parents loaded (`Region.objects.with_ancestors()`).
     """
+    # Parents are looked up among `regions` by id: `with_ancestors()` loads two levels up, and a
+    # town's prefecture's parent (the province) would otherwise cost a query whenever a town has
+    # entries, so the number of queries would depend on the data.
+    regions = list(regions)
+    by_pk = {region.pk: region for region in regions}
+
+    def parent_of(node):
+        if node.parent_id is None:
+            return None
+        return by_pk.get(node.parent_id) or node.parent
+
     totals = Counter()
     for region in regions:
         count = per_region.get(region.pk, 0)
@@ -131,8 +182,8 @@ def roll_up_regions(per_region, regions):
         totals[region.code] += count
         if region.is_province:
             continue
-        node = region.parent
+        node = parent_of(region)
         while node is not None and not node.is_province:
             totals[node.code] += count
-            node = node.parent
+            node = parent_of(node)
     return totals

@@ -4,17 +4,27 @@ The list page and every export build an `InstrumentListing` from the same query 
 export holds exactly the rows the page counts.
 """
 
+from collections import Counter, namedtuple
 from functools import cached_property
+from urllib.parse import quote_plus
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from regions.models import Region
 
 from .filters import InstrumentFilter, roll_up_regions
 from .models import Instrument, InstrumentType, Measure
-from .querystrings import toggled, without
+from .querystrings import without
+
+#: A published measure as the measure facet and the pages read it.
+MeasureOption = namedtuple("MeasureOption", "pk slug kind label")
+
+#: Facets whose counts can be summed from another facet's: {facet: (other facet, attribute
+#: of the other's objects that is this facet's value)}.
+DERIVED_FACETS = {"kind": ("measure", "kind"), "category": ("type", "category")}
 
 
 class InstrumentListing:
@@ -64,7 +74,12 @@ class InstrumentListing:
         """The page of rows to show; an unusable page number is reported, never guessed."""
         if self.errors:
             return None
-        paginator = Paginator(self.queryset, settings.INSTRUMENTS_PER_PAGE)
+        if self.filterset.form.cleaned_data.get("sort"):
+            paginator = Paginator(self.queryset, settings.INSTRUMENTS_PER_PAGE)
+        else:
+            paginator = ArticleOrderPaginator(
+                self.queryset, settings.INSTRUMENTS_PER_PAGE, per_measure=self._per_measure
+            )
         if number in (None, ""):
             return paginator.page(1)
         try:
@@ -83,19 +98,98 @@ class InstrumentListing:
     # Facets -------------------------------------------------------------------------------
 
     @cached_property
+    def _facet_counts(self):
+        """{facet: {value: count}}, each facet counted with every filter but its own.
+
+        Facets whose own filters are not given count the same rows, so some are read from one
+        query: without a region or type filter, one count by region and type gives both
+        facets; without a kind or measure filter, each kind's count is the sum of its
+        measures'; without a category or type filter, each category's the sum of its types'.
+        Otherwise a facet is one aggregate query of its own. Every aggregate reads all the
+        matching rows, so this matters at scale: the unfiltered list makes two of them instead
+        of five.
+        """
+        given = set(self.query)
+        counts = {}
+        if not {"region", "type"} & given:
+            by_region, by_type = Counter(), Counter()
+            for (region, type_), n in self.filterset.counts_by("region_id", "type_id").items():
+                by_region[region] += n
+                by_type[type_] += n
+            counts["region"], counts["type"] = dict(by_region), dict(by_type)
+        for name in ("measure", "region", "type"):
+            if name not in counts:
+                counts[name] = self.filterset.facet_counts(name)
+        for name, (other, attribute) in DERIVED_FACETS.items():
+            if {name, other} & given:
+                counts[name] = self.filterset.facet_counts(name)
+            else:
+                counts[name] = self._summed(counts[other], attribute)
+        return {name: counts[name] for name in InstrumentFilter.FACETS}
+
+    def _summed(self, counts, attribute):
+        """Counts keyed by measure or type id, summed by that object's `attribute`."""
+        objects = self._measures if attribute == "kind" else self._types
+        sums = Counter()
+        for obj in objects:
+            if counts.get(obj.pk):
+                sums[getattr(obj, attribute)] += counts[obj.pk]
+        return dict(sums)
+
+    @cached_property
+    def _types(self):
+        return list(InstrumentType.objects.all())
+
+    @cached_property
+    def _measures(self):
+        """Published measures in article order, as rows of what a facet option shows.
+
+        Plain rows rather than model instances, and only these columns: the 1,300 measures of
+        100,000 entries took 350 ms to read with their paragraphs and their sources' articles
+        (65 MB, when 100 articles of 50,000 characters repeat for 13 measures each), and take
+        3 ms as rows. The label of a kind and number is made once, by the model.
+        """
+        labels, rows = {}, []
+        values = (
+            Measure.objects.published()
+            .in_article_order()
+            .values_list("pk", "slug", "kind", "number", "title")
+        )
+        for pk, slug, kind, number, title in values:
+            if (kind, number) not in labels:
+                labels[kind, number] = Measure(kind=kind, number=number).label
+            rows.append(MeasureOption(pk, slug, kind, f"{labels[kind, number]} {title}"))
+        return rows
+
+    @cached_property
+    def _per_measure(self):
+        """[(measure id, matching entries)] in article order: the list's rows, measure by measure.
+
+        The measure facet counts every measure with the other filters applied; the list holds
+        those counts, or only the chosen measures' when the measure filter is given.
+        """
+        counts = self._facet_counts["measure"]
+        chosen = self.filterset.form.cleaned_data.get("measure")
+        chosen = {measure.pk for measure in chosen} if chosen else None
+        return [
+            (m.pk, counts.get(m.pk, 0) if chosen is None or m.pk in chosen else 0)
+            for m in self._measures
+        ]
+
+    @cached_property
     def _options(self):
         """{facet: [option]}: every option, counted with the other filters applied."""
         if self.errors:
             return {}
-        measures = Measure.objects.published().select_related("source").in_article_order()
+        measures = self._measures
         regions = list(Region.objects.with_ancestors())
         options = {}
         for name in InstrumentFilter.FACETS:
-            counts = self.filterset.facet_counts(name)
+            counts = self._facet_counts[name]
             if name == "kind":
                 found = [(v, str(label), counts.get(v, 0)) for v, label in Measure.Kind.choices]
             elif name == "measure":
-                found = [(m.slug, f"{m.label} {m.title}", counts.get(m.pk, 0)) for m in measures]
+                found = [(m.slug, m.label, counts.get(m.pk, 0)) for m in measures]
             elif name == "region":
                 totals = roll_up_regions(counts, regions)
                 found = [(r.code, r.local_name, totals.get(r.code, 0)) for r in regions]
@@ -103,8 +197,7 @@ class InstrumentListing:
                 choices = InstrumentType.Category.choices
                 found = [(v, str(label), counts.get(v, 0)) for v, label in choices]
             else:
-                types = InstrumentType.objects.all()
-                found = [(t.slug, t.local_name, counts.get(t.pk, 0)) for t in types]
+                found = [(t.slug, t.local_name, counts.get(t.pk, 0)) for t in self._types]
             # Counties and towns are listed under their prefecture.
             nested = {r.code for r in regions if r.parent and not r.parent.is_province}
             options[name] = [
@@ -124,6 +217,7 @@ class InstrumentListing:
         facets = []
         for name, options in self._options.items():
             selected = self.query.getlist(name)
+            toggle = toggler(self.query, name)
             facets.append(
                 {
                     "name": name,
@@ -132,7 +226,7 @@ class InstrumentListing:
                         {
                             **option,
                             "selected": option["value"] in selected,
-                            "url": toggled(self.query, name, option["value"]),
+                            "url": toggle(option["value"]),
                         }
                         for option in options
                         if option["count"] or option["value"] in selected
@@ -165,6 +259,82 @@ class InstrumentListing:
     def export_query(self):
         """The query string for the exports: the filters without the page."""
         return without(self.query, "page")
+
+
+class ArticleOrderPaginator(Paginator):
+    """Pages of a list in article order, without counting or sorting every matching row.
+
+    Article order sorts by measure first, and the measure facet has already counted each
+    measure's matching entries (`per_measure`, in article order). So the total is their sum,
+    and a page's rows lie in the few measures that cover its positions: its query reads those
+    measures' entries (through the measure index) and skips the ones before the page, instead
+    of sorting every matching row to find 50. Same rows, same order, one query fewer; at
+    100,000 entries the page query reads a few hundred rows instead of sorting all of them.
+    """
+
+    def __init__(self, object_list, per_page, *, per_measure, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.per_measure = per_measure
+
+    @cached_property
+    def count(self):
+        return sum(count for _measure, count in self.per_measure)
+
+    def page(self, number):
+        # As Paginator.page, with the slice taken within the measures the page covers.
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        covering, first, position = [], 0, 0
+        for measure, count in self.per_measure:
+            if count and position + count > bottom and position < top:
+                if not covering:
+                    first = position
+                covering.append(measure)
+            position += count
+            if position >= top:
+                break
+        if not covering:
+            return self._get_page(self.object_list.none(), number, self)
+        rows = self.object_list.filter(measure__in=covering)[bottom - first : top - first]
+        return self._get_page(rows, number, self)
+
+
+def toggler(query, key):
+    """A function value -> `toggled(query, key, value)`, for the many options of one facet.
+
+    The query string around `key` is the same for every option, so it is encoded once; only the
+    key's own values are encoded per option. At scale the measure facet has 1,300 options,
+    and copying and encoding the whole query for each took 10 ms of every unfiltered list.
+    """
+    values = query.getlist(key)
+    before, after, seen = [], [], False
+    for name in query:
+        if name == key:
+            seen = True
+        elif name != "page":
+            encoded = urlencode([(name, value) for value in query.getlist(name)])
+            if encoded:
+                (after if seen else before).append(encoded)
+    before, after = "&".join(before), "&".join(after)
+
+    # What `urlencode` makes of each (key, value) pair, quoted once rather than per option.
+    quoted_key = quote_plus(key)
+    quoted = {value: quote_plus(value) for value in values}
+
+    def toggle(value):
+        chosen = [v for v in values if v != value] if value in values else [*values, value]
+        # Back to page 1, as `toggled` goes.
+        own = (
+            "&".join(f"{quoted_key}={quoted[v] if v in quoted else quote_plus(v)}" for v in chosen)
+            if key != "page"
+            else ""
+        )
+        return "?" + "&".join(part for part in (before, own, after) if part)
+
+    return toggle
 
 
 def printable(value, limit=60):

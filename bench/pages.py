@@ -1,0 +1,29 @@
+"""The pages the benchmark measures, shared by bench/run.py and bench/querycount.py."""
+
+from urllib.parse import quote
+
+#: (label, path); "{entry}" is replaced by the id of a synthetic entry in the middle of the data.
+PAGES = (
+    ("floor (bare view)", "/bench/floor/"),
+    ("home", "/"),
+    ("prefecture 632800", "/regions/632800/"),
+    ("list, unfiltered + facets", "/instruments/"),
+    ("list, selective filter", "/instruments/?region=632823&type=project"),
+    ("list, search 西宁 (2 chars)", "/instruments/?q=" + quote("西宁")),
+    ("list, search 冰川冻土 (4 chars)", "/instruments/?q=" + quote("冰川冻土")),
+    ("entry page", "/instruments/{entry}/"),
+)
+
+FLOOR = PAGES[0][0]
+
+EXPORT = ("CSV export, all rows", "/instruments/export.csv")
+
+
+def middle_entry_sql(seed):
+    """SQL for the id of the synthetic entry of `seed` in the middle of the id range."""
+    prefix = f"synthetic-{seed}-entry-"
+    return (
+        "SELECT id FROM measures_instrument WHERE key LIKE %s ORDER BY id "
+        "OFFSET (SELECT count(*) / 2 FROM measures_instrument WHERE key LIKE %s) LIMIT 1",
+        [prefix + "%", prefix + "%"],
+    )
