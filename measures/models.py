@@ -2,7 +2,8 @@ import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models.functions import Coalesce
+from django.db.models import Window
+from django.db.models.functions import Coalesce, RowNumber
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext
@@ -47,6 +48,10 @@ class ParsedRecord(models.Model):
 class SourceQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Status.PUBLISHED)
+
+    def newest(self):
+        """The most recently published source (or None), without its text."""
+        return self.order_by("-published_on", "slug").defer("text").first()
 
 
 class SourceManager(models.Manager.from_queryset(SourceQuerySet)):
@@ -275,7 +280,8 @@ class InstrumentQuerySet(models.QuerySet):
 
         Drafts are visible in the admin only.
         """
-        return self.filter(status=Status.PUBLISHED, measure__source__status=Status.PUBLISHED)
+        # A semi-join on the published measures lets PostgreSQL hash the few measures once.
+        return self.filter(status=Status.PUBLISHED, measure__in=Measure.objects.published())
 
     def in_region(self, region):
         """Entries attributed to the region or to any unit below it."""
@@ -306,6 +312,16 @@ class InstrumentQuerySet(models.QuerySet):
             models.F("start").asc(nulls_last=True),
             "id",
         )
+
+    def first_per_measure(self, count):
+        """At most `count` entries of each measure, in article order, in one query."""
+        place = (models.F("start").asc(nulls_last=True), "id")
+        ranked = self.annotate(
+            place_in_measure=Window(
+                RowNumber(), partition_by=[models.F("measure_id")], order_by=place
+            )
+        )
+        return ranked.filter(place_in_measure__lte=count).in_article_order()
 
     def following(self, entry):
         """The next entry after `entry` in article order, within its source (or None)."""
@@ -449,6 +465,32 @@ class Instrument(ParsedRecord):
         verbose_name = _("instrument")
         verbose_name_plural = _("instruments")
         permissions = [("publish_instrument", "Can publish entries")]
+        # What the public list, its facets and the admin filter and sort on; docs/performance.md
+        # has the plans they make at 100,000 entries. Measure, region and type need none of
+        # their own: their foreign keys are indexed, and that on measure is what a page of the
+        # list in article order reads (it sorts on source and measure columns first, which no
+        # index on this table can provide). The searched text has trigram indexes on
+        # PostgreSQL (migration 0006_search_trigram).
+        indexes = [
+            # Published entries by region, type and measure, with the id: facet counts are
+            # read from this narrow index alone (index-only scans) instead of from the rows,
+            # a region filter (with a type) finds its entries in one range of it, and drafts
+            # are left out of it. The id is a key column rather than INCLUDE so that SQLite,
+            # which has no INCLUDE, builds the same index without a warning.
+            models.Index(
+                fields=["region", "type", "measure", "id"],
+                condition=models.Q(status=Status.PUBLISHED),
+                name="instrument_published_idx",
+            ),
+            # Entries waiting for review (the admin's status filter): few, so a partial index.
+            models.Index(
+                fields=["status"],
+                condition=models.Q(status=Status.DRAFT),
+                name="instrument_draft_idx",
+            ),
+            # The list sorted by name (?sort=name: name, then id).
+            models.Index(fields=["name", "id"], name="instrument_name_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["key"], name="instrument_key_unique"),
             models.CheckConstraint(

@@ -1,3 +1,4 @@
+from django.utils.http import urlencode
 from django.views.generic import DetailView, TemplateView
 
 from regions.models import Region
@@ -14,9 +15,12 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         regions = list(Region.objects.with_ancestors())
         counts = tally(Instrument.objects.published(), regions)
-        measures = Measure.objects.published().select_related("source").in_article_order()
+        # The measures of the newest article; the others are a click away on their own pages.
+        source = Source.objects.published().newest()
+        measures = Measure.objects.filter(source=source).defer("body").in_article_order()
         rows = measure_rows(measures, counts, {r.code: r for r in regions})
         return super().get_context_data(
+            source=source,
             map=map_of(counts, regions),
             charts=type_charts(Instrument.objects.published(), InstrumentType.objects.all()),
             reforms=[row for row in rows if row["measure"].is_reform],
@@ -27,7 +31,9 @@ class HomeView(TemplateView):
                 for r in regions
                 if r.level == Region.Level.PREFECTURE and counts.region_total(r.code)
             ),
-            sources=Source.objects.published(),
+            other_sources=Source.objects.published()
+            .exclude(pk=getattr(source, "pk", None))
+            .defer("text")[:20],
             **kwargs,
         )
 
@@ -115,16 +121,18 @@ class MatrixView(TemplateView):
             kind = Measure.Kind.REFORM
         regions = list(Region.objects.with_ancestors())
         counts = tally(Instrument.objects.published(), regions)
-        measures = (
-            Measure.objects.published()
-            .filter(kind=kind)
-            .select_related("source")
-            .in_article_order()
-        )
+        # One article's measures at a time: the newest unless another is asked for.
+        sources = Source.objects.published()
+        source = sources.filter(slug=self.request.GET.get("source")).first() or sources.newest()
+        measures = Measure.objects.filter(source=source, kind=kind).defer("body").in_article_order()
         columns = [r for r in regions if r.level == Region.Level.PREFECTURE] + [
             r for r in regions if r.is_province
         ]
+        measures = list(measures)
         return super().get_context_data(
+            source=source,
+            # Totals link to the rows' measures, so they count this article only.
+            measure_query=urlencode([("measure", m.slug) for m in measures]),
             kind=kind,
             kinds=Measure.Kind.choices,
             matrix=matrix(measures, columns, counts),

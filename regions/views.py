@@ -1,9 +1,15 @@
+from django.db.models import Count
 from django.views.generic import DetailView, TemplateView
 
-from measures.models import Instrument, InstrumentType
+from measures.models import Instrument, InstrumentType, Measure
 from measures.stats import map_of, tally, type_charts
 
 from .models import Region
+
+# A prefecture may have thousands of entries over many articles; its page shows the first
+# entries of its first measures and links to the list for the rest.
+ENTRIES_PER_MEASURE = 20
+MEASURES_SHOWN = 30
 
 
 class RegionListView(TemplateView):
@@ -42,8 +48,16 @@ class RegionDetailView(DetailView):
         entries = published.for_region(region)
         prefecture = region.prefecture
         regions = list(Region.objects.with_ancestors())
+        totals = dict(entries.order_by().values_list("measure").annotate(n=Count("id")))
+        shown = Measure.objects.filter(pk__in=totals).in_article_order()[:MEASURES_SHOWN]
         return super().get_context_data(
-            groups=group_by_measure(entries.for_list().in_article_order()),
+            groups=group_by_measure(
+                entries.filter(measure__in=list(shown.values_list("pk", flat=True)))
+                .for_list()
+                .first_per_measure(ENTRIES_PER_MEASURE),
+                totals,
+            ),
+            more_measures=max(0, len(totals) - MEASURES_SHOWN),
             map=map_of(tally(published, regions), regions, highlight=prefecture.code)
             if prefecture
             else None,
@@ -52,11 +66,11 @@ class RegionDetailView(DetailView):
         )
 
 
-def group_by_measure(entries):
-    """[(measure, [entries])] in article order."""
+def group_by_measure(entries, totals):
+    """[(measure, [entries], total)] in article order; `totals` counts each measure's entries."""
     groups = []
     for entry in entries:
         if not groups or groups[-1][0].pk != entry.measure_id:
-            groups.append((entry.measure, []))
+            groups.append((entry.measure, [], totals.get(entry.measure_id, 0)))
         groups[-1][1].append(entry)
     return groups

@@ -94,7 +94,8 @@ def test_a_prefecture_page_includes_its_counties_and_towns(client, knowledge_bas
     response = client.get("/regions/632800/")
     html = html_of(response)
     grouped = {
-        measure.slug: [e.name for e in entries] for measure, entries in response.context["groups"]
+        measure.slug: [e.name for e in entries]
+        for measure, entries, _ in response.context["groups"]
     }
     assert list(grouped) == ["reform-2", "reform-3", "reform-5", "reform-6", "reform-7"]
     assert "国家第六批“绿水青山就是金山银山”实践创新基地" in grouped["reform-3"]  # 茶卡镇
@@ -105,9 +106,9 @@ def test_a_prefecture_page_includes_its_counties_and_towns(client, knowledge_bas
 
 def test_a_county_page_and_the_province_page(client, knowledge_base):
     tianjun = client.get("/regions/632823/")
-    assert [m.slug for m, _ in tianjun.context["groups"]] == ["reform-5"]
+    assert [m.slug for m, _, _ in tianjun.context["groups"]] == ["reform-5"]
     province = client.get("/regions/630000/")
-    entries = [e for _, group in province.context["groups"] for e in group]
+    entries = [e for _, group, _ in province.context["groups"] for e in group]
     assert entries and all(e.region.code == "630000" for e in entries)
 
 
@@ -218,3 +219,33 @@ def test_the_source_object_matches_the_article_file(knowledge_base):
 
     path = Path(settings.KNOWLEDGE_BASE_DIR) / "source" / "qinghai-eco-reform-2024-12-26.txt"
     assert Source.objects.get().text == path.read_text(encoding="utf-8")
+
+
+def test_a_prefecture_page_shows_the_first_entries_of_a_large_measure_and_links_to_all(
+    client, knowledge_base
+):
+    reform = Measure.objects.get(slug="reform-7")
+    for i in range(30):
+        make_instrument(
+            measure=reform,
+            region="632823",
+            type="pilot",
+            name=f"示范基地{i:02d}",
+            start=3000 + i,
+            end=3001 + i,
+        )
+    response = client.get("/regions/632800/")
+    groups = {
+        measure.slug: (entries, total) for measure, entries, total in response.context["groups"]
+    }
+    entries, total = groups["reform-7"]
+    assert (len(entries), total) == (20, 31)
+    assert [e.name for e in entries][:1] == ["海西州大柴旦行委矿山综合治理EOD项目"]  # article order
+    html = response.content.decode()
+    link = "/instruments/?measure=reform-7&amp;region=632800"
+    assert link in html
+    assert list_count_of(client, link.replace("&amp;", "&")) == 31
+
+
+def list_count_of(client, url):
+    return client.get(url).context["page"].paginator.count
