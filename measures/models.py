@@ -280,8 +280,7 @@ class InstrumentQuerySet(models.QuerySet):
 
         Drafts are visible in the admin only.
         """
-        # A semi-join on the published measures lets PostgreSQL hash the few measures once.
-        return self.filter(status=Status.PUBLISHED, measure__in=Measure.objects.published())
+        return self.filter(status=Status.PUBLISHED, measure__source__status=Status.PUBLISHED)
 
     def in_region(self, region):
         """Entries attributed to the region or to any unit below it."""
