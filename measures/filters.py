@@ -152,10 +152,6 @@ class InstrumentFilter(django_filters.FilterSet):
         rows = queryset.values_list(*fields).annotate(n=Count("id")).values_list(*fields, "n")
         return {tuple(row[:-1]): row[-1] for row in rows}
 
-    def active_values(self, name):
-        """The raw values given for a filter (as in the query string)."""
-        return self.data.getlist(name) if hasattr(self.data, "getlist") else []
-
 
 def roll_up_regions(per_region, regions):
     """Counts per region code, each unit counting the entries of the units below it.

@@ -12,6 +12,8 @@ from simple_history.models import HistoricalRecords
 
 from regions.models import Region
 
+from .parsing import TypeRule
+
 
 class Status(models.TextChoices):
     DRAFT = "draft", _("Draft")
@@ -269,6 +271,19 @@ class InstrumentType(models.Model):
     def local_name(self):
         """The name for the current interface language."""
         return self.name_en if (get_language() or "").startswith("en") else self.name
+
+    def as_rule(self):
+        """The type as the parser's classification rule."""
+        return TypeRule(
+            slug=self.slug,
+            name=self.name,
+            name_en=self.name_en,
+            category=self.category,
+            precedence=self.precedence,
+            ends_with=tuple(self.rules.get("ends_with") or ()),
+            contains=tuple(self.rules.get("contains") or ()),
+            not_ends_with=tuple(self.rules.get("not_ends_with") or ()),
+        )
 
     def natural_key(self):
         return (self.slug,)

@@ -1,5 +1,7 @@
 """Query strings for links that change one filter value and keep the others."""
 
+from urllib.parse import quote_plus
+
 from django.utils.http import urlencode
 
 
@@ -15,6 +17,41 @@ def toggled(query, key, value):
     query.setlist(key, [v for v in values if v != value] if value in values else [*values, value])
     query.pop("page", None)
     return _encode(query)
+
+
+def toggler(query, key):
+    """A function value -> `toggled(query, key, value)`, for the many options of one facet.
+
+    The query string around `key` is the same for every option, so it is encoded once; only the
+    key's own values are encoded per option. At scale the measure facet has 1,300 options,
+    and copying and encoding the whole query for each took 10 ms of every unfiltered list.
+    """
+    values = query.getlist(key)
+    before, after, seen = [], [], False
+    for name in query:
+        if name == key:
+            seen = True
+        elif name != "page":
+            encoded = urlencode([(name, value) for value in query.getlist(name)])
+            if encoded:
+                (after if seen else before).append(encoded)
+    before, after = "&".join(before), "&".join(after)
+
+    # What `urlencode` makes of each (key, value) pair, quoted once rather than per option.
+    quoted_key = quote_plus(key)
+    quoted = {value: quote_plus(value) for value in values}
+
+    def toggle(value):
+        chosen = [v for v in values if v != value] if value in values else [*values, value]
+        # Back to page 1, as `toggled` goes.
+        own = (
+            "&".join(f"{quoted_key}={quoted[v] if v in quoted else quote_plus(v)}" for v in chosen)
+            if key != "page"
+            else ""
+        )
+        return "?" + "&".join(part for part in (before, own, after) if part)
+
+    return toggle
 
 
 def without(query, key, value=None):

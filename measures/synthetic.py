@@ -38,7 +38,7 @@ from django.db.models import Q
 from regions.models import Region
 
 from .models import Instrument, InstrumentType, Measure, Source
-from .parsing import TypeRule, classify
+from .parsing import classify
 
 PUBLISHER = "synthetic"
 NOTE = "synthetic"
@@ -335,19 +335,7 @@ class Generator:
         self.types = [t for t in types if t.slug in TYPE_VOCABULARY]
         self.type_weights = [TYPE_VOCABULARY[t.slug][0] for t in self.types]
         self.types_by_slug = {t.slug: t for t in types}
-        self.rules = [
-            TypeRule(
-                slug=t.slug,
-                name=t.name,
-                name_en=t.name_en,
-                category=t.category,
-                precedence=t.precedence,
-                ends_with=tuple(t.rules.get("ends_with") or ()),
-                contains=tuple(t.rules.get("contains") or ()),
-                not_ends_with=tuple(t.rules.get("not_ends_with") or ()),
-            )
-            for t in types
-        ]
+        self.rules = [t.as_rule() for t in types]
         self.entry_number = 0
         self.by_region, self.by_type = Counter(), Counter()
         self._classified = {}

@@ -10,7 +10,6 @@ from django.test.utils import CaptureQueriesContext
 from measures.filters import InstrumentFilter
 from measures.listing import InstrumentListing
 from measures.models import Instrument, InstrumentType, Measure, Source
-from measures.parsing import TypeRule
 from measures.querystrings import toggled
 from measures.synthetic import (
     SyntheticDataError,
@@ -97,19 +96,7 @@ def test_entries_spread_over_sources_measures_and_every_prefecture(seeded):
 
 
 def test_entries_are_valid_and_quote_their_source(seeded):
-    rules = {
-        t.slug: TypeRule(
-            slug=t.slug,
-            name=t.name,
-            name_en=t.name_en,
-            category=t.category,
-            precedence=t.precedence,
-            ends_with=tuple(t.rules.get("ends_with") or ()),
-            contains=tuple(t.rules.get("contains") or ()),
-            not_ends_with=tuple(t.rules.get("not_ends_with") or ()),
-        )
-        for t in InstrumentType.objects.all()
-    }
+    rules = {t.slug: t.as_rule() for t in InstrumentType.objects.all()}
     entries = synthetic_instruments(7).select_related("measure__source", "type", "region")
     for entry in entries.order_by("key")[::15]:
         entry.full_clean()
