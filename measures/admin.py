@@ -1,5 +1,3 @@
-from pathlib import Path
-
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -16,8 +14,9 @@ from regions.models import Region
 
 from .forms import ImportArticleForm
 from .import_formats import IMPORT_FORMATS
-from .importing import import_article
+from .importing import ImportRefused, import_article
 from .models import Instrument, InstrumentType, Measure, Source, Status
+from .publishing import can_publish, keep_status_unless_permitted, set_status
 from .resources import InstrumentResource
 
 
@@ -67,7 +66,9 @@ class HistoryAdmin(SimpleHistoryAdmin):
 class PublishingAdmin(HistoryAdmin):
     """Publish and unpublish actions for models with a draft/published status.
 
-    Publishing needs the `publish_instrument` permission; without it the status is read-only.
+    Publishing needs the publish permission (`measures.publishing`), whatever the route: without
+    it the status is read-only on the form, the actions are not offered, and a save (a history
+    revert included) keeps the stored status.
     """
 
     actions = ["publish", "unpublish"]
@@ -79,7 +80,11 @@ class PublishingAdmin(HistoryAdmin):
         return fields
 
     def has_publish_permission(self, request):
-        return request.user.has_perm("measures.publish_instrument")
+        return can_publish(request.user)
+
+    def save_model(self, request, obj, form, change):
+        keep_status_unless_permitted(obj, request.user)
+        super().save_model(request, obj, form, change)
 
     @admin.action(description=_("Publish the selected rows"), permissions=["publish"])
     def publish(self, request, queryset):
@@ -90,15 +95,10 @@ class PublishingAdmin(HistoryAdmin):
         self._set_status(request, queryset, Status.DRAFT)
 
     def _set_status(self, request, queryset, status):
-        # One save per row, so the history records each change and who made it.
-        changed = 0
-        for row in queryset.exclude(status=status):
-            row.status = status
-            row._history_user = request.user
-            row._change_reason = str(status.label)
-            row.save(update_fields=["status", "updated_at"])
+        rows = list(queryset.exclude(status=status))
+        changed = set_status(rows, status, user=request.user)
+        for row in rows:
             self.log_change(request, row, [{"changed": {"fields": ["status"]}}])
-            changed += 1
         self.message_user(
             request,
             ngettext(
@@ -118,11 +118,11 @@ class PublishingAdmin(HistoryAdmin):
 
 @admin.register(Source)
 class SourceAdmin(PublishingAdmin):
-    list_display = ["title", "slug", "publisher", "published_on", "status"]
+    list_display = ["title", "slug", "publisher", "published_on", "status", "previous_version"]
     list_filter = ["status", "publisher", "published_on"]
     search_fields = ["title", "slug", "publisher", "url"]
     date_hierarchy = "published_on"
-    readonly_fields = ["sha256", "created_at", "updated_at"]
+    readonly_fields = ["sha256", "previous_version", "created_at", "updated_at"]
     prepopulated_fields = {"slug": ["title"]}
     # Articles are published over https; a bare host name should become an https address.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
@@ -147,23 +147,32 @@ class SourceAdmin(PublishingAdmin):
         )
 
     def import_article_view(self, request):
-        """Upload an article: preview what the parser finds, then import it as drafts."""
+        """Upload an article: preview what the parser finds, then import it as drafts.
+
+        An article that would change an existing source is refused before anything is written,
+        with that source named; as a new version of it, the preview says what publishing the
+        new version would replace.
+        """
         if not self.has_import_article_permission(request):
             raise PermissionDenied
         form = ImportArticleForm(request.POST or None, request.FILES or None)
-        result = None
+        result = refusal = None
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             dry_run = "import" not in request.POST
-            result = import_article(
-                text=data["file"]["text"],
-                slug=data["slug"] or Path(data["file"]["name"]).stem,
-                title=data["title"] or None,
-                published_on=data["published_on"],
-                url=data["url"],
-                dry_run=dry_run,
-            )
-            if not dry_run:
+            try:
+                result = import_article(
+                    text=data["file"]["text"],
+                    slug=data["slug"] or None,
+                    title=data["title"] or None,
+                    published_on=data["published_on"],
+                    url=data["url"],
+                    new_version_of=data["new_version_of"],
+                    dry_run=dry_run,
+                )
+            except ImportRefused as error:
+                refusal = error
+            if result is not None and not dry_run:
                 self.message_user(
                     request,
                     _("Imported %(entries)s entries as drafts.") % {"entries": result.entries},
@@ -175,6 +184,7 @@ class SourceAdmin(PublishingAdmin):
             "opts": self.opts,
             "form": form,
             "result": result,
+            "refusal": refusal,
             "review_url": result and not result.dry_run and review_url(result.slug),
         }
         return TemplateResponse(request, "admin/measures/source/import_article.html", context)
@@ -190,10 +200,10 @@ def review_url(source_slug):
 
 
 @admin.register(Measure)
-class MeasureAdmin(HistoryAdmin):
-    list_display = ["slug", "kind", "number", "title", "source"]
+class MeasureAdmin(PublishingAdmin):
+    list_display = ["slug", "kind", "number", "title", "source", "status"]
     list_display_links = ["slug", "title"]
-    list_filter = ["kind", "source"]
+    list_filter = ["kind", "source", "status"]
     search_fields = ["slug", "title", "body"]
     autocomplete_fields = ["source", "continues"]
     ordering = ["source", "-kind", "number"]

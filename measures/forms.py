@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .import_formats import decode_spreadsheet_text
+from .models import Source
 
 
 class ImportArticleForm(forms.Form):
@@ -12,7 +13,22 @@ class ImportArticleForm(forms.Form):
     published_on = forms.DateField(label=_("Published on"), required=False)
     url = forms.URLField(label=_("URL"), required=False, assume_scheme="https")
     slug = forms.SlugField(
-        label=_("Slug"), required=False, help_text=_("Used in URLs. Default: from the file name.")
+        label=_("Slug"),
+        required=False,
+        help_text=_(
+            "Used in URLs. Default: from the title and date (for a new version, the old slug "
+            "with -v2, -v3 …)."
+        ),
+    )
+    new_version_of = forms.ModelChoiceField(
+        label=_("New version of"),
+        queryset=Source.objects.defer("text"),
+        required=False,
+        help_text=_(
+            "Import the article as a new version of this source: its measures and entries are "
+            "created as drafts beside the published ones and replace them only when someone "
+            "who may publish publishes the new version."
+        ),
     )
 
     # Articles are short; anything larger is not an article.

@@ -98,6 +98,7 @@ def build_records(
                     "continues": [
                         [slug, "reform", n] for n in measure.continues if ("reform", n) in numbers
                     ],
+                    "status": status,
                 },
             }
         )

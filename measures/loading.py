@@ -5,9 +5,14 @@ For each record (a fixture row with natural keys):
 - a row whose parser-owned fields still match the digest the loader last wrote (no editor has
   touched them) is refreshed to the record's values;
 - a row an editor changed is left exactly as it is and reported.
+- a row an editor deleted is not created again (a deletion is an edit too) and is reported;
+  restoring it is done from its history.
 Parsed entries of a loaded source that the records no longer contain are removed when untouched
 and kept (and reported) when edited. Reference data (regions, instrument types) is created when
 missing and otherwise left alone: editors own it once it exists.
+
+With `create_only` (the import of a new article) a record that matches an existing row refuses
+the whole load: an import never changes what it did not create.
 
 Plain `loaddata` overwrites every field of a matched row, so it is only for empty databases.
 """
@@ -32,6 +37,18 @@ MODELS = {
 }
 REFERENCE_MODELS = (Region, InstrumentType)
 
+#: The history's reason for the loader's own removals, so that they are not taken for an
+#: editor's deletion (which the loader respects) when the article names the row again.
+LOADER_REMOVAL_REASON = "Removed by the loader: no longer in the article"
+
+
+class RowExists(Exception):
+    """A record matches a row that already exists, in a load that may only create."""
+
+    def __init__(self, label):
+        super().__init__(label)
+        self.label = label
+
 
 @dataclass
 class LoadReport:
@@ -39,6 +56,7 @@ class LoadReport:
     refreshed: list = field(default_factory=list)
     unchanged: list = field(default_factory=list)
     kept_edited: list = field(default_factory=list)
+    kept_deleted: list = field(default_factory=list)
     removed: list = field(default_factory=list)
 
     def summary(self):
@@ -47,6 +65,7 @@ class LoadReport:
             "refreshed": len(self.refreshed),
             "unchanged": len(self.unchanged),
             "kept (edited)": len(self.kept_edited),
+            "kept deleted": len(self.kept_deleted),
             "removed": len(self.removed),
         }
 
@@ -85,6 +104,13 @@ def digest(values, fields):
         canonical[name] = value
     payload = json.dumps(canonical, ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def changed_by_editor(row):
+    """Whether an editor changed (or created) a row: its parser-owned fields no longer match the
+    digest the loader last wrote, or the loader never wrote it."""
+    fields = type(row).PARSER_FIELDS
+    return not row.parsed_digest or digest(natural_values(row, fields), fields) != row.parsed_digest
 
 
 def with_digest(record):
@@ -147,19 +173,41 @@ def _load_reference(model, fields, report):
     report.created.append(f"{model._meta.model_name} {fields.get('code') or fields['slug']}")
 
 
-def _load_parsed(model, fields, report):
+def deleted_by_editor(model, lookup):
+    """Whether the row `lookup` names was deleted, and not by the loader itself.
+
+    The history keeps a record of every deletion; the latest one for these natural-key values
+    decides (a row restored and then removed by the loader may come back).
+    """
+    historical = dict(lookup)
+    if "source" in historical:
+        historical["source_id"] = historical.pop("source").pk
+    latest = list(
+        model.history.filter(history_type="-", **historical)
+        .order_by("-history_date", "-history_id")
+        .values_list("history_change_reason", flat=True)[:1]
+    )
+    return bool(latest) and latest[0] != LOADER_REMOVAL_REASON
+
+
+def _load_parsed(model, fields, report, *, create_only=False):
     fields = {name: value for name, value in fields.items() if name != "parsed_digest"}
     new_digest = digest(fields, model.PARSER_FIELDS)
-    existing = model._default_manager.filter(**_lookup(model, fields)).first()
+    lookup = _lookup(model, fields)
+    existing = model._default_manager.filter(**lookup).first()
     label = f"{model._meta.model_name} {_describe(model, fields)}"
+    if existing is not None and create_only:
+        raise RowExists(label)
     if existing is None:
+        if deleted_by_editor(model, lookup):
+            report.kept_deleted.append(label)
+            return None
         concrete, many = _resolve(model, fields)
         obj = model(parsed_digest=new_digest)
         _write(obj, concrete, many)
         report.created.append(label)
         return obj
-    current = digest(natural_values(existing, model.PARSER_FIELDS), model.PARSER_FIELDS)
-    if not existing.parsed_digest or current != existing.parsed_digest:
+    if changed_by_editor(existing):
         # An editor changed (or created) this row: it is theirs now.
         report.kept_edited.append(label)
         return existing
@@ -172,6 +220,15 @@ def _load_parsed(model, fields, report):
     _write(existing, concrete, many)
     report.refreshed.append(label)
     return existing
+
+
+def _own_key(model, fields):
+    """The key `_parent_key` gives for the rows hanging from this record's row."""
+    if model is Source:
+        return ("source", (fields["slug"],))
+    if model is Measure:
+        return ("measure", (fields["source"][0], fields["kind"], fields["number"]))
+    return ("instrument", (fields["key"],))
 
 
 def _describe(model, fields):
@@ -188,36 +245,54 @@ def _remove_orphans(source_slugs, loaded_keys, report):
         key__in=loaded_keys
     )
     for entry in orphans.exclude(parsed_digest=""):
-        current = digest(natural_values(entry, Instrument.PARSER_FIELDS), Instrument.PARSER_FIELDS)
-        if current == entry.parsed_digest and entry.notes == "":
+        if not changed_by_editor(entry) and entry.notes == "":
             report.removed.append(f"instrument {entry.key}")
+            entry._change_reason = LOADER_REMOVAL_REASON
             entry.delete()
         else:
             report.kept_edited.append(f"instrument {entry.key} (no longer parsed)")
 
 
-def load_records(records, *, dry_run=False, status=None):
+def _parent_key(model, fields):
+    """The natural key of the row a record hangs from: a measure's source, an entry's measure."""
+    if model is Measure:
+        return ("source", tuple(fields["source"]))
+    if model is Instrument:
+        return ("measure", tuple(fields["measure"]))
+    return None
+
+
+def load_records(records, *, dry_run=False, status=None, create_only=False):
     """Write fixture records (reference data and/or knowledge base) and report what happened.
 
-    `status`: the status for sources and entries this load creates (default: as the records
-    say). Existing rows keep theirs: publishing is an editor's decision. With `dry_run` the report is computed and nothing is written.
+    `status`: the status for sources, measures and entries this load creates (default: as the
+    records say). Existing rows keep theirs: publishing is an editor's decision. With
+    `create_only`, a record matching an existing row raises `RowExists` and nothing is written.
+    With `dry_run` the report is computed and nothing is written.
     """
     report = LoadReport()
     with transaction.atomic():
         sources, keys = set(), set()
+        # Natural keys of rows kept deleted: what hangs from them is not created either.
+        kept_deleted = set()
         for record in records:
             model = MODELS[record["model"]]
             fields = dict(record["fields"])
             if model in REFERENCE_MODELS:
                 _load_reference(model, fields, report)
                 continue
-            if status is not None and model in (Source, Instrument):
+            if status is not None and model in (Source, Measure, Instrument):
                 fields["status"] = status
             if model is Instrument:
                 keys.add(fields["key"])
             if model is Source:
                 sources.add(fields["slug"])
-            _load_parsed(model, fields, report)
+            if _parent_key(model, fields) in kept_deleted:
+                report.kept_deleted.append(f"{model._meta.model_name} {_describe(model, fields)}")
+                continue
+            row = _load_parsed(model, fields, report, create_only=create_only)
+            if row is None:
+                kept_deleted.add(_own_key(model, fields))
         _remove_orphans(sources, keys, report)
         if dry_run:
             transaction.set_rollback(True)

@@ -89,6 +89,19 @@ class Source(ParsedRecord):
             "an imported article stays a draft until it has been reviewed."
         ),
     )
+    previous_version = models.ForeignKey(
+        "self",
+        verbose_name=_("new version of"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="later_versions",
+        help_text=_(
+            "The source this one replaces once it is published: its measures and entries then "
+            "leave the public pages and this version's take their place."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now, editable=False)
 
@@ -115,11 +128,27 @@ class Source(ParsedRecord):
     def natural_key(self):
         return (self.slug,)
 
+    @property
+    def is_published(self):
+        return self.status == self.Status.PUBLISHED
+
+    def published_successor(self):
+        """The published version that replaced this source, following later versions (or None).
+
+        Old links to a replaced article lead there.
+        """
+        later = self.later_versions.order_by("-created_at", "-pk").first()
+        while later is not None:
+            if later.is_published:
+                return later
+            later = later.later_versions.order_by("-created_at", "-pk").first()
+        return None
+
 
 class MeasureQuerySet(models.QuerySet):
     def published(self):
-        """Measures of published sources."""
-        return self.filter(source__status=Status.PUBLISHED)
+        """Published measures of published sources."""
+        return self.filter(status=Status.PUBLISHED, source__status=Status.PUBLISHED)
 
     def in_article_order(self):
         """Reform measures first, then directions, each by number."""
@@ -139,6 +168,8 @@ class MeasureManager(models.Manager.from_queryset(MeasureQuerySet)):
 
 class Measure(ParsedRecord):
     """A reform measure carried out (一是…九是) or a next-step direction (下一步 一是…四是)."""
+
+    Status = Status
 
     PARSER_FIELDS = ("slug", "title", "body", "start", "end", "continues")
 
@@ -176,6 +207,16 @@ class Measure(ParsedRecord):
         related_name="continued_by",
         help_text=_("For a direction: the reform measures it carries forward."),
     )
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        help_text=_(
+            "Only a published measure of a published source appears on public pages; "
+            "a measure added to an article stays a draft until it has been reviewed."
+        ),
+    )
 
     objects = MeasureManager()
     history = HistoricalRecords(m2m_fields=[continues])
@@ -205,6 +246,10 @@ class Measure(ParsedRecord):
     @property
     def is_reform(self):
         return self.kind == self.Kind.REFORM
+
+    @property
+    def is_published(self):
+        return self.status == self.Status.PUBLISHED
 
     @property
     def label(self):
@@ -291,11 +336,15 @@ class InstrumentType(models.Model):
 
 class InstrumentQuerySet(models.QuerySet):
     def published(self):
-        """Entries the public may see: published, from a published source.
+        """Entries the public may see: published, under a published measure of a published source.
 
         Drafts are visible in the admin only.
         """
-        return self.filter(status=Status.PUBLISHED, measure__source__status=Status.PUBLISHED)
+        return self.filter(
+            status=Status.PUBLISHED,
+            measure__status=Status.PUBLISHED,
+            measure__source__status=Status.PUBLISHED,
+        )
 
     def in_region(self, region):
         """Entries attributed to the region or to any unit below it."""
@@ -336,6 +385,17 @@ class InstrumentQuerySet(models.QuerySet):
             )
         )
         return ranked.filter(place_in_measure__lte=count).in_article_order()
+
+    def successor_of(self, entry_id):
+        """The entry that continues entry `entry_id` in the version of its article that replaced
+        it: the same measure, region and parsed name (or None)."""
+        entry = Instrument.objects.filter(pk=entry_id).select_related("measure__source").first()
+        if entry is None or entry.identity is None:
+            return None
+        successor = entry.measure.source.published_successor()
+        if successor is None:
+            return None
+        return self.filter(key=f"{successor.slug}/{entry.identity}").first()
 
     def following(self, entry):
         """The next entry after `entry` in article order, within its source (or None)."""
@@ -381,6 +441,13 @@ UNPLACED = 2**31 - 1
 class InstrumentManager(models.Manager.from_queryset(InstrumentQuerySet)):
     def get_by_natural_key(self, key):
         return self.get(key=key)
+
+
+def key_identity(key):
+    """What makes parsed entries of two versions of an article the same statement: the measure,
+    the region and the parsed name, i.e. the key without its source's slug (None for the keys
+    of entries editors created)."""
+    return key.split("/", 1)[1] if "/" in key else None
 
 
 def new_entry_key():
@@ -575,3 +642,7 @@ class Instrument(ParsedRecord):
     @property
     def is_published(self):
         return self.status == self.Status.PUBLISHED
+
+    @property
+    def identity(self):
+        return key_identity(self.key) if self.is_parsed else None

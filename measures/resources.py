@@ -16,6 +16,7 @@ from regions.models import Region
 
 from .exports import FORMULA_PREFIXES
 from .models import Instrument, InstrumentType, Measure
+from .publishing import keep_status_unless_permitted
 
 #: Columns the import reads; every other column is ignored.
 IMPORTED_COLUMNS = (
@@ -305,6 +306,9 @@ class InstrumentResource(resources.ModelResource):
             raise ValidationError(errors)
 
     def before_save_instance(self, instance, row, **kwargs):
+        # The file has no say on the status: new entries are drafts, changed ones keep theirs
+        # (the status column is read-only above; this holds whoever imports).
+        keep_status_unless_permitted(instance, None)
         # The history records who imported the row and from which file.
         if kwargs.get("user") is not None:
             instance._history_user = kwargs["user"]

@@ -381,6 +381,7 @@ class Generator:
             pieces = [opening]
             offset += len(opening)
             measure = Measure(
+                status=Measure.Status.PUBLISHED,
                 slug=f"{slug}-{kind}-{n}",
                 kind=kind,
                 number=n,

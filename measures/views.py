@@ -1,3 +1,6 @@
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import redirect
 from django.utils.http import urlencode
 from django.views.generic import DetailView, TemplateView
 
@@ -17,7 +20,9 @@ class HomeView(TemplateView):
         counts = tally(Instrument.objects.published(), regions)
         # The measures of the newest article; the others are a click away on their own pages.
         source = Source.objects.published().newest()
-        measures = Measure.objects.filter(source=source).defer("body").in_article_order()
+        measures = (
+            Measure.objects.published().filter(source=source).defer("body").in_article_order()
+        )
         rows = measure_rows(measures, counts, {r.code: r for r in regions})
         return super().get_context_data(
             source=source,
@@ -43,7 +48,10 @@ class MeasureDetailView(DetailView):
     queryset = (
         Measure.objects.published()
         .select_related("source")
-        .prefetch_related("continues", "continued_by")
+        .prefetch_related(
+            Prefetch("continues", queryset=Measure.objects.published()),
+            Prefetch("continued_by", queryset=Measure.objects.published()),
+        )
     )
 
     def get_context_data(self, **kwargs):
@@ -70,10 +78,27 @@ class InstrumentListView(TemplateView):
         return self.render_to_response(context, status=status)
 
 
-class InstrumentDetailView(DetailView):
+class FollowReplacedVersions:
+    """A page of a replaced article's version answers with a permanent redirect to the same
+    page of the version that replaced it, so links to it keep working."""
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            successor = self.successor()
+            if successor is None:
+                raise
+            return redirect(successor, permanent=True)
+
+
+class InstrumentDetailView(FollowReplacedVersions, DetailView):
     model = Instrument
     queryset = Instrument.objects.published().for_list()
     context_object_name = "entry"
+
+    def successor(self):
+        return Instrument.objects.published().successor_of(self.kwargs["pk"])
 
     def get_context_data(self, **kwargs):
         entry = self.object
@@ -88,13 +113,17 @@ class InstrumentDetailView(DetailView):
         )
 
 
-class SourceDetailView(DetailView):
+class SourceDetailView(FollowReplacedVersions, DetailView):
     queryset = Source.objects.published()
+
+    def successor(self):
+        source = Source.objects.filter(slug=self.kwargs["slug"]).defer("text").first()
+        return source and source.published_successor()
 
     def get_context_data(self, **kwargs):
         source = self.object
         entries = Instrument.objects.published().filter(measure__source=source).for_list()
-        measures = {m.start: m for m in source.measures.all() if m.start is not None}
+        measures = {m.start: m for m in source.measures.published() if m.start is not None}
         return super().get_context_data(
             paragraphs=source_paragraphs(source.text, list(entries), measures), **kwargs
         )
@@ -124,7 +153,12 @@ class MatrixView(TemplateView):
         # One article's measures at a time: the newest unless another is asked for.
         sources = Source.objects.published()
         source = sources.filter(slug=self.request.GET.get("source")).first() or sources.newest()
-        measures = Measure.objects.filter(source=source, kind=kind).defer("body").in_article_order()
+        measures = (
+            Measure.objects.published()
+            .filter(source=source, kind=kind)
+            .defer("body")
+            .in_article_order()
+        )
         columns = [r for r in regions if r.level == Region.Level.PREFECTURE] + [
             r for r in regions if r.is_province
         ]

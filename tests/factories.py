@@ -28,6 +28,7 @@ def make_measure(*, source=None, kind=Measure.Kind.REFORM, number=None, **fields
         "slug": f"{source.slug}-{kind}-{number}",
         "title": f"措施{number}",
         "body": f"措施{number}的段落。",
+        "status": Measure.Status.PUBLISHED,
     }
     values.update(fields)
     return Measure.objects.create(source=source, kind=kind, number=number, **values)

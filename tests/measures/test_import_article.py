@@ -4,7 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
-from measures.importing import import_article
+from measures.importing import ImportRefused, import_article
 from measures.models import Instrument, Measure, Source
 
 pytestmark = pytest.mark.django_db
@@ -43,19 +43,19 @@ def test_an_article_of_the_same_genre_becomes_drafts(reference_data):
     assert not Instrument.objects.published().exists()
 
 
-def test_importing_the_same_text_again_changes_nothing(reference_data):
+def test_importing_the_same_text_again_is_refused_and_changes_nothing(reference_data):
     import_article(text=ARTICLE, slug="haidong-2023")
     before = sorted(Instrument.objects.values_list("key", "name", "status", "updated_at"))
-    again = import_article(text=ARTICLE, slug="haidong-2023")
-    assert not again.report.changed_anything
+    with pytest.raises(ImportRefused, match="already in the knowledge base as “海东市"):
+        import_article(text=ARTICLE, slug="haidong-2023-again")
     assert sorted(Instrument.objects.values_list("key", "name", "status", "updated_at")) == before
+    assert Source.objects.count() == 1
 
 
-def test_an_editors_publishing_survives_a_reimport(reference_data):
-    import_article(text=ARTICLE, slug="haidong-2023")
-    Instrument.objects.update(status=Instrument.Status.PUBLISHED)
-    import_article(text=ARTICLE, slug="haidong-2023")
-    assert not Instrument.objects.filter(status=Instrument.Status.DRAFT).exists()
+def test_the_default_slug_comes_from_the_title_and_date_not_the_file_name(reference_data):
+    result = import_article(text=ARTICLE)
+    assert result.slug == "hai-dong-shi-sheng-tai-huan-jing-ling-2023-06-30"
+    assert Source.objects.get().slug == result.slug
 
 
 def test_the_command_reports_what_it_found(reference_data, tmp_path, capsys):
@@ -63,19 +63,22 @@ def test_the_command_reports_what_it_found(reference_data, tmp_path, capsys):
     path.write_text(ARTICLE, encoding="utf-8")
     call_command("import_article", str(path), "--published-on", "2023-07-01", "--dry-run")
     out = capsys.readouterr().out
-    assert "Would import “海东市生态环境领域改革取得新进展” as haidong-2023: 2 measures" in out
+    assert (
+        "Would import “海东市生态环境领域改革取得新进展” as "
+        "hai-dong-shi-sheng-tai-huan-jing-ling-2023-07-01: 2 measures" in out
+    )
     assert not Source.objects.exists()
 
     call_command(
         "import_article", str(path), "--title", "海东改革", "--url", "https://example.org/a"
     )
     out = capsys.readouterr().out
-    assert "Imported “海东改革”" in out
+    assert "Imported “海东改革” as hai-dong-gai-ge-2023-06-30" in out
     assert "630200: 2" in out
-    call_command(
-        "import_article", str(path), "--title", "海东改革", "--url", "https://example.org/a"
-    )
-    assert "0 created, 0 refreshed" in capsys.readouterr().out
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="Nothing was imported. This text is already"):
+        call_command("import_article", str(path), "--title", "海东改革")
 
 
 def test_the_command_refuses_a_bad_date(reference_data, tmp_path):
@@ -97,7 +100,7 @@ def test_the_admin_page_previews_then_imports(admin_client, reference_data):
 
     preview = upload("preview")
     assert preview.status_code == 200
-    assert "haidong-2023" in preview.content.decode()
+    assert "hai-dong-shi-sheng-tai-huan-jing-ling-2023-06-30" in preview.content.decode()
     assert not Source.objects.exists()
 
     done = upload("import", encoding="gb18030")

@@ -66,7 +66,9 @@ def test_prefectures_appear_under_the_right_measures(knowledge_base):
 def test_loading_twice_changes_nothing(knowledge_base, capsys):
     call_command("load_knowledge_base")
     out = capsys.readouterr().out
-    assert "0 created, 0 refreshed, 132 unchanged, 0 kept (edited), 0 removed" in out
+    assert (
+        "0 created, 0 refreshed, 132 unchanged, 0 kept (edited), 0 kept deleted, 0 removed" in out
+    )
 
 
 @pytest.mark.django_db

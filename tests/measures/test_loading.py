@@ -39,6 +39,7 @@ def records(*, regulation_name="大气污染防治条例", with_mechanism=True):
                 "start": 0,
                 "end": len(TEXT),
                 "continues": [],
+                "status": "published",
             },
         },
         {

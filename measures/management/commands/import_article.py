@@ -3,13 +3,15 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from measures.importing import import_article
+from measures.importing import ImportRefused, import_article
+from measures.models import Source
 
 
 class Command(BaseCommand):
     help = (
         "Parse a new article (UTF-8 text) and create its source, measures and entries as drafts "
-        "for editors to review and publish. Importing the same text again changes nothing."
+        "for editors to review and publish. An article whose slug or text matches an existing "
+        "source is refused, unless it is imported with --new-version-of that source."
     )
 
     def add_arguments(self, parser):
@@ -17,10 +19,25 @@ class Command(BaseCommand):
         parser.add_argument("--title", help="Title (default: the article's first line).")
         parser.add_argument("--published-on", help="Publication date, YYYY-MM-DD.")
         parser.add_argument("--url", default="", help="Where it was published.")
-        parser.add_argument("--slug", help="Identifier used in URLs (default: from the file name).")
+        parser.add_argument(
+            "--slug",
+            help="Identifier used in URLs (default: from the title and date; for a new version, "
+            "the old slug with -v2, -v3 …).",
+        )
+        parser.add_argument(
+            "--new-version-of",
+            metavar="SLUG",
+            help="Import the article as a new version of this source: drafts beside it, which "
+            "replace it when an editor publishes the new version.",
+        )
         parser.add_argument("--dry-run", action="store_true", help="Report, write nothing.")
 
     def handle(self, *args, path, title, published_on, url, slug, dry_run, **options):
+        previous = None
+        if options["new_version_of"]:
+            previous = Source.objects.filter(slug=options["new_version_of"]).first()
+            if previous is None:
+                raise CommandError(f"There is no source {options['new_version_of']!r}.")
         file = Path(path)
         try:
             text = file.read_text(encoding="utf-8")
@@ -34,14 +51,21 @@ class Command(BaseCommand):
                 raise CommandError(
                     f"--published-on must be YYYY-MM-DD, not {published_on!r}"
                 ) from error
-        result = import_article(
-            text=text,
-            slug=slug or file.stem,
-            title=title,
-            published_on=date,
-            url=url,
-            dry_run=dry_run,
-        )
+        try:
+            result = import_article(
+                text=text,
+                slug=slug,
+                title=title,
+                published_on=date,
+                url=url,
+                new_version_of=previous,
+                dry_run=dry_run,
+            )
+        except ImportRefused as refusal:
+            hint = ""
+            if refusal.new_version_possible:
+                hint = f" (--new-version-of {refusal.source.slug} or --slug)"
+            raise CommandError(f"Nothing was imported. {refusal.message}{hint}") from refusal
         self.stdout.write(
             f"{'Would import' if dry_run else 'Imported'} “{result.title}” as {result.slug}: "
             f"{result.measures} measures, {result.entries} entries "
@@ -51,5 +75,12 @@ class Command(BaseCommand):
             self.stdout.write(f"  {code}: {count}")
         summary = ", ".join(f"{n} {what}" for what, n in result.report.summary().items())
         self.stdout.write(f"Rows: {summary}.")
-        for label in result.report.kept_edited:
-            self.stdout.write(f"  kept as edited: {label}")
+        if result.affected is not None:
+            affected = result.affected
+            self.stdout.write(
+                f"A new version of {affected.source.slug}: when it is published, it replaces "
+                f"{affected.measures} measures and {affected.entries} entries of "
+                f"{affected.source.slug}; {affected.continued} of its {affected.published_entries} "
+                f"published entries continue here, {affected.not_in_new_version} are not in "
+                f"the new text, and {affected.new_entries} entries are new (drafts to review)."
+            )

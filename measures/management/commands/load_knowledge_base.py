@@ -36,5 +36,7 @@ class Command(BaseCommand):
         self.stdout.write(f"{prefix}: {summary}.")
         for label in report.kept_edited:
             self.stdout.write(f"  kept as edited: {label}")
+        for label in report.kept_deleted:
+            self.stdout.write(f"  deleted by an editor, kept deleted: {label}")
         for label in report.removed:
             self.stdout.write(f"  removed (no longer in the article): {label}")
