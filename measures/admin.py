@@ -16,7 +16,13 @@ from .forms import ImportArticleForm
 from .import_formats import IMPORT_FORMATS
 from .importing import ImportRefused, import_article
 from .models import Instrument, InstrumentType, Measure, Source, Status
-from .publishing import can_publish, keep_status_unless_permitted, set_status
+from .publishing import (
+    can_publish,
+    keep_status_unless_permitted,
+    publish_source,
+    published_now,
+    set_status,
+)
 from .resources import InstrumentResource
 
 
@@ -126,6 +132,17 @@ class SourceAdmin(PublishingAdmin):
     prepopulated_fields = {"slug": ["title"]}
     # Articles are published over https; a bare host name should become an https address.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def save_model(self, request, obj, form, change):
+        # Publishing by the form (or by reverting to a published version) does what the action
+        # does: a new version replaces the version it follows.
+        keep_status_unless_permitted(obj, request.user)
+        publishing = obj.is_published and not published_now(obj)
+        if publishing:
+            obj.status = Status.DRAFT
+        super().save_model(request, obj, form, change)
+        if publishing:
+            publish_source(obj, user=request.user)
 
     def get_urls(self):
         import_article = path(

@@ -205,6 +205,22 @@ def test_publishing_a_new_version_replaces_the_old_one_and_keeps_editors_work(
     assert old.history.first().history_change_reason == f"Replaced by {SLUG}-v2"
 
 
+def test_publishing_a_new_version_by_its_change_form_replaces_the_old_one_too(knowledge_base):
+    old = Source.objects.get(slug=SLUG)
+    import_article(text=revised_text(), new_version_of=old)
+    new = Source.objects.get(slug=f"{SLUG}-v2")
+    publisher = client_for(make_staff("publisher", *PUBLISHER_PERMISSIONS))
+    url = reverse("admin:measures_source_change", args=[new.pk])
+    form = publisher.get(url).context["adminform"].form
+
+    response = publisher.post(url, {**form_data(form), "status": "published"})
+
+    assert response.status_code == 302
+    assert Source.objects.published().get() == new
+    assert Measure.objects.get(slug="reform-1").source == new
+    assert Instrument.objects.published().count() == 89
+
+
 # --- A deletion is an edit -------------------------------------------------------------------
 
 
