@@ -2,6 +2,7 @@ import datetime
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from measures.importing import ImportRefused, import_article
 from measures.models import Source
@@ -52,15 +53,17 @@ class Command(BaseCommand):
                     f"--published-on must be YYYY-MM-DD, not {published_on!r}"
                 ) from error
         try:
-            result = import_article(
-                text=text,
-                slug=slug,
-                title=title,
-                published_on=date,
-                url=url,
-                new_version_of=previous,
-                dry_run=dry_run,
-            )
+            # The command reports in English throughout, its messages included.
+            with translation.override("en"):
+                result = import_article(
+                    text=text,
+                    slug=slug,
+                    title=title,
+                    published_on=date,
+                    url=url,
+                    new_version_of=previous,
+                    dry_run=dry_run,
+                )
         except ImportRefused as refusal:
             hint = ""
             if refusal.new_version_possible:
