@@ -34,9 +34,8 @@ from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
-from measures.models import Instrument, InstrumentType, Measure  # noqa: E402
+from measures.models import Instrument, InstrumentType, Measure, Source  # noqa: E402
 from regions.models import Region  # noqa: E402
-from tests.factories import make_measure, make_source  # noqa: E402
 
 ARTICLE = (
     Path(__file__).resolve().parent.parent / "fixtures/source/qinghai-eco-reform-2024-12-26.txt"
@@ -61,19 +60,24 @@ def create_throwaway_database(directory):
 def create_measures():
     # The real article and paragraphs of its length, so rows weigh what real rows weigh.
     text = ARTICLE.read_text(encoding="utf-8")
-    source = make_source(
-        slug="synthetic-source", title="合成数据来源（synthetic）", text=text, url=""
+    source = Source.objects.create(
+        slug="synthetic-source",
+        title="合成数据来源（synthetic）",
+        publisher="synthetic",
+        text=text,
+        status=Source.Status.PUBLISHED,
     )
     kinds = [(Measure.Kind.REFORM, n) for n in range(1, 10)]
     kinds += [(Measure.Kind.DIRECTION, n) for n in range(1, 5)]
     return [
-        make_measure(
+        Measure.objects.create(
             source=source,
             kind=kind,
             number=number,
             slug=f"synthetic-{kind}-{number}",
             title=f"合成措施{number}（synthetic）",
             body=text[:600],
+            status=Measure.Status.PUBLISHED,
         )
         for kind, number in kinds
     ]

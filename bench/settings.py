@@ -13,3 +13,6 @@ ROOT_URLCONF = "bench.urls"
 
 if os.environ.get("BENCH_STATIC_ROOT"):
     STATIC_ROOT = Path(os.environ["BENCH_STATIC_ROOT"])
+
+# The synthetic data and its seed_synthetic command live in the dev-only bench app.
+INSTALLED_APPS = [*INSTALLED_APPS, "bench"]  # noqa: F405

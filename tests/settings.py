@@ -18,3 +18,6 @@ STORAGES = {
 # Serve static files straight from the apps (no collectstatic in tests).
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# The synthetic data and its seed_synthetic command live in the dev-only bench app.
+INSTALLED_APPS = [*INSTALLED_APPS, "bench"]  # noqa: F405

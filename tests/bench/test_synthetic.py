@@ -7,16 +7,16 @@ from django.db.models import Q
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
-from measures.filters import InstrumentFilter
-from measures.listing import InstrumentListing
-from measures.models import Instrument, InstrumentType, Measure, Source
-from measures.querystrings import toggled
-from measures.synthetic import (
+from bench.synthetic import (
     SyntheticDataError,
     seed_synthetic,
     synthetic_instruments,
     synthetic_sources,
 )
+from measures.filters import InstrumentFilter
+from measures.listing import InstrumentListing
+from measures.models import Instrument, InstrumentType, Measure, Source
+from measures.querystrings import toggled
 from regions.models import Region
 
 pytestmark = pytest.mark.django_db

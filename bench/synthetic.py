@@ -35,10 +35,9 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.db.models import Q
 
+from measures.models import Instrument, InstrumentType, Measure, Source
+from measures.parsing import classify
 from regions.models import Region
-
-from .models import Instrument, InstrumentType, Measure, Source
-from .parsing import classify
 
 PUBLISHER = "synthetic"
 NOTE = "synthetic"

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from measures.synthetic import ENTRIES_PER_SOURCE, SyntheticDataError, seed_synthetic
+from bench.synthetic import ENTRIES_PER_SOURCE, SyntheticDataError, seed_synthetic
 
 
 class Command(BaseCommand):
