@@ -35,8 +35,8 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.db.models import Q
 
+from measures.ingest.parsing import classify
 from measures.models import Instrument, InstrumentType, Measure, Source
-from measures.parsing import classify
 from regions.models import Region
 
 PUBLISHER = "synthetic"

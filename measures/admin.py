@@ -13,8 +13,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from regions.models import Region
 
 from .forms import ImportArticleForm
-from .import_formats import IMPORT_FORMATS
-from .importing import ImportRefused, import_article
+from .ingest.articles import ImportRefused, import_article
+from .ingest.spreadsheets import IMPORT_FORMATS, InstrumentResource
 from .models import Instrument, InstrumentType, Measure, Source, Status
 from .publishing import (
     can_publish,
@@ -23,7 +23,6 @@ from .publishing import (
     published_now,
     set_status,
 )
-from .resources import InstrumentResource
 
 
 class HistoryAdmin(SimpleHistoryAdmin):

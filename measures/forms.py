@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .import_formats import decode_spreadsheet_text
+from .ingest.spreadsheets import decode_spreadsheet_text
 from .models import Source
 
 

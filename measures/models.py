@@ -1,3 +1,6 @@
+import datetime
+import hashlib
+import json
 import uuid
 
 from django.core.exceptions import ValidationError
@@ -12,12 +15,44 @@ from simple_history.models import HistoricalRecords
 
 from regions.models import Region
 
-from .parsing import TypeRule
+from .ingest.parsing import TypeRule
 
 
 class Status(models.TextChoices):
     DRAFT = "draft", _("Draft")
     PUBLISHED = "published", _("Published")
+
+
+def _natural(value):
+    if isinstance(value, models.Model):
+        return list(value.natural_key())
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+def natural_values(obj, fields):
+    """The row's values of `fields` as a fixture writes them (natural keys, ISO dates)."""
+    values = {}
+    for name in fields:
+        model_field = obj._meta.get_field(name)
+        if model_field.many_to_many:
+            values[name] = sorted(_natural(related) for related in getattr(obj, name).all())
+        else:
+            values[name] = _natural(getattr(obj, name))
+    return values
+
+
+def digest(values, fields):
+    """Digest of the parser-owned values, the same for a fixture record and for the row it wrote."""
+    canonical = {}
+    for name in fields:
+        value = values.get(name)
+        if isinstance(value, list) and value and isinstance(value[0], list):
+            value = sorted(value)
+        canonical[name] = value
+    payload = json.dumps(canonical, ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
 class ParsedRecord(models.Model):
@@ -45,6 +80,14 @@ class ParsedRecord(models.Model):
     @property
     def is_parsed(self):
         return bool(self.parsed_digest)
+
+    def changed_by_editor(self):
+        """Whether an editor changed (or created) this row: its parser-owned fields no longer
+        match the digest the loader last wrote, or the loader never wrote it."""
+        fields = self.PARSER_FIELDS
+        return not self.parsed_digest or digest(natural_values(self, fields), fields) != (
+            self.parsed_digest
+        )
 
 
 class SourceQuerySet(models.QuerySet):

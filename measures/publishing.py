@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from .loading import changed_by_editor
 from .models import Instrument, Source, Status
 
 PUBLISH_PERMISSION = "measures.publish_instrument"
@@ -129,7 +128,7 @@ def _take_over_entries(old, new, result, *, user):
     for entry in Instrument.objects.filter(measure__source=old).select_related("measure"):
         counterpart = new_entries.get(entry.identity) if entry.is_parsed else None
         if counterpart is not None:
-            edited = bool(entry.notes) or changed_by_editor(entry)
+            edited = bool(entry.notes) or entry.changed_by_editor()
             if entry.is_published or edited:
                 if entry.is_published:
                     counterpart.status = Status.PUBLISHED

@@ -1,6 +1,21 @@
-from django.urls import path
+from django.urls import path, register_converter
 
-from . import exports, views
+from .browse import exports, views
+
+
+class RegionCodeConverter:
+    """Administrative codes are digits (632800, 632821101); anything else is not a region."""
+
+    regex = r"[0-9]{6,12}"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(RegionCodeConverter, "region_code")
 
 app_name = "measures"
 
@@ -14,4 +29,10 @@ urlpatterns = [
     path("instruments/export.xlsx", exports.export_xlsx, name="export_xlsx"),
     path("instruments/<int:pk>/", views.InstrumentDetailView.as_view(), name="instrument_detail"),
     path("sources/<slug:slug>/", views.SourceDetailView.as_view(), name="source"),
+]
+
+#: The region pages, included under /regions/ with their own namespace (`regions:detail`).
+region_urlpatterns = [
+    path("", views.RegionListView.as_view(), name="list"),
+    path("<region_code:code>/", views.RegionDetailView.as_view(), name="detail"),
 ]

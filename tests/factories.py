@@ -1,7 +1,12 @@
-"""Plain functions that build test data; each returns a saved object."""
+"""Plain functions that build test data (each returns a saved object), and the few helpers
+that sign such data in to the admin."""
 
 import itertools
 
+from django.contrib.auth.models import Permission
+from django.test import Client
+
+from measures.management.commands.make_editor import make_editor
 from measures.models import Instrument, InstrumentType, Measure, Source
 from regions.models import Region
 
@@ -46,3 +51,33 @@ def make_instrument(*, measure=None, region="630000", type="other", **fields):
     }
     values.update(fields)
     return Instrument.objects.create(measure=measure, region=region, type=type, **values)
+
+
+def make_staff(username, *permissions):
+    """A staff member with only the given permissions ("app.codename")."""
+    user = make_editor(username, create=True).user
+    user.groups.clear()
+    for permission in permissions:
+        app_label, codename = permission.split(".")
+        user.user_permissions.add(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        )
+    return user
+
+
+def client_for(user):
+    """A test client signed in as `user`."""
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def form_data(form):
+    """What a browser would post for an unchanged admin form."""
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        if value is False or value is None:
+            continue
+        data[name] = "on" if value is True else value
+    return data

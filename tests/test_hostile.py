@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from measures.filters import InstrumentFilter
+from measures.browse.filters import InstrumentFilter
 from measures.models import Instrument, InstrumentType, Measure, Source
 from regions.models import Region
 

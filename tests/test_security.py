@@ -457,7 +457,7 @@ def test_a_server_error_page_carries_the_protective_headers(db, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("measures.views.MatrixView.get_context_data", broken)
+    monkeypatch.setattr("measures.browse.views.MatrixView.get_context_data", broken)
     response = Client(raise_request_exception=False).get("/matrix/")
     assert response.status_code == 500
     assert_protective_headers(response, "500")

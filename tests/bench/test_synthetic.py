@@ -13,10 +13,10 @@ from bench.synthetic import (
     synthetic_instruments,
     synthetic_sources,
 )
-from measures.filters import InstrumentFilter
-from measures.listing import InstrumentListing
+from measures.browse.filters import InstrumentFilter
+from measures.browse.listing import InstrumentListing
+from measures.browse.querystrings import toggled
 from measures.models import Instrument, InstrumentType, Measure, Source
-from measures.querystrings import toggled
 from regions.models import Region
 
 pytestmark = pytest.mark.django_db

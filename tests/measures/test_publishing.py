@@ -10,13 +10,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from measures.importing import import_article
-from measures.knowledge_base import KNOWLEDGE_BASE_FIXTURE, fixture_path
-from measures.loading import load_records
+from measures.ingest.articles import import_article
+from measures.ingest.loading import load_records
+from measures.ingest.records import KNOWLEDGE_BASE_FIXTURE, fixture_path
+from measures.ingest.spreadsheets import InstrumentResource
 from measures.models import Instrument, Measure, Source
-from measures.resources import InstrumentResource
-from tests.measures.test_editing import client_for, form_data, make_staff
-from tests.measures.test_loading import records
+from tests.factories import client_for, form_data, make_staff
+from tests.measures.ingest.test_loading import records
 
 pytestmark = pytest.mark.django_db
 

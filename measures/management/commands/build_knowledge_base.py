@@ -2,14 +2,14 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from measures.knowledge_base import (
+from measures.ingest.loading import with_digest
+from measures.ingest.records import (
     KNOWLEDGE_BASE_FIXTURE,
     build_records,
     dumps,
     fixture_path,
     parse_text,
 )
-from measures.loading import with_digest
 
 DEFAULT_ARTICLE = "source/qinghai-eco-reform-2024-12-26.txt"
 

@@ -4,7 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
-from measures.importing import ImportRefused, import_article
+from measures.ingest.articles import ImportRefused, import_article
 from measures.models import Source
 
 

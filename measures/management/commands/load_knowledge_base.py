@@ -1,12 +1,12 @@
 from django.core.management.base import BaseCommand
 
-from measures.knowledge_base import (
+from measures.ingest.loading import load_records, read_fixture
+from measures.ingest.records import (
     KNOWLEDGE_BASE_FIXTURE,
     REGIONS_FIXTURE,
     TYPES_FIXTURE,
     fixture_path,
 )
-from measures.loading import load_records, read_fixture
 
 
 def load_knowledge_base(*, dry_run=False, paths=None):

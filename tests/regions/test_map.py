@@ -1,4 +1,4 @@
-"""The prefecture map data (regions.mapping) and the build script behind it (regions.geodata.build).
+"""The prefecture map data (regions.map) and the build script behind it (regions.geodata.build).
 
 Plain functions and a JSON file: no database and no Django settings needed.
 """
@@ -9,8 +9,9 @@ from itertools import pairwise
 
 import pytest
 
-from regions import mapping
+from regions import map as region_map
 from regions.geodata import build
+from regions.map import prefecture_map
 
 CODES = ["630100", "630200", "632200", "632300", "632500", "632600", "632700", "632800"]
 COUNTS = {
@@ -71,7 +72,7 @@ def view_box_size(view_box):
 
 
 def test_eight_prefectures_in_code_order():
-    shapes = mapping.prefecture_map({})["shapes"]
+    shapes = prefecture_map({})["shapes"]
 
     assert [shape["code"] for shape in shapes] == CODES
     assert shapes[0]["name"] == "西宁市"
@@ -80,7 +81,7 @@ def test_eight_prefectures_in_code_order():
 
 
 def test_view_box_is_800_wide():
-    width, height = view_box_size(mapping.prefecture_map({})["view_box"])
+    width, height = view_box_size(prefecture_map({})["view_box"])
 
     assert width == 800
     # Qinghai is wider than tall: about 11.2 by 7.6 degree-lengths at its mid-latitude.
@@ -89,7 +90,7 @@ def test_view_box_is_800_wide():
 
 @pytest.mark.parametrize("code", CODES)
 def test_path_parses_and_stays_within_the_view_box(code):
-    result = mapping.prefecture_map({})
+    result = prefecture_map({})
     width, height = view_box_size(result["view_box"])
     shape = next(s for s in result["shapes"] if s["code"] == code)
 
@@ -102,7 +103,7 @@ def test_path_parses_and_stays_within_the_view_box(code):
 
 
 def test_shapes_are_where_they_belong():
-    shapes = {s["code"]: s for s in mapping.prefecture_map({})["shapes"]}
+    shapes = {s["code"]: s for s in prefecture_map({})["shapes"]}
 
     def bounds(code):
         points = [p for ring in parse_path(shapes[code]["d"]) for p in ring]
@@ -125,7 +126,7 @@ def test_shapes_are_where_they_belong():
 
 
 def test_neighbours_share_their_borders_exactly():
-    shapes = {s["code"]: s for s in mapping.prefecture_map({})["shapes"]}
+    shapes = {s["code"]: s for s in prefecture_map({})["shapes"]}
     points = {
         code: {p for ring in parse_path(shape["d"]) for p in ring} for code, shape in shapes.items()
     }
@@ -140,7 +141,7 @@ def test_neighbours_share_their_borders_exactly():
 
 
 def test_shades_follow_counts():
-    result = mapping.prefecture_map(COUNTS)
+    result = prefecture_map(COUNTS)
     shapes = {s["code"]: s for s in result["shapes"]}
 
     assert shapes["632600"]["shade"] == 0
@@ -153,14 +154,14 @@ def test_shades_follow_counts():
 
 
 def test_missing_codes_count_zero_and_unknown_codes_are_ignored():
-    shapes = mapping.prefecture_map({"632800": 3, "999999": 100})["shapes"]
+    shapes = prefecture_map({"632800": 3, "999999": 100})["shapes"]
 
     assert [s["count"] for s in shapes] == [0] * 7 + [3]
     assert [s["shade"] for s in shapes] == [0] * 7 + [5]
 
 
 def test_all_zero_counts():
-    result = mapping.prefecture_map({})
+    result = prefecture_map({})
 
     assert {s["shade"] for s in result["shapes"]} == {0}
     assert result["legend"] == [{"shade": 0, "low": 0, "high": 0}]
@@ -168,12 +169,12 @@ def test_all_zero_counts():
 
 def test_negative_count_is_an_error():
     with pytest.raises(ValueError):
-        mapping.prefecture_map({"630100": -1})
+        prefecture_map({"630100": -1})
 
 
 @pytest.mark.parametrize("maximum", [*range(1, 41), 97, 100, 1234])
 def test_shade_is_monotonic_and_ends_at_five(maximum):
-    shades = [mapping.shade_for(count, maximum) for count in range(0, maximum + 1)]
+    shades = [region_map.shade_for(count, maximum) for count in range(0, maximum + 1)]
 
     assert shades[0] == 0
     assert shades[-1] == 5
@@ -183,7 +184,7 @@ def test_shade_is_monotonic_and_ends_at_five(maximum):
 
 @pytest.mark.parametrize("maximum", [*range(1, 41), 97, 100, 1234])
 def test_legend_covers_one_to_maximum_without_gaps(maximum):
-    legend = mapping.legend_for(maximum)
+    legend = region_map.legend_for(maximum)
 
     assert legend[0] == {"shade": 0, "low": 0, "high": 0}
     rows = legend[1:]
@@ -196,11 +197,11 @@ def test_legend_covers_one_to_maximum_without_gaps(maximum):
         assert row["low"] <= row["high"]
         # Every count in a row gets that row's shade.
         for count in range(row["low"], row["high"] + 1):
-            assert mapping.shade_for(count, maximum) == row["shade"]
+            assert region_map.shade_for(count, maximum) == row["shade"]
 
 
 def test_legend_of_the_map_uses_its_maximum():
-    legend = mapping.prefecture_map(COUNTS)["legend"]
+    legend = prefecture_map(COUNTS)["legend"]
 
     assert legend == [
         {"shade": 0, "low": 0, "high": 0},
@@ -213,25 +214,25 @@ def test_legend_of_the_map_uses_its_maximum():
 
 
 def test_highlight_flags_exactly_one_prefecture():
-    shapes = mapping.prefecture_map(COUNTS, highlight="632300")["shapes"]
+    shapes = prefecture_map(COUNTS, highlight="632300")["shapes"]
 
     assert [s["code"] for s in shapes if s["highlighted"]] == ["632300"]
 
 
 @pytest.mark.parametrize("highlight", [None, "", "630000", "632321"])
 def test_nothing_highlighted_without_a_prefecture_code(highlight):
-    shapes = mapping.prefecture_map(COUNTS, highlight=highlight)["shapes"]
+    shapes = prefecture_map(COUNTS, highlight=highlight)["shapes"]
 
     assert not any(s["highlighted"] for s in shapes)
 
 
 def test_calls_do_not_share_mutable_state():
-    first = mapping.prefecture_map({"630100": 5}, highlight="630100")
-    mapping.prefecture_map({"632800": 9}, highlight="632800")
+    first = prefecture_map({"630100": 5}, highlight="630100")
+    prefecture_map({"632800": 9}, highlight="632800")
 
     assert first["shapes"][0]["count"] == 5
     assert first["shapes"][0]["highlighted"]
-    assert "count" not in mapping.load_geodata()["prefectures"][0]
+    assert "count" not in region_map.load_geodata()["prefectures"][0]
 
 
 # --- The build script ------------------------------------------------------------------------
@@ -316,7 +317,7 @@ def test_build_is_deterministic_and_merges_touching_polygons():
 
 
 def test_committed_file_is_in_canonical_form():
-    text = mapping.GEODATA.read_text(encoding="utf-8")
+    text = region_map.GEODATA.read_text(encoding="utf-8")
     document = json.loads(text)
 
     assert build.dumps(document) == text

@@ -16,10 +16,10 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from pypinyin import lazy_pinyin
 
-from .knowledge_base import build_records, parse_text, prefixed_measure_slug
+from ..models import Instrument, Source, key_identity
+from ..publishing import replaced_by
 from .loading import LoadReport, RowExists, load_records
-from .models import Instrument, Source, key_identity
-from .publishing import replaced_by
+from .records import build_records, parse_text, prefixed_measure_slug
 
 # How many characters of a Chinese title the default slug spells out in pinyin.
 SLUG_TITLE_CHARACTERS = 8

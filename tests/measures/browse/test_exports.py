@@ -1,4 +1,4 @@
-"""The CSV, JSON and XLSX exports of the instruments list (measures.exports)."""
+"""The CSV, JSON and XLSX exports of the instruments list (measures.browse.exports)."""
 
 import csv
 import io
@@ -14,7 +14,7 @@ from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from measures.listing import InstrumentListing
+from measures.browse.listing import InstrumentListing
 from measures.models import Instrument
 from tests.factories import make_instrument, make_measure, make_source
 

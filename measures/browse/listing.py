@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 
 from regions.models import Region
 
+from ..models import Instrument, InstrumentType, Measure
 from .filters import InstrumentFilter, roll_up_regions
-from .models import Instrument, InstrumentType, Measure
 from .querystrings import toggler, without
 
 #: A published measure as the measure facet and the pages read it.

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from measures.parsing import (
+from measures.ingest.parsing import (
     DIRECTION,
     REFORM,
     Gazetteer,
@@ -13,9 +13,9 @@ from measures.parsing import (
     load_type_rules,
     parse_article,
 )
-from measures.parsing.report import counts_markdown, entries_markdown
+from measures.ingest.parsing.report import counts_markdown, entries_markdown
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[4] / "fixtures"
 TEXT = (FIXTURES / "source" / "qinghai-eco-reform-2024-12-26.txt").read_text(encoding="utf-8")
 REGIONS = load_regions(FIXTURES / "regions.json")
 RULES = load_type_rules(FIXTURES / "instrument_types.json")
@@ -259,7 +259,7 @@ def test_parsing_is_deterministic(article):
 
 
 def test_docs_show_the_current_counts(article):
-    # docs/parser.md pastes these tables; regenerate with python -m measures.parsing.report.
+    # docs/parser.md pastes these tables; regenerate with python -m measures.ingest.parsing.report.
     docs = (FIXTURES.parent / "docs" / "parser.md").read_text(encoding="utf-8")
     assert counts_markdown(article, REGIONS) in docs
     assert entries_markdown(article, REGIONS) in docs

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from measures.parsing import (
+from measures.ingest.parsing import (
     Gazetteer,
     TypeRule,
     classify,
@@ -13,7 +13,7 @@ from measures.parsing import (
     parse_article,
 )
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[4] / "fixtures"
 REGIONS = load_regions(FIXTURES / "regions.json")
 RULES = load_type_rules(FIXTURES / "instrument_types.json")
 

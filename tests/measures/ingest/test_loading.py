@@ -4,7 +4,7 @@ import copy
 
 import pytest
 
-from measures.loading import load_records, with_digest
+from measures.ingest.loading import load_records, with_digest
 from measures.models import Instrument, Measure, Source
 
 pytestmark = pytest.mark.django_db

@@ -102,14 +102,14 @@ def entries_markdown(article: ParsedArticle, regions: Iterable[RegionRef]) -> st
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Print the tables for an article: python -m measures.parsing.report [article.txt]."""
+    """Print the tables for an article: python -m measures.ingest.parsing.report [article.txt]."""
     import sys
     from pathlib import Path
 
     from .article import parse_article
     from .reference import load_regions, load_type_rules
 
-    fixtures = Path(__file__).resolve().parents[2] / "fixtures"
+    fixtures = Path(__file__).resolve().parents[3] / "fixtures"
     args = sys.argv[1:] if argv is None else argv
     path = Path(args[0]) if args else fixtures / "source" / "qinghai-eco-reform-2024-12-26.txt"
     regions = load_regions(fixtures / "regions.json")

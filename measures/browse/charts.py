@@ -12,10 +12,10 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from regions.mapping import prefecture_map
+from regions.map import prefecture_map
 from regions.models import Region
 
-from .models import InstrumentType
+from ..models import InstrumentType
 
 
 def column_code(region):

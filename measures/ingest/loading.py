@@ -18,7 +18,6 @@ Plain `loaddata` overwrites every field of a matched row, so it is only for empt
 """
 
 import datetime
-import hashlib
 import json
 from dataclasses import dataclass, field
 
@@ -26,7 +25,7 @@ from django.db import models, transaction
 
 from regions.models import Region
 
-from .models import Instrument, InstrumentType, Measure, Source
+from ..models import Instrument, InstrumentType, Measure, Source, digest
 
 MODELS = {
     "regions.region": Region,
@@ -72,45 +71,6 @@ class LoadReport:
     @property
     def changed_anything(self):
         return bool(self.created or self.refreshed or self.removed)
-
-
-def _natural(value):
-    if isinstance(value, models.Model):
-        return list(value.natural_key())
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return value
-
-
-def natural_values(obj, fields):
-    """The row's values of `fields` as a fixture writes them (natural keys, ISO dates)."""
-    values = {}
-    for name in fields:
-        model_field = obj._meta.get_field(name)
-        if model_field.many_to_many:
-            values[name] = sorted(_natural(related) for related in getattr(obj, name).all())
-        else:
-            values[name] = _natural(getattr(obj, name))
-    return values
-
-
-def digest(values, fields):
-    """Digest of the parser-owned values, the same for a record and for the row it wrote."""
-    canonical = {}
-    for name in fields:
-        value = values.get(name)
-        if isinstance(value, list) and value and isinstance(value[0], list):
-            value = sorted(value)
-        canonical[name] = value
-    payload = json.dumps(canonical, ensure_ascii=False, sort_keys=True)
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
-
-
-def changed_by_editor(row):
-    """Whether an editor changed (or created) a row: its parser-owned fields no longer match the
-    digest the loader last wrote, or the loader never wrote it."""
-    fields = type(row).PARSER_FIELDS
-    return not row.parsed_digest or digest(natural_values(row, fields), fields) != row.parsed_digest
 
 
 def with_digest(record):
@@ -207,7 +167,7 @@ def _load_parsed(model, fields, report, *, create_only=False):
         _write(obj, concrete, many)
         report.created.append(label)
         return obj
-    if changed_by_editor(existing):
+    if existing.changed_by_editor():
         # An editor changed (or created) this row: it is theirs now.
         report.kept_edited.append(label)
         return existing
@@ -245,7 +205,7 @@ def _remove_orphans(source_slugs, loaded_keys, report):
         key__in=loaded_keys
     )
     for entry in orphans.exclude(parsed_digest=""):
-        if not changed_by_editor(entry) and entry.notes == "":
+        if not entry.changed_by_editor() and entry.notes == "":
             report.removed.append(f"instrument {entry.key}")
             entry._change_reason = LOADER_REMOVAL_REASON
             entry.delete()

@@ -5,7 +5,7 @@ import json
 import pytest
 from django.core.management import call_command
 
-from measures.knowledge_base import KNOWLEDGE_BASE_FIXTURE, fixture_path
+from measures.ingest.records import KNOWLEDGE_BASE_FIXTURE, fixture_path
 from measures.management.commands.build_knowledge_base import DEFAULT_ARTICLE, build_knowledge_base
 from measures.models import Instrument, Measure, Source
 from regions.models import Region

@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.utils import translation
 
-from measures.importing import ImportRefused, import_article
+from measures.ingest.articles import ImportRefused, import_article
 from measures.models import Instrument, Measure, Source
 
 pytestmark = pytest.mark.django_db

@@ -1,7 +1,7 @@
 """Editors keep the knowledge base current through the admin: drafts, publishing, history."""
 
 import pytest
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.db import connection
@@ -13,7 +13,14 @@ from django.utils import translation
 from measures.management.commands.make_editor import EDITORS_GROUP, make_editor
 from measures.models import Instrument, InstrumentType
 from regions.models import Region
-from tests.factories import make_instrument, make_measure, make_source
+from tests.factories import (
+    client_for,
+    form_data,
+    make_instrument,
+    make_measure,
+    make_source,
+    make_staff,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -48,38 +55,9 @@ def admin_url(view, *args):
     return reverse(f"admin:measures_instrument_{view}", args=args)
 
 
-def client_for(user):
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def make_staff(username, *permissions):
-    """A staff member with only the given permissions ("app.codename")."""
-    user = make_editor(username, create=True).user
-    user.groups.clear()
-    for permission in permissions:
-        app_label, codename = permission.split(".")
-        user.user_permissions.add(
-            Permission.objects.get(content_type__app_label=app_label, codename=codename)
-        )
-    return user
-
-
 def available_actions(changelist_response):
     action_form = changelist_response.context["action_form"]
     return set(dict(action_form.fields["action"].choices)) if action_form else set()
-
-
-def form_data(form):
-    """What a browser would post for an unchanged admin form."""
-    data = {}
-    for name in form.fields:
-        value = form[name].value()
-        if value is False or value is None:
-            continue
-        data[name] = "on" if value is True else value
-    return data
 
 
 @pytest.fixture

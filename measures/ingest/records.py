@@ -1,7 +1,7 @@
 """Turn a parsed article into knowledge-base records (Django fixture rows with natural keys).
 
 The same records feed `fixtures/knowledge_base.json` (through `build_knowledge_base`) and the
-import of new articles (through `import_article`); `measures.loading` writes them.
+import of new articles (through `import_article`); `measures.ingest.loading` writes them.
 """
 
 import hashlib

@@ -1,4 +1,4 @@
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.http import urlencode
@@ -6,10 +6,10 @@ from django.views.generic import DetailView, TemplateView
 
 from regions.models import Region
 
+from ..models import Instrument, InstrumentType, Measure, Source
+from .charts import map_of, matrix, measure_rows, tally, type_charts
 from .highlighting import highlight
 from .listing import InstrumentListing
-from .models import Instrument, InstrumentType, Measure, Source
-from .stats import map_of, matrix, measure_rows, tally, type_charts
 
 
 class HomeView(TemplateView):
@@ -172,3 +172,76 @@ class MatrixView(TemplateView):
             matrix=matrix(measures, columns, counts),
             **kwargs,
         )
+
+
+# Region pages ----------------------------------------------------------------------------------
+
+# A prefecture may have thousands of entries over many articles; its page shows the first
+# entries of its first measures and links to the list for the rest.
+ENTRIES_PER_MEASURE = 20
+MEASURES_SHOWN = 30
+
+
+class RegionListView(TemplateView):
+    template_name = "measures/region_list.html"
+
+    def get_context_data(self, **kwargs):
+        regions = list(Region.objects.with_ancestors())
+        counts = tally(Instrument.objects.published(), regions)
+        prefectures = [
+            {
+                "region": region,
+                "entries": counts.region_total(region.code),
+                "measures": len(counts.measures_for_code(region.code)),
+            }
+            for region in regions
+            if region.level == Region.Level.PREFECTURE
+        ]
+        province = next(r for r in regions if r.is_province)
+        return super().get_context_data(
+            map=map_of(counts, regions),
+            prefectures=prefectures,
+            province={"region": province, "entries": counts.region_total(province.code)},
+            counts=counts,
+            **kwargs,
+        )
+
+
+class RegionDetailView(DetailView):
+    model = Region
+    template_name = "measures/region_detail.html"
+    slug_field = slug_url_kwarg = "code"
+    queryset = Region.objects.with_ancestors().prefetch_related("children__children")
+
+    def get_context_data(self, **kwargs):
+        region = self.object
+        published = Instrument.objects.published()
+        entries = published.for_region(region)
+        prefecture = region.prefecture
+        regions = list(Region.objects.with_ancestors())
+        totals = dict(entries.order_by().values_list("measure").annotate(n=Count("id")))
+        shown = Measure.objects.filter(pk__in=totals).in_article_order()[:MEASURES_SHOWN]
+        return super().get_context_data(
+            groups=group_by_measure(
+                entries.filter(measure__in=list(shown.values_list("pk", flat=True)))
+                .for_list()
+                .first_per_measure(ENTRIES_PER_MEASURE),
+                totals,
+            ),
+            more_measures=max(0, len(totals) - MEASURES_SHOWN),
+            map=map_of(tally(published, regions), regions, highlight=prefecture.code)
+            if prefecture
+            else None,
+            charts=type_charts(entries, InstrumentType.objects.all(), region=region),
+            **kwargs,
+        )
+
+
+def group_by_measure(entries, totals):
+    """[(measure, [entries], total)] in article order; `totals` counts each measure's entries."""
+    groups = []
+    for entry in entries:
+        if not groups or groups[-1][0].pk != entry.measure_id:
+            groups.append((entry.measure, [], totals.get(entry.measure_id, 0)))
+        groups[-1][1].append(entry)
+    return groups

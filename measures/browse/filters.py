@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from regions.models import Region
 
-from .models import Instrument, InstrumentType, Measure
+from ..models import Instrument, InstrumentType, Measure
 
 # The search names up to this many matching measures by id; more go in a subquery.
 MAX_LISTED_MEASURES = 500

@@ -24,6 +24,7 @@ from openpyxl.utils import get_column_letter
 
 from regions.models import Region
 
+from ..formulas import guarded
 from .filters import InstrumentFilter
 from .listing import InstrumentListing
 
@@ -52,10 +53,6 @@ COLUMNS = (
 # Rows are read from the database this many at a time: one query, and memory that stays flat
 # however many rows match.
 CHUNK_SIZE = 2000
-
-# Text a spreadsheet may run as a formula (OWASP "CSV injection"), plus their full-width forms:
-# Chinese text is full of them, and a spreadsheet or input method may take them for the signs.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 
 # The parameters that narrow the list; `sort` and `page` do not change which rows it holds.
 FILTER_NAMES = tuple(name for name in InstrumentFilter.base_filters if name != "sort")
@@ -207,13 +204,6 @@ def permalinks(request):
     return lambda pk: f"{head}{pk}{tail}"
 
 
-def spreadsheet_safe(value):
-    """The value as a spreadsheet should store it: text that could run as a formula gets a `'`."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
 # CSV -------------------------------------------------------------------------------------------
 
 
@@ -231,16 +221,7 @@ def csv_lines(rows):
     yield "\ufeff" + writer.writerow(COLUMNS)
     columns = itemgetter(*COLUMNS)
     for row in rows:
-        # `spreadsheet_safe` written out in place: a function call per value was a third of
-        # the time of a large export.
-        yield writer.writerow(
-            [
-                "'" + value
-                if isinstance(value, str) and value.startswith(FORMULA_PREFIXES)
-                else value
-                for value in columns(row)
-            ]
-        )
+        yield writer.writerow([guarded(value) for value in columns(row)])
 
 
 @require_safe
@@ -303,7 +284,7 @@ def xlsx_value(value):
     # formula sign they hid is still caught.
     if isinstance(value, str):
         value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    return spreadsheet_safe(value)
+    return guarded(value)
 
 
 def xlsx_file(rows):

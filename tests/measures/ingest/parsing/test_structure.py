@@ -5,11 +5,11 @@ from pathlib import Path
 
 import pytest
 
-from measures.parsing import DIRECTION, REFORM, load_regions, load_type_rules, parse_article
-from measures.parsing.structure import read_header
-from measures.parsing.textscan import Scanner, cjk_number
+from measures.ingest.parsing import DIRECTION, REFORM, load_regions, load_type_rules, parse_article
+from measures.ingest.parsing.structure import read_header
+from measures.ingest.parsing.textscan import Scanner, cjk_number
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[4] / "fixtures"
 REGIONS = load_regions(FIXTURES / "regions.json")
 RULES = load_type_rules(FIXTURES / "instrument_types.json")
 
