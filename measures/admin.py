@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -244,11 +245,24 @@ class PrefectureFilter(admin.SimpleListFilter):
     parameter_name = "prefecture"
 
     def lookups(self, request, model_admin):
-        units = Region.objects.filter(
-            level__in=[Region.Level.PROVINCE, Region.Level.PREFECTURE]
-        ).order_by("code")
+        # The province with prefectures is the home province; other provinces and the national
+        # level are listed only once entries are attributed to them.
+        units = (
+            Region.objects.filter(
+                Q(level=Region.Level.PREFECTURE)
+                | Q(level=Region.Level.PROVINCE, children__isnull=False)
+                | Q(
+                    level__in=[Region.Level.PROVINCE, Region.Level.NATIONAL],
+                    instruments__isnull=False,
+                )
+            )
+            .distinct()
+            .order_by("code")
+        )
         return [
-            (unit.code, _("Province level") if unit.is_province else unit.short_name)
+            (unit.code, _("Province level") if unit.children.exists() else unit.short_name)
+            if unit.is_province
+            else (unit.code, unit.short_name)
             for unit in units
         ]
 

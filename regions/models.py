@@ -38,9 +38,11 @@ class RegionManager(models.Manager.from_queryset(RegionQuerySet)):
 
 
 class Region(models.Model):
-    """An administrative unit named in the sources: the province, a prefecture, a county or town."""
+    """An administrative unit named in the sources: the nation, a province, prefecture, county or town."""
 
     class Level(models.TextChoices):
+        # Ministries and the central government, for articles about the national level.
+        NATIONAL = "national", _("National")
         PROVINCE = "province", _("Province")
         PREFECTURE = "prefecture", _("Prefecture")
         COUNTY = "county", _("County")

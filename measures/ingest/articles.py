@@ -8,7 +8,7 @@ an editor with the publish permission publishes it (`publishing.publish_source`)
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Q
@@ -61,6 +61,11 @@ class ImportResult:
     report: LoadReport
     dry_run: bool = False
     affected: Affected | None = None
+    #: Each entry as the preview lists it: measure, region, type, name and the parser's rule.
+    entry_rows: list = field(default_factory=list)
+    #: The article is about another province or the national level, not about Qinghai.
+    elsewhere: bool = False
+    subject_code: str = ""
 
 
 def article_slug(*, title, published_on=None, text=""):
@@ -208,6 +213,17 @@ def import_article(
             )
         ) from error
     entries = [entry for measure in article.measures for entry in measure.instruments]
+    # Documents of the intro belong to no measure: the preview lists them, the import cannot
+    # store them yet (an entry needs a measure).
+    entry_rows = [
+        {"measure": slug, "region": e.region_code, "type": e.type_slug, "name": e.name,
+         "rule": e.rule}
+        for slug, group in [
+            ("", article.instruments),
+            *((m.slug, m.instruments) for m in article.measures),
+        ]
+        for e in group
+    ]  # fmt: skip
     by_region = {}
     for entry in entries:
         by_region[entry.region_code] = by_region.get(entry.region_code, 0) + 1
@@ -221,4 +237,7 @@ def import_article(
         report=report,
         dry_run=dry_run,
         affected=affected_by(new_version_of, records) if new_version_of is not None else None,
+        entry_rows=entry_rows,
+        elsewhere=article.elsewhere,
+        subject_code=article.subject_code,
     )

@@ -59,7 +59,7 @@ def test_reference_fixtures_load_twice_without_change(reference_data):
     before = snapshot()
     call_command("loaddata", "regions", "instrument_types", verbosity=0)
     assert snapshot() == before
-    assert Region.objects.count() == 13
+    assert Region.objects.count() == 89
     assert InstrumentType.objects.count() == 15
 
 

@@ -54,8 +54,18 @@ def test_deleting_a_parent_region_is_refused(reference_data):
 
 def test_reference_regions_match_the_official_list(reference_data):
     regions = {r.code: r for r in Region.objects.with_ancestors()}
-    assert len(regions) == 13
+    # The nation, 34 provincial-level units, Qinghai's 8 prefectures, its 45 county-level units
+    # and the one town the 2024-12-26 article names.
+    assert len(regions) == 89
+    levels = [r.level for r in regions.values()]
+    assert levels.count(Region.Level.NATIONAL) == 1
+    assert levels.count(Region.Level.PROVINCE) == 34
     assert len([r for r in regions.values() if r.level == Region.Level.PREFECTURE]) == 8
+    counties = [r for r in regions.values() if r.level == Region.Level.COUNTY]
+    assert len(counties) == 45
+    assert all(r.parent.parent.code == "630000" for r in counties)
+    assert regions["632801"].short_name == "格尔木市"
+    assert regions["632801"].prefecture.code == "632800"
     assert regions["632857"].short_name == "大柴旦行委"
     assert regions["632821101"].parent.code == "632821"
     # Bare 海南 usually means Hainan Province, so it must never match 海南州.

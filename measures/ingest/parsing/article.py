@@ -5,12 +5,23 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 
-from .instruments import sentence_candidates
+from .instruments import Candidate, sentence_candidates
 from .links import continued_reforms
 from .model import DIRECTION, REFORM, ParsedArticle, ParsedInstrument, ParsedMeasure
+from .normalize import to_simplified
 from .reference import Gazetteer, RegionRef, TypeRule, classify
-from .structure import MeasureSpan, find_measures, read_header
-from .textscan import Scanner
+from .structure import (
+    MeasureSpan,
+    content_paragraphs,
+    find_measures,
+    read_header,
+    title_line,
+)
+from .textscan import CLAUSE_BREAKS, Scanner, strip
+from .vocabulary import TIME_LEAD
+
+#: Where a title or a lead may name its subject: at its start or after one of these.
+SUBJECT_BREAKS = CLAUSE_BREAKS + " 　丨|｜—-【】"
 
 
 def parse_article(
@@ -18,12 +29,19 @@ def parse_article(
 ) -> ParsedArticle:
     """Read an article of the genre: header, measures, directions, and their instruments.
 
+    Everything is matched in a simplified-character copy of the same length; every name,
+    title and quote is cut from `text` itself, so it keeps the article's own characters.
     Deterministic: the same text and reference data always give an equal result.
     """
     gazetteer = Gazetteer(regions)
     rules = sorted(type_rules, key=lambda rule: (rule.precedence, rule.slug))
-    header = read_header(text)
-    measures = [_measure(text, span, gazetteer, rules) for span in find_measures(text)]
+    plain = to_simplified(text)
+    header = read_header(plain)
+    title = title_line(plain)
+    spans = find_measures(plain)
+    subject = article_subject(plain, gazetteer, spans)
+    read = _Reader(text, plain, gazetteer, rules, subject)
+    measures = [read.measure(span) for span in spans]
     reforms = [m for m in measures if m.kind == REFORM]
     measures = [
         dataclasses.replace(m, continues=continued_reforms(m, reforms))
@@ -31,47 +49,139 @@ def parse_article(
         else m
         for m in measures
     ]
+    intro = _intro(plain, spans)
     return ParsedArticle(
-        title=header.title,
+        title=text[title[0] : title[1]] if title else "",
         published_on=header.published_on,
-        publisher=header.publisher,
+        publisher=_original(text, plain, header.publisher),
         measures=measures,
+        instruments=read.instruments(*intro, heading_end=intro[0], fallback=False) if intro else [],
+        subject_code=subject,
+        elsewhere=not gazetteer.is_within(subject, gazetteer.root_code),
     )
 
 
-def _measure(
-    text: str, span: MeasureSpan, gazetteer: Gazetteer, rules: list[TypeRule]
-) -> ParsedMeasure:
-    instruments, seen = [], set()
-    for start, end in Scanner(text, span.start, span.end).sentences(span.start, span.end):
-        for candidate in sentence_candidates(text, start, end, gazetteer, span.heading_end):
-            # One entry per name and region within a measure: the first statement wins.
-            key = (candidate.name, candidate.region_code)
-            if key in seen:
-                continue
-            seen.add(key)
-            name_start, name_end = candidate.parts[-1]
-            instruments.append(
-                ParsedInstrument(
-                    name=candidate.name,
-                    region_code=candidate.region_code,
-                    type_slug=candidate.type_slug or classify(candidate.name, rules),
-                    is_document_title=candidate.is_document_title,
-                    action=candidate.action,
-                    quote=text[start:end],
-                    start=start,
-                    end=end,
-                    name_start=name_start,
-                    name_end=name_end,
-                )
+def _original(text: str, plain: str, found: str) -> str:
+    """The original characters of a string found in the simplified copy."""
+    pos = plain.find(found) if found else -1
+    return text[pos : pos + len(found)] if pos >= 0 else found
+
+
+def _intro(plain: str, spans: list[MeasureSpan]) -> tuple[int, int] | None:
+    """The paragraphs before the first numbered measure (None when the body is one measure)."""
+    content = content_paragraphs(plain)
+    if not content or not spans or spans[0].start <= content[0][0]:
+        return None
+    start, end = strip(plain, content[0][0], spans[0].start)
+    return (start, end) if start < end else None
+
+
+def article_subject(plain: str, gazetteer: Gazetteer, spans: list[MeasureSpan]) -> str:
+    """The region the article is about: named at the start of its title, else of its lead.
+
+    海西州做好…, 青海海西：…, 西藏自治区…, 生态环境部印发… name it; a chain of units (青海海西)
+    gives the deepest. An article that names none is about the home province.
+    """
+    pieces = []
+    title = title_line(plain)
+    if title:
+        pieces.append(title)
+    content = content_paragraphs(plain)
+    # The lead is a paragraph of its own: a one-paragraph text has none.
+    if len(content) > 1:
+        first = Scanner(plain, *content[0]).sentences(*content[0])
+        if first:
+            pieces.append(first[0])
+    for start, end in pieces:
+        found = _subject_in(plain, start, end, gazetteer)
+        if found:
+            return found
+    return gazetteer.root_code
+
+
+def _subject_in(plain: str, start: int, end: int, gazetteer: Gazetteer) -> str | None:
+    starts = [start] + [pos + 1 for pos in range(start, end) if plain[pos] in SUBJECT_BREAKS]
+    for pos in starts:
+        pos = strip(plain, pos, end)[0]
+        time = TIME_LEAD.match(plain, pos, end)
+        if time:
+            pos = strip(plain, time.end(), end, " ，,、")[0]
+        chain = []
+        while match := gazetteer.match_at(plain, pos, end):
+            chain.append(match[0])
+            pos += match[1]
+        if chain:
+            return max(chain, key=gazetteer.depth)
+    return None
+
+
+@dataclasses.dataclass
+class _Reader:
+    text: str  # as imported
+    plain: str  # simplified, same offsets
+    gazetteer: Gazetteer
+    rules: list[TypeRule]
+    subject: str
+
+    def instruments(
+        self, start: int, end: int, *, heading_end: int, fallback: bool = True, lead_end: int = 0
+    ) -> list[ParsedInstrument]:
+        """Entries of text[start:end]; sentences before `lead_end` give no fallback entry."""
+        found, seen = [], set()
+        for s, e in Scanner(self.plain, start, end).sentences(start, end):
+            candidates = sentence_candidates(
+                self.plain,
+                s,
+                e,
+                self.gazetteer,
+                heading_end,
+                subject=self.subject,
+                fallback=fallback and s >= lead_end,
             )
-    return ParsedMeasure(
-        kind=span.kind,
-        number=span.number,
-        title=span.title,
-        body=text[span.start : span.end],
-        start=span.start,
-        end=span.end,
-        instruments=instruments,
-        continues=[],
-    )
+            for candidate in candidates:
+                # One entry per name and region within a measure: the first statement wins.
+                key = (candidate.name, candidate.region_code)
+                if key in seen:
+                    continue
+                seen.add(key)
+                found.append(self._entry(candidate, s, e))
+        return found
+
+    def _entry(self, candidate: Candidate, start: int, end: int) -> ParsedInstrument:
+        name_start, name_end = candidate.parts[-1]
+        action = candidate.action
+        if candidate.action_span:
+            action = self.text[candidate.action_span[0] : candidate.action_span[1]]
+        return ParsedInstrument(
+            name="".join(self.text[s:e] for s, e in candidate.parts),
+            region_code=candidate.region_code,
+            # Typed on the simplified name, so 辦法 is a 办法.
+            type_slug=candidate.type_slug or classify(candidate.name, self.rules),
+            is_document_title=candidate.is_document_title,
+            action=action,
+            quote=self.text[start:end],
+            start=start,
+            end=end,
+            name_start=name_start,
+            name_end=name_end,
+            rule=candidate.rule,
+        )
+
+    def measure(self, span: MeasureSpan) -> ParsedMeasure:
+        lead_end = 0
+        content = content_paragraphs(self.plain)
+        if not span.numbered and len(content) > 1:
+            lead_end = content[0][1]  # an unnumbered text's first paragraph is its lead
+        instruments = self.instruments(
+            span.start, span.end, heading_end=span.heading_end, lead_end=lead_end
+        )
+        return ParsedMeasure(
+            kind=span.kind,
+            number=span.number,
+            title=self.text[span.title_start : span.title_start + len(span.title)],
+            body=self.text[span.start : span.end],
+            start=span.start,
+            end=span.end,
+            instruments=instruments,
+            continues=[],
+        )

@@ -26,22 +26,31 @@ from .textscan import WHITESPACE, Scanner, Span, strip
 from .vocabulary import (
     ACTION_VERBS,
     ADVERBS,
+    CLAUSE_INITIAL_VERBS,
     DASHES,
     DEMONSTRATIVES,
+    GENERIC_MODIFIERS,
     INSTRUMENT_WORDS,
+    LEADING_COUNT,
     LENDABLE_MODIFIERS,
     LIST_CLOSER,
     LIST_KIND_MAX,
     MEANS_OPENERS,
     NAME_CONJUNCTIONS,
+    NON_LENDING_KINDS,
+    NOT_INSTRUMENT_TITLES,
     NOT_LIST_CLOSER,
+    PHRASE_VERBS,
     PRACTICE_VERBS,
     QUOTED_STEM_MAX,
+    SELF_REFERENCES,
     TRAILING,
     VERB_JOINERS,
 )
 
 OBJECT_LEAD = ("了", "的", "起")
+#: The longest practice kept as a fallback entry; longer ones are slogans or descriptions.
+FALLBACK_MAX = 16
 STEM_STOPS = set("的和与及")
 
 
@@ -56,6 +65,8 @@ class Candidate:
     region_code: str
     is_document_title: bool = False
     type_slug: str | None = None  # set only where the type is not read from the name
+    rule: str = ""  # which reading found it (model.RULES)
+    action_span: Span | None = None  # where the action verb stands in the text
 
 
 @dataclass(frozen=True)
@@ -73,11 +84,23 @@ def is_word_char(char: str) -> bool:
 class SentenceReader:
     """Reads the instruments of text[start:end]; `heading_end` ends the measure's heading."""
 
-    def __init__(self, text: str, start: int, end: int, gazetteer: Gazetteer, heading_end: int):
+    def __init__(
+        self,
+        text: str,
+        start: int,
+        end: int,
+        gazetteer: Gazetteer,
+        heading_end: int,
+        subject: str = "",
+        fallback: bool = True,
+    ):
         self.text = text
         self.start, self.end = start, end
         self.gazetteer = gazetteer
         self.heading_end = heading_end
+        #: The article's subject: sentences without a subject of their own belong to it.
+        self.subject = subject or gazetteer.root_code
+        self.allow_fallback = fallback
         self.scan = Scanner(text, start, end)
         self.clauses = self._attribute_clauses()
 
@@ -85,7 +108,7 @@ class SentenceReader:
 
     def _attribute_clauses(self) -> list[_Clause]:
         """Each clause with the region it speaks for; a clause opening with a local unit switches."""
-        region = self.gazetteer.root_code
+        region = self.subject
         clauses = []
         for index, (start, end) in enumerate(self.scan.clauses(self.start, self.end)):
             body = start
@@ -93,10 +116,25 @@ class SentenceReader:
                 ordinal = ORDINAL.match(self.text, start, end)
                 body = strip(self.text, ordinal.end(), end)[0] if ordinal else start
             match = self.gazetteer.match_at(self.text, body, end)
-            if match and self.gazetteer.is_local(match[0]):
+            self_reference = self._word_at(SELF_REFERENCES, body, end)
+            if match and self._acts(match[0]):
                 region, body = match[0], body + match[1]
+            elif self_reference:
+                # 全州, 州政府 …: the article's own subject.
+                region, body = self.subject, body + len(self_reference)
             clauses.append(_Clause(start, end, region, body))
         return clauses
+
+    def _acts(self, code: str) -> bool:
+        """Whether a unit opening a clause is its subject.
+
+        A prefecture or county of the home province is; so is another province or the national
+        level. The home province itself (青海省, 全省) only where the article is about
+        something else (青海省生态环境厅… in a 海西州 or a ministry's article).
+        """
+        if self.gazetteer.is_local(code):
+            return True
+        return code != self.gazetteer.root_code or self.subject != code
 
     def clause_at(self, pos: int) -> _Clause:
         for clause in self.clauses:
@@ -154,6 +192,10 @@ class SentenceReader:
         pos = clause.body_start
         while pos < clause.end:
             verb = self.scan.top(pos) and self._word_at(ACTION_VERBS, pos, clause.end)
+            if not verb and not found and self.scan.top(pos):
+                initial = self._word_at(CLAUSE_INITIAL_VERBS, pos, clause.end)
+                head = self._strip_adverbs(clause.body_start, pos)
+                verb = initial if head[0] == head[1] else None
             if not verb:
                 pos += 1
                 continue
@@ -203,7 +245,12 @@ class SentenceReader:
         start = strip(self.text, start, end)[0]
         for lead in (*OBJECT_LEAD, *DEMONSTRATIVES):
             if self.text.startswith(lead, start, end):
-                return strip(self.text, start + len(lead), end)[0]
+                start = strip(self.text, start + len(lead), end)[0]
+                break
+        # A count is not part of the name: 12个草原生态修复项目, 一批…项目.
+        count = LEADING_COUNT.match(self.text, start, end)
+        if count and count.end() < end and (start == 0 or self.text[start - 1] != "第"):
+            start = count.end()
         return start
 
     def _list_closer(self, start: int, end: int) -> tuple[int, Span | None] | None:
@@ -263,10 +310,14 @@ class SentenceReader:
             # next item's (青海湖水体环境评价、…技术导则) or the list's kind (机制).
             kind = closer[1]
             kind_word = kind and self._name_end(kind[0] - 1, kind[1])
+            if kind_word and self.text[kind[0] : kind_word].endswith(NON_LENDING_KINDS):
+                kind_word = None  # …等一系列措施 sums up actions; it names no instrument
             for index, (item, item_end) in enumerate(zip(items, ends, strict=True)):
                 if item_end:
                     names.append(((item[0], item_end),))
                     continue
+                if self._word_at(PHRASE_VERBS + ACTION_VERBS, item[0], item[1]):
+                    continue  # a verb phrase (实施清单管理) borrows no instrument word
                 lenders = [(items[j][0], ends[j]) for j in range(index + 1, len(items)) if ends[j]]
                 if lenders:
                     names.append((item, self._lendable(*lenders[0])))
@@ -312,9 +363,12 @@ class SentenceReader:
 
     # -- the four readings -------------------------------------------------------------------
 
-    def _make(self, parts, extent, action, is_title=False, type_slug=None) -> Candidate:
+    def _make(self, parts, extent, action, is_title=False, type_slug=None, rule="") -> Candidate:
         parts = tuple(parts)
         name = "".join(self.text[s:e] for s, e in parts)
+        action_span = None
+        if isinstance(action, tuple):  # a verb's span
+            action_span, action = action, self.text[action[0] : action[1]]
         return Candidate(
             name=name,
             parts=parts,
@@ -323,7 +377,19 @@ class SentenceReader:
             region_code=self._region_for(parts),
             is_document_title=is_title,
             type_slug=type_slug,
+            rule=rule,
+            action_span=action_span,
         )
+
+    def _generic(self, parts: tuple[Span, ...]) -> bool:
+        """Generic words and an instrument word, nothing else: 重点工程, 相关制度, 一系列措施."""
+        if len(parts) > 1:
+            return False
+        start, end = parts[0]
+        stripped = False
+        while word := self._word_at(GENERIC_MODIFIERS, start, end):
+            start, stripped = start + len(word), True
+        return stripped and self.text[start:end] in INSTRUMENT_WORDS
 
     def _unquote(self, parts: tuple[Span, ...]) -> tuple[Span, ...]:
         """A name that is exactly one quoted term is stored without the marks, like a 《》 title."""
@@ -337,12 +403,14 @@ class SentenceReader:
     def _titles(self, verbs_by_clause) -> list[Candidate]:
         found = []
         for start, end in self.scan.titles(self.start, self.end):
-            if end - start <= 2:
+            if end - start <= 2 or self.text.endswith(NOT_INSTRUMENT_TITLES, start + 1, end - 1):
                 continue
             clause = self.clause_at(start)
             before = [verb for verb in verbs_by_clause[clause] if verb[1] <= start]
-            action = self.text[before[-1][0] : before[-1][1]] if before else ""
-            found.append(self._make([(start + 1, end - 1)], (start, end), action, is_title=True))
+            action = before[-1] if before else ""
+            found.append(
+                self._make([(start + 1, end - 1)], (start, end), action, True, rule="title")
+            )
         return found
 
     def _verb_objects(self, clause: _Clause, verbs: list[Span], next_clauses) -> list[Candidate]:
@@ -351,9 +419,11 @@ class SentenceReader:
         for index, (verb, (start, end)) in enumerate(pairs):
             if index == len(pairs) - 1:
                 end = self._extend_list(end, next_clauses)
-            action = self.text[verb[0] : verb[1]]
             for parts in self._names_in_object(start, end):
-                found.append(self._make(self._unquote(parts), (start, end), action))
+                if self._generic(parts):
+                    continue
+                rule = "list" if len(parts) > 1 else "verb-object"
+                found.append(self._make(self._unquote(parts), (start, end), verb, rule=rule))
         return found
 
     def _extend_list(self, end: int, next_clauses: list[tuple[_Clause, list[Span]]]) -> int:
@@ -386,14 +456,18 @@ class SentenceReader:
                         name_end += len(more)
                     break
             before = [verb for verb in verbs_by_clause[clause] if verb[1] <= start]
-            action = self.text[before[-1][0] : before[-1][1]] if before else ""
+            action = before[-1] if before else ""
             if name_end:
-                found.append(self._make([(start, name_end)], (start, name_end), action))
+                found.append(
+                    self._make([(start, name_end)], (start, name_end), action, rule="quoted")
+                )
                 continue
             # “拉格日模式”荣膺…: a quoted instrument standing as the clause's subject.
             lead = self._strip_adverbs(clause.body_start, start)
             if lead[0] == lead[1] and self._ending_word(start + 1, end - 1):
-                found.append(self._make([(start + 1, end - 1)], (start, end), action))
+                found.append(
+                    self._make([(start + 1, end - 1)], (start, end), action, rule="quoted")
+                )
         return found
 
     def _stem_char(self, pos: int) -> bool:
@@ -412,9 +486,12 @@ class SentenceReader:
         if any(self.text[p] in "、" for p in range(start, end)):
             return []
         start = self._trim_lead(start, end)
+        if self._generic(((start, end),)):
+            return []
         # Only the first verb: in 已组建并完成注册登记 the second one has an object of its own.
         action = self._word_at(ACTION_VERBS, verbs[0][0], verbs[0][1]) or ""
-        return [self._make([(start, end)], (start, end), action)]
+        action_span = (verbs[0][0], verbs[0][0] + len(action)) if action else ""
+        return [self._make([(start, end)], (start, end), action_span, rule="before-verb")]
 
     def _fallback(self, region: str, clauses: list[_Clause]) -> Candidate | None:
         """The practice of a local unit whose sentence names no instrument: 简易案件项目化."""
@@ -430,17 +507,24 @@ class SentenceReader:
         if not chosen:
             return None
         start, end = chosen
-        action = ""
+        action, action_span = "", None
         verb = self._word_at(ACTION_VERBS + PRACTICE_VERBS, start, end)
         if verb and start + len(verb) < end:
-            action, start = verb, self._trim_lead(start + len(verb), end)
+            action, action_span = verb, (start, start + len(verb))
+            start = self._trim_lead(start + len(verb), end)
+        # A statistic or a long slogan is no practice of its own.
+        name = self.text[start:end]
+        if len(name) > FALLBACK_MAX or any(char.isdigit() or char in "%％" for char in name):
+            return None
         return Candidate(
-            name=self.text[start:end],
+            name=name,
             parts=((start, end),),
             extent=(start, end),
             action=action,
             region_code=region,
             type_slug=FALLBACK_TYPE,
+            rule="fallback",
+            action_span=action_span,
         )
 
     @staticmethod
@@ -459,7 +543,8 @@ class SentenceReader:
         found += self._quoted_terms(found, verbs_by_clause)
         for clause in content:
             found += self._named_before_verb(clause, verbs_by_clause[clause], found)
-        found += self._fallbacks(content, found)
+        if self.allow_fallback:
+            found += self._fallbacks(content, found)
         return self._unique(sorted(found, key=lambda c: (c.parts[0][0], c.parts[-1][1])))
 
     def _fallbacks(self, content: list[_Clause], found: list[Candidate]) -> list[Candidate]:
@@ -486,7 +571,18 @@ class SentenceReader:
 
 
 def sentence_candidates(
-    text: str, start: int, end: int, gazetteer: Gazetteer, heading_end: int = 0
+    text: str,
+    start: int,
+    end: int,
+    gazetteer: Gazetteer,
+    heading_end: int = 0,
+    *,
+    subject: str = "",
+    fallback: bool = True,
 ) -> list[Candidate]:
-    """The instruments text[start:end] states, in text order."""
-    return SentenceReader(text, start, end, gazetteer, heading_end).candidates()
+    """The instruments text[start:end] states, in text order.
+
+    `subject` is the article's subject (default: the gazetteer's home province); `fallback`
+    allows the entry of a prefecture's practice without an instrument word.
+    """
+    return SentenceReader(text, start, end, gazetteer, heading_end, subject, fallback).candidates()

@@ -28,6 +28,19 @@ class ParsedInstrument:
     end: int
     name_start: int
     name_end: int
+    #: Which reading found it, so that an editor can judge it: see RULES.
+    rule: str = ""
+
+
+#: The readings that produce entries (docs/parser.md, "Instruments").
+RULES = {
+    "title": "a title in 《》",
+    "verb-object": "the object of an action verb",
+    "list": "an item of a list closed by 等, with the list's instrument word",
+    "quoted": "a quoted term with an instrument word",
+    "before-verb": "a name before its verb (…工程全面启动)",
+    "fallback": "a prefecture's practice without an instrument word",
+}
 
 
 @dataclass(frozen=True)
@@ -56,6 +69,13 @@ class ParsedArticle:
     publisher: str
     #: Reform measures in order, then directions in order.
     measures: list[ParsedMeasure] = field(default_factory=list)
+    #: Instruments the intro states before the first measure (attached to no measure).
+    instruments: list[ParsedInstrument] = field(default_factory=list)
+    #: The region the article is about, from its title or lead (the gazetteer's home province
+    #: when neither names one); sentences without a subject of their own belong to it.
+    subject_code: str = ""
+    #: The article is about another province or the national level, not the home province.
+    elsewhere: bool = False
 
     @property
     def reforms(self) -> list[ParsedMeasure]:

@@ -103,7 +103,7 @@ def load_type_rules(path) -> list[TypeRule]:
 
 
 #: A status after a document's name: X管理办法（试行） is still a 办法.
-STATUS_SUFFIX = re.compile(rf"{DOCUMENT_STATUS}$")
+STATUS_SUFFIX = re.compile(rf"(?:{DOCUMENT_STATUS})+$")
 
 
 def classify(name: str, rules: Iterable[TypeRule]) -> str:

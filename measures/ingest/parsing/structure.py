@@ -35,17 +35,29 @@ INLINE_LEADS = ",，:："
 #: Words that open the next-step part; the numbering that starts again after one is a direction.
 NEXT_STEP_CUES = ("下一步", "下步", "今后", "接下来")
 
-# Page chrome and footer lines, not article text.
+# Page chrome and footer lines, not article text: scraper headers (SOURCE:, DATE:), bare
+# timestamps, print and share links, site banners and breadcrumbs.
 CHROME = re.compile(
-    r"^(?:来源|发布时间|发布日期|责任编辑|编辑|作者|字号|分享到?|打印|关闭|关怀版|无障碍|【)"
+    r"^(?:来源|發布|发布时间|发布日期|發布時間|來源|责任编辑|責任編輯|编辑|編輯|作者|字号|字號|"
+    r"分享|打印|关闭|關閉|关怀版|关怀模式|无障碍|浏览次数|阅读次数|点击数|当前位置|您当前的位置|"
+    r"首页\s*[>＞»]|【|(?:SOURCE|DATE|URL|TITLE|AUTHOR)\s*[:：]|"
+    r"\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*$|"
+    r"\d{1,2}:\d{2}(?::\d{2})?\s*$|[\w.]+\.(?:gov\.cn|com|cn)\b)",
+    re.IGNORECASE,
 )
 DATE = re.compile(
-    r"(?:发布时间|发布日期|时间)\s*[:：]?\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})"
+    r"(?:发布时间|发布日期|發布時間|時間|时间|DATE)\s*[:：]?\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})",
+    re.IGNORECASE,
 )
-PUBLISHER = re.compile(r"^[ \t\u3000]*来源\s*[丨|｜:：]\s*(.+?)\s*$", re.MULTILINE)
-
-#: A title longer than this is cut at its first comma (the heading is then a clause).
-LONG_TITLE = 40
+#: A date anywhere in a header line (来源：… | 2024-07-18 10:00), when no label names it.
+BARE_DATE = re.compile(r"(?<!\d)(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})(?!\d)")
+PUBLISHER = re.compile(
+    r"^[ \t\u3000]*(?:来源|來源|SOURCE)\s*[丨|｜:：]\s*(.+?)\s*$", re.MULTILINE | re.IGNORECASE
+)
+#: Where a publisher line goes on with other header fields: 来源：X  发布时间：… 编辑：…
+PUBLISHER_END = re.compile(
+    r"\s{2,}|\u3000|\s*[|｜丨]\s*|\s+(?=(?:发布|發布|时间|時間|日期|编辑|編輯|作者|责任编辑|浏览|\d{4}))"
+)
 
 
 @dataclass(frozen=True)
@@ -65,20 +77,34 @@ class MeasureSpan:
     start: int
     end: int
     heading_end: int  # offset just after the title (the marker and the title are the heading)
+    title_start: int = 0
+    #: False for an unnumbered text read as one measure (its first sentence is no heading).
+    numbered: bool = True
+
+
+def title_line(text: str) -> tuple[int, int] | None:
+    """The span of the title: the first non-empty line that is not page chrome."""
+    for start, end in paragraphs(text):
+        if not is_chrome(text, start, end):
+            return start, end
+    return None
 
 
 def read_header(text: str) -> Header:
-    lines = [line.strip() for line in text.splitlines()]
-    title = next((line for line in lines if line), "")
+    title = title_line(text)
     published_on = None
-    date = DATE.search(text)
+    chrome = [text[s:e] for s, e in paragraphs(text) if is_chrome(text, s, e)]
+    date = DATE.search(text) or next(
+        (match for line in chrome if (match := BARE_DATE.search(line))), None
+    )
     if date:
         try:
             published_on = datetime.date(*(int(part) for part in date.groups()))
         except ValueError:
             published_on = None
     publisher = PUBLISHER.search(text)
-    return Header(title, published_on, publisher.group(1) if publisher else "")
+    name = PUBLISHER_END.split(publisher.group(1), maxsplit=1)[0] if publisher else ""
+    return Header(text[title[0] : title[1]] if title else "", published_on, name.strip())
 
 
 def paragraphs(text: str) -> list[tuple[int, int]]:
@@ -98,7 +124,8 @@ def is_chrome(text: str, start: int, end: int) -> bool:
 
 def content_paragraphs(text: str) -> list[tuple[int, int]]:
     """The article's own paragraphs: after the title line, without page chrome."""
-    spans = paragraphs(text)[1:]
+    title = title_line(text)
+    spans = [span for span in paragraphs(text) if title and span[0] > title[0]]
     return [(s, e) for s, e in spans if not is_chrome(text, s, e)]
 
 
@@ -133,8 +160,17 @@ def _markers(text: str, style) -> list[_Marker]:
 
 
 def _sequence(text: str, markers: list[_Marker]) -> list[tuple[str, _Marker]]:
-    """Markers that continue the count 1, 2, 3 …, the restart after a cue becoming directions."""
-    accepted, expected, kind = [], 1, REFORM
+    """Markers that continue the count 1, 2, 3 …, the restart after a cue becoming directions.
+
+    A run may start past 1 (四是, 五是 … on a page that continues an earlier one): it starts at
+    the first marker that line-starts or follows a sentence.
+    """
+    runs = [_run(text, markers[index:]) for index in range(len(markers))]
+    return max(runs, key=len, default=[])
+
+
+def _run(text: str, markers: list[_Marker]) -> list[tuple[str, _Marker]]:
+    accepted, expected, kind = [], markers[0].number, REFORM
     for marker in markers:
         if marker.number == expected:
             accepted.append((kind, marker))
@@ -179,11 +215,10 @@ def heading_title(text: str, start: int, end: int) -> tuple[str, int]:
         if text[pos] == "\n" or (text[pos] in SENTENCE_ENDS + ":：" and scanner.top(pos)):
             stop = pos
             break
-    if stop - start > LONG_TITLE:
-        for pos in range(start, stop):
-            if text[pos] in ",，" and scanner.top(pos):
-                stop = pos
-                break
+    for pos in range(start, stop):
+        if text[pos] in ",，" and scanner.top(pos):
+            stop = pos
+            break
     title_start, title_end = strip(text, start, stop)
     return text[title_start:title_end], title_end
 
@@ -216,8 +251,14 @@ def find_measures(text: str) -> list[MeasureSpan]:
         title, title_end = heading_title(text, marker.end, end)
         # A measure that is nothing but its heading (一是制定…办法。) is read as content.
         rest = strip(text, title_end, end, WHITESPACE + SENTENCE_ENDS + ":：")
-        heading_end = title_end if rest[0] < rest[1] else start
-        measures.append(MeasureSpan(kind, marker.number, title, start, end, heading_end))
+        # A title that is the first clause of a sentence (1、印发《…》，推行…) states an action:
+        # the heading is read as content too.
+        in_sentence = title_end < end and text[title_end] in ",，"
+        heading_end = title_end if rest[0] < rest[1] and not in_sentence else start
+        title_start = strip(text, marker.end, end)[0]
+        measures.append(
+            MeasureSpan(kind, marker.number, title, start, end, heading_end, title_start)
+        )
     return measures
 
 
@@ -227,4 +268,6 @@ def _whole_body(text: str, content: list[tuple[int, int]]) -> MeasureSpan:
     first = scanner.sentences(start, end)[0]
     title_start, title_end = strip(text, *first, chars=WHITESPACE + SENTENCE_ENDS)
     # Nothing is a heading here: the title only labels the text, which is all content.
-    return MeasureSpan(REFORM, 1, text[title_start:title_end], start, end, start)
+    return MeasureSpan(
+        REFORM, 1, text[title_start:title_end], start, end, start, title_start, numbered=False
+    )

@@ -16,6 +16,10 @@ ACTION_VERBS = tuple(
             "推行", "编制", "启动", "写入", "建成", "组建", "荣获", "创新", "深化", "运用",
             "打造", "完成", "优化", "助力", "保障", "设立", "成立", "构建", "发布", "颁布",
             "推广", "试行", "施行",
+            # what other articles of the genre write (names before them too: …中心挂牌成立)
+            "制定印发", "印发实施", "出台实施", "修订完善", "审议通过", "推出", "搭建", "筹建",
+            "挂牌", "揭牌", "上线", "投运", "完工", "竣工", "开工", "获批", "入选", "签订",
+            "签署", "引入",
         },
         key=lambda verb: (-len(verb), verb),
     )
@@ -29,17 +33,77 @@ INSTRUMENT_WORDS = tuple(
             "清单", "目录", "名录", "标准", "规范", "导则", "规划", "计划", "机制", "制度",
             "体系", "试点", "示范", "示范区", "项目", "工程", "基地", "中心", "专家库", "模式",
             "公司", "集团", "平台",
+            # documents, plans and standards
+            "纲要", "通则", "指南", "规程", "协议", "政策",
+            # funds, institutions, information systems
+            "基金", "专项资金", "系统", "数据库", "监测站", "服务站", "工作站", "管护站",
+            "委员会", "领导小组", "工作专班", "研究院", "实验室", "联盟", "先行区",
         },
         key=lambda word: (-len(word), word),
     )
 )  # fmt: skip
 
+#: Verbs that adopt an instrument only where they open their clause: 建设…平台 is an action,
+#: but 美丽青海建设考核体系 is a name.
+CLAUSE_INITIAL_VERBS = ("建设",)
+
+#: Titles in 《》 that are reports or publications, not instruments: 《…生态环境状况公报》.
+NOT_INSTRUMENT_TITLES = ("公报", "白皮书", "报告", "日报", "晚报", "杂志", "年鉴", "蓝皮书")
+
+#: Generic words that make no name on their own: a bare 重点工程 or 相关制度 is no entry.
+GENERIC_MODIFIERS = tuple(
+    sorted(
+        {
+            "重点", "相关", "有关", "各类", "各项", "配套", "系列", "一系列", "多项", "这些",
+            "上述", "一批", "各级", "有效", "新", "长效", "全", "一套",
+        },
+        key=lambda word: (-len(word), word),
+    )
+)  # fmt: skip
+
+#: A count before a name: 12个草原生态修复项目 → 草原生态修复项目; 一批…项目.
+LEADING_COUNT = re.compile(
+    r"(?:\d+|[一二三四五六七八九十两百几多若干]+)(?:个|项|座|处|家|批|条|件|类|种|套|所)"
+)
+
+#: Kinds of a 等 list that summarise verb phrases rather than name instruments: …等一系列措施.
+NON_LENDING_KINDS = ("措施", "举措", "工作", "行动", "手段", "任务", "方式")
+
+#: Verbs that open a verb phrase: a list item starting with one is an action, not a name.
+PHRASE_VERBS = (
+    "加强", "强化", "推进", "推动", "开展", "实施", "落实", "完善", "健全", "建立", "提升",
+    "促进", "深化", "优化", "规范", "加大", "做好", "抓好", "严格", "实行", "推行", "组织",
+    "开通", "设立", "压实", "聚焦", "统筹", "坚持", "突出", "清单管理", "挂图作战", "跟踪",
+)  # fmt: skip
+
+#: How a clause refers to the article's own subject: 全州 in a 海西州 article is 海西州.
+SELF_REFERENCES = tuple(
+    sorted(
+        {
+            "全州", "全市", "全县", "全区", "本州", "本市", "本县", "本区", "州委州政府",
+            "州委", "州政府", "州人民政府", "市委市政府", "市委", "市政府", "市人民政府",
+            "县委县政府", "县委", "县政府", "县人民政府", "县里", "州里", "市里", "自治区",
+        },
+        key=lambda word: (-len(word), word),
+    )
+)  # fmt: skip
+
+#: Time phrases that may open a title or lead before its subject: 近日，西藏自治区…
+TIME_LEAD = re.compile(
+    r"(?:近日|日前|近期|近年来|今年以来|今年|去年以来|上半年|下半年|\d{4}年(?:\d{1,2}月)?(?:以来|来)?)"
+)
+
 #: A status after a document's name: X管理办法（试行） is still a 办法.
-DOCUMENT_STATUS = r"[(（](?:试行|暂行|修订|修订版|修正|征求意见稿|草案)[)）]"
+DOCUMENT_STATUS = (
+    r"[(（](?:试行|暂行|修订|修订版|修正|征求意见稿|草案|送审稿|修订稿|\d{4}年(?:修订|修正)?"
+    r"|\d{4}\s*[-—–－~至]\s*\d{4}年?)[)）]"
+)
 
 #: What may follow an instrument's name inside the verb's object without being part of it:
 #: 目录编制, 试点工作, 试点基础上, EOD项目建设要素, 垂管制度改革, 基地创建工作, 办法(试行).
-TRAILING = re.compile(rf"(?:{DOCUMENT_STATUS})?(?:建设|创建|工作|编制|改革|要素|基础上)*")
+TRAILING = re.compile(
+    rf"(?:{DOCUMENT_STATUS})?(?:建设|创建|工作|编制|改革|要素|基础上|遴选|申报|评选|验收)*"
+)
 
 #: Generic words that belong to a coordinated item's instrument word when it is lent to a
 #: neighbour: 青海湖水体环境评价、…技术导则 → 青海湖水体环境评价技术导则.
@@ -80,7 +144,8 @@ DEMONSTRATIVES = ("该省", "该市", "该州", "该县", "本省", "本市", "�
 
 #: 等 that closes a list: 等6项标准规范, 等七项机制, 等政策文件.
 LIST_CLOSER = re.compile(
-    r"等(?P<count>\d+|[一二三四五六七八九十两几若干多]+)?(?:项|个|种|类|条|部|件|批)?(?P<kind>.*)$"
+    r"等(?P<count>一系列|系列|\d+|[一二三四五六七八九十两几若干多]+)?(?:项|个|种|类|条|部|件|批)?"
+    r"(?P<kind>.*)$"
 )
 #: The longest list kind after 等 (标准规范, 政策文件); a longer tail is not a list's kind.
 LIST_KIND_MAX = 6

@@ -74,6 +74,8 @@ class Command(BaseCommand):
             f"{result.measures} measures, {result.entries} entries "
             f"({result.documents} documents in 《》)."
         )
+        if result.elsewhere:
+            self.stdout.write(f"Not about Qinghai: the article is about {result.subject_code}.")
         for code, count in result.entries_by_region.items():
             self.stdout.write(f"  {code}: {count}")
         summary = ", ".join(f"{n} {what}" for what, n in result.report.summary().items())

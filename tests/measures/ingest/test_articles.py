@@ -120,3 +120,20 @@ def test_the_admin_page_needs_the_add_permissions(client, django_user_model, ref
     client.logout()
     response = client.get("/admin/measures/source/import-article/")
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_the_preview_shows_each_entrys_rule_and_flags_an_article_about_elsewhere(
+    admin_client, reference_data
+):
+    text = "西藏自治区深化生态环境领域改革\n\n一是出台《西藏自治区A条例》。二是建立B机制。\n"
+    file = SimpleUploadedFile("xizang.txt", text.encode(), "text/plain")
+    with translation.override("en"):
+        response = admin_client.post(
+            "/admin/measures/source/import-article/", {"file": file, "preview": "1"}
+        )
+    html = response.content.decode()
+    assert "Not about Qinghai" in html
+    assert "<td>title</td>" in html and "<td>verb-object</td>" in html
+    rows = response.context["result"].entry_rows
+    assert {row["region"] for row in rows} == {"540000"}
+    assert not Source.objects.exists()

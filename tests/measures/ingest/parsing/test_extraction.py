@@ -252,7 +252,6 @@ def test_provincial_words_are_not_prefecture_aliases():
 @pytest.mark.parametrize(
     "paragraph",
     [
-        "格尔木市制定生态环境保护条例。",  # a city the gazetteer does not list
         "海南出台生态环境保护条例。",  # bare 海南 is not 海南州 (usually Hainan Province)
         "各市州制定生态环境保护条例。",
     ],
@@ -334,4 +333,6 @@ def test_gazetteer_tree():
     assert gazetteer.prefecture_of(PROVINCE) is None
     assert gazetteer.match_at("海西州实施", 0) == (HAIXI, 3)
     assert gazetteer.match_at("大柴旦行委", 0) == (DA_QAIDAM, 5)
-    assert gazetteer.match_at("海南省", 0) is None
+    assert gazetteer.match_at("海南省", 0) == ("460000", 3)  # Hainan Province, not 海南州
+    assert gazetteer.match_at("格尔木市", 0) == ("632801", 4)
+    assert gazetteer.prefecture_of("632801") == HAIXI
