@@ -99,17 +99,15 @@ class InstrumentFilter(django_filters.FilterSet):
 
     def _searched_measures_and_regions(self, value):
         """Ids of the measures whose title contains `value`, and of the regions named by it
-        with the units below them; two small queries, once per search however many facets
+        with every unit below them; two small queries, once per search however many facets
         apply the filter."""
         cache = self.__dict__.setdefault("_search_cache", {})
         if value not in cache:
+            # A place's name finds what happened anywhere in it: 青海 finds every entry.
             named = Region.objects.filter(Q(name__icontains=value) | Q(short_name__icontains=value))
-            regions = Region.objects.filter(
-                Q(pk__in=named) | Q(parent__in=named) | Q(parent__parent__in=named)
-            )
             cache[value] = (
                 list(Measure.objects.filter(title__icontains=value).values_list("pk", flat=True)),
-                list(regions.values_list("pk", flat=True)),
+                list(named.with_units_below().values_list("pk", flat=True)),
             )
         return cache[value]
 

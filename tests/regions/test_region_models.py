@@ -18,7 +18,7 @@ def test_prefecture_in_region_includes_its_counties_and_towns(reference_data):
     make_instrument(measure=measure, region="630000")
 
     haixi = Region.objects.get(code="632800")
-    assert set(Instrument.objects.in_region(haixi).values_list("pk", flat=True)) == haixi_entries
+    assert set(Instrument.objects.for_region(haixi).values_list("pk", flat=True)) == haixi_entries
 
 
 def test_county_in_region_includes_its_town_but_not_its_prefecture(reference_data):
@@ -28,7 +28,7 @@ def test_county_in_region_includes_its_town_but_not_its_prefecture(reference_dat
     make_instrument(measure=measure, region="632800")
 
     ulan = Region.objects.get(code="632821")
-    assert set(Instrument.objects.in_region(ulan)) == {town, county}
+    assert set(Instrument.objects.for_region(ulan)) == {town, county}
 
 
 def test_region_knows_its_prefecture_without_queries(reference_data, django_assert_num_queries):
@@ -38,6 +38,25 @@ def test_region_knows_its_prefecture_without_queries(reference_data, django_asse
     assert prefectures["632857"].code == "632800"
     assert prefectures["630100"].code == "630100"
     assert prefectures["630000"] is None
+
+
+def test_the_units_below_a_region_are_found_at_any_depth(village):
+    def below(code):
+        units = Region.objects.filter(code=code).with_units_below()
+        return set(units.values_list("code", flat=True))
+
+    assert below("630000") == set(Region.objects.values_list("code", flat=True))
+    assert below("632821") == {"632821", "632821101", village.code}
+    assert below(village.code) == {village.code}
+
+
+def test_an_entry_at_any_depth_counts_for_every_unit_above_it_but_the_province(village):
+    entry = make_instrument(region=village)
+
+    for code in [village.code, "632821101", "632821", "632800"]:
+        assert entry in Instrument.objects.for_region(Region.objects.get(code=code)), code
+    assert entry not in Instrument.objects.for_region(Region.objects.get(code="630000"))
+    assert entry not in Instrument.objects.for_region(Region.objects.get(code="632823"))
 
 
 def test_deleting_a_region_an_entry_uses_is_refused(reference_data):
