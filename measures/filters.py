@@ -1,7 +1,5 @@
 """The one FilterSet behind the instruments list, its facet counts and every export."""
 
-from collections import Counter
-
 import django_filters
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
@@ -131,7 +129,7 @@ class InstrumentFilter(django_filters.FilterSet):
                 .annotate(n=Count("id"))
                 .values_list("region_id", "n")
             )
-            return per_region  # rolled up to prefectures by `roll_up_regions`
+            return per_region  # rolled up to the units above by `regions.models.roll_up`
         field = {
             "kind": "measure__kind",
             "measure": "measure_id",
@@ -149,35 +147,3 @@ class InstrumentFilter(django_filters.FilterSet):
         queryset = self.filter_queryset_except(self.queryset, None).order_by()
         rows = queryset.values_list(*fields).annotate(n=Count("id")).values_list(*fields, "n")
         return {tuple(row[:-1]): row[-1] for row in rows}
-
-
-def roll_up_regions(per_region, regions):
-    """Counts per region code, each unit counting the entries of the units below it.
-
-    The province counts only its own entries, as the region filter does. `regions` must have
-    their parents loaded (`Region.objects.with_ancestors()`).
-    """
-    # Parents are looked up among `regions` by id: `with_ancestors()` loads two levels up, and a
-    # town's prefecture's parent (the province) would otherwise cost a query whenever a town has
-    # entries, so the number of queries would depend on the data.
-    regions = list(regions)
-    by_pk = {region.pk: region for region in regions}
-
-    def parent_of(node):
-        if node.parent_id is None:
-            return None
-        return by_pk.get(node.parent_id) or node.parent
-
-    totals = Counter()
-    for region in regions:
-        count = per_region.get(region.pk, 0)
-        if not count:
-            continue
-        totals[region.code] += count
-        if region.is_province:
-            continue
-        node = parent_of(region)
-        while node is not None and not node.is_province:
-            totals[node.code] += count
-            node = parent_of(node)
-    return totals

@@ -11,9 +11,9 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.utils.translation import gettext as _
 
-from regions.models import Region
+from regions.models import Region, roll_up
 
-from .filters import InstrumentFilter, roll_up_regions
+from .filters import InstrumentFilter
 from .models import Instrument, InstrumentType, Measure
 from .querystrings import toggler, without
 
@@ -180,7 +180,7 @@ class InstrumentListing:
         if self.errors:
             return {}
         measures = self._measures
-        regions = list(Region.objects.with_ancestors())
+        regions = Region.objects.linked()
         options = {}
         for name in InstrumentFilter.FACETS:
             counts = self._facet_counts[name]
@@ -189,7 +189,7 @@ class InstrumentListing:
             elif name == "measure":
                 found = [(m.slug, m.label, counts.get(m.pk, 0)) for m in measures]
             elif name == "region":
-                totals = roll_up_regions(counts, regions)
+                totals = roll_up(counts, regions)
                 found = [(r.code, r.local_name, totals.get(r.code, 0)) for r in regions]
             elif name == "category":
                 choices = InstrumentType.Category.choices

@@ -13,7 +13,7 @@ class HomeView(TemplateView):
     template_name = "measures/home.html"
 
     def get_context_data(self, **kwargs):
-        regions = list(Region.objects.with_ancestors())
+        regions = Region.objects.linked()
         counts = tally(Instrument.objects.published(), regions)
         # The measures of the newest article; the others are a click away on their own pages.
         source = Source.objects.published().newest()
@@ -119,7 +119,7 @@ class MatrixView(TemplateView):
         kind = self.request.GET.get("kind")
         if kind not in Measure.Kind.values:
             kind = Measure.Kind.REFORM
-        regions = list(Region.objects.with_ancestors())
+        regions = Region.objects.linked()
         counts = tally(Instrument.objects.published(), regions)
         # One article's measures at a time: the newest unless another is asked for.
         sources = Source.objects.published()

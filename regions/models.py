@@ -1,3 +1,5 @@
+from collections import Counter
+
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -10,8 +12,8 @@ class RegionQuerySet(models.QuerySet):
 
     A prefecture, county or town counts the units below it, however far down; the province
     counts only what is attributed to the province itself, since everything else belongs to a
-    prefecture. `counted_in` selects those units for a filter, and `Region.prefecture` names the
-    prefecture a unit belongs to.
+    prefecture. `counted_in` selects those units for a filter, `roll_up` adds per-unit counts up
+    the same way, and `Region.prefecture` names the prefecture a unit belongs to.
     """
 
     def with_units_below(self):
@@ -26,9 +28,18 @@ class RegionQuerySet(models.QuerySet):
             condition |= Q(pk__in=UnitsBelow(self.model.objects.filter(pk__in=spreading)))
         return self.filter(condition)
 
-    def with_ancestors(self):
-        """Regions with their parent and grandparent, so `prefecture` needs no query."""
-        return self.select_related("parent__parent")
+    def linked(self):
+        """The regions as a list, each one's `parent` the loaded object when it is among them.
+
+        On all regions (`Region.objects.linked()`, one query), walking up from any unit —
+        `prefecture`, `lineage`, `roll_up` — reads no more rows, however deep the hierarchy.
+        """
+        regions = list(self)
+        by_pk = {region.pk: region for region in regions}
+        for region in regions:
+            if region.parent_id in by_pk:
+                region.parent = by_pk[region.parent_id]
+        return regions
 
 
 class RegionManager(models.Manager.from_queryset(RegionQuerySet)):
@@ -122,8 +133,8 @@ class Region(models.Model):
     def prefecture(self):
         """The prefecture this unit belongs to (itself for a prefecture, None for the province).
 
-        Walks up the parents already loaded (`select_related`); a parent that is not loaded is
-        fetched.
+        Walks up the parents already loaded (`RegionQuerySet.linked`, or `select_related`);
+        a parent that is not loaded is fetched.
         """
         return prefecture_in(self.lineage())
 
@@ -149,6 +160,23 @@ def prefecture_in(lineage):
         if node.level == Region.Level.PROVINCE:
             return None
     return None
+
+
+def roll_up(counts, regions):
+    """{code: count} with each region counting what `counted_in` selects for it.
+
+    `counts`: {region id: count} of entries attributed to each unit itself; `regions`: every
+    region, linked (`Region.objects.linked()`), so walking up costs no query.
+    """
+    totals = Counter()
+    for region in regions:
+        count = counts.get(region.pk, 0)
+        if not count:
+            continue
+        for unit in region.lineage():
+            if unit is region or unit.counts_units_below:
+                totals[unit.code] += count
+    return totals
 
 
 class UnitsBelow(models.Subquery):

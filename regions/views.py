@@ -16,7 +16,7 @@ class RegionListView(TemplateView):
     template_name = "regions/region_list.html"
 
     def get_context_data(self, **kwargs):
-        regions = list(Region.objects.with_ancestors())
+        regions = Region.objects.linked()
         counts = tally(Instrument.objects.published(), regions)
         prefectures = [
             {
@@ -40,14 +40,14 @@ class RegionListView(TemplateView):
 class RegionDetailView(DetailView):
     model = Region
     slug_field = slug_url_kwarg = "code"
-    queryset = Region.objects.with_ancestors().prefetch_related("children__children")
+    queryset = Region.objects.select_related("parent").prefetch_related("children__children")
 
     def get_context_data(self, **kwargs):
         region = self.object
         published = Instrument.objects.published()
         entries = published.for_region(region)
-        prefecture = region.prefecture
-        regions = list(Region.objects.with_ancestors())
+        regions = Region.objects.linked()
+        prefecture = {unit.pk: unit for unit in regions}[region.pk].prefecture
         totals = dict(entries.order_by().values_list("measure").annotate(n=Count("id")))
         shown = Measure.objects.filter(pk__in=totals).in_article_order()[:MEASURES_SHOWN]
         return super().get_context_data(

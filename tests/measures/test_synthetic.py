@@ -86,7 +86,7 @@ def test_entries_spread_over_sources_measures_and_every_prefecture(seeded):
         )
         assert all(m.slug.startswith(source.slug + "-") for m in measures)
         assert source.measures.filter(instruments__isnull=False).distinct().count() > 5
-    regions = Region.objects.with_ancestors()
+    regions = Region.objects.linked()
     prefectures = {
         region.prefecture.code
         for region in regions

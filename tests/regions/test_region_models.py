@@ -2,8 +2,8 @@ import pytest
 from django.db.models import ProtectedError
 
 from measures.models import Instrument
-from regions.models import Region
-from tests.factories import make_instrument, make_measure
+from regions.models import Region, roll_up
+from tests.factories import make_instrument, make_measure, make_region
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +33,7 @@ def test_county_in_region_includes_its_town_but_not_its_prefecture(reference_dat
 
 def test_region_knows_its_prefecture_without_queries(reference_data, django_assert_num_queries):
     with django_assert_num_queries(1):
-        prefectures = {r.code: r.prefecture for r in Region.objects.with_ancestors()}
+        prefectures = {r.code: r.prefecture for r in Region.objects.linked()}
     assert prefectures["632821101"].code == "632800"
     assert prefectures["632857"].code == "632800"
     assert prefectures["630100"].code == "630100"
@@ -59,6 +59,32 @@ def test_an_entry_at_any_depth_counts_for_every_unit_above_it_but_the_province(v
     assert entry not in Instrument.objects.for_region(Region.objects.get(code="632823"))
 
 
+def test_a_unit_at_any_depth_knows_its_prefecture_from_one_query(
+    village, django_assert_num_queries
+):
+    # And one more level down: a hamlet of the village.
+    hamlet = make_region(code="632821101202", parent=village)
+    with django_assert_num_queries(1):
+        prefectures = {r.code: r.prefecture for r in Region.objects.linked()}
+    assert prefectures[village.code].code == "632800"
+    assert prefectures[hamlet.code].code == "632800"
+
+
+def test_counts_roll_up_to_exactly_the_regions_whose_filter_selects_them(village):
+    measure = make_measure()
+    regions = Region.objects.linked()
+    for n, region in enumerate(regions):
+        for _ in range(n % 3 + 1):
+            make_instrument(measure=measure, region=region)
+    own = {region.pk: Instrument.objects.filter(region=region).count() for region in regions}
+
+    totals = roll_up(own, regions)
+
+    for region in regions:
+        assert totals[region.code] == Instrument.objects.for_region(region).count(), region.code
+    assert totals["630000"] == own[next(r.pk for r in regions if r.is_province)]
+
+
 def test_deleting_a_region_an_entry_uses_is_refused(reference_data):
     make_instrument(region="632823")
     with pytest.raises(ProtectedError):
@@ -72,7 +98,7 @@ def test_deleting_a_parent_region_is_refused(reference_data):
 
 
 def test_reference_regions_match_the_official_list(reference_data):
-    regions = {r.code: r for r in Region.objects.with_ancestors()}
+    regions = {r.code: r for r in Region.objects.linked()}
     assert len(regions) == 13
     assert len([r for r in regions.values() if r.level == Region.Level.PREFECTURE]) == 8
     assert regions["632857"].short_name == "大柴旦行委"
