@@ -99,7 +99,7 @@ def test_reloading_after_an_editor_worked_in_the_admin_keeps_the_edit(
 
 
 @pytest.mark.django_db
-def test_a_dry_run_reports_and_writes_nothing(db, capsys):
+def test_a_dry_run_reports_and_writes_nothing(empty_database, capsys):
     call_command("load_knowledge_base", "--dry-run")
     assert "Would load: 132 created" in capsys.readouterr().out
     assert not Instrument.objects.exists()

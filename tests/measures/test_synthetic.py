@@ -139,7 +139,7 @@ def test_a_dry_run_reports_and_writes_nothing(reference_data):
     assert not Instrument.objects.exists()
 
 
-def test_the_command_needs_the_reference_data(db):
+def test_the_command_needs_the_reference_data(empty_database):
     with pytest.raises(CommandError, match="load_knowledge_base"):
         call_command("seed_synthetic", "--instruments", "10")
 

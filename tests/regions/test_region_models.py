@@ -40,7 +40,7 @@ def test_region_knows_its_prefecture_without_queries(reference_data, django_asse
     assert prefectures["630000"] is None
 
 
-def test_the_units_below_a_region_are_found_at_any_depth(village):
+def test_the_units_below_a_region_are_found_at_any_depth(reference_data, village):
     def below(code):
         units = Region.objects.filter(code=code).with_units_below()
         return set(units.values_list("code", flat=True))
@@ -50,7 +50,9 @@ def test_the_units_below_a_region_are_found_at_any_depth(village):
     assert below(village.code) == {village.code}
 
 
-def test_an_entry_at_any_depth_counts_for_every_unit_above_it_but_the_province(village):
+def test_an_entry_at_any_depth_counts_for_every_unit_above_it_but_the_province(
+    reference_data, village
+):
     entry = make_instrument(region=village)
 
     for code in [village.code, "632821101", "632821", "632800"]:
@@ -60,7 +62,7 @@ def test_an_entry_at_any_depth_counts_for_every_unit_above_it_but_the_province(v
 
 
 def test_a_unit_at_any_depth_knows_its_prefecture_from_one_query(
-    village, django_assert_num_queries
+    reference_data, village, django_assert_num_queries
 ):
     # And one more level down: a hamlet of the village.
     hamlet = make_region(code="632821101202", parent=village)
@@ -70,7 +72,7 @@ def test_a_unit_at_any_depth_knows_its_prefecture_from_one_query(
     assert prefectures[hamlet.code].code == "632800"
 
 
-def test_counts_roll_up_to_exactly_the_regions_whose_filter_selects_them(village):
+def test_counts_roll_up_to_exactly_the_regions_whose_filter_selects_them(reference_data, village):
     measure = make_measure()
     regions = Region.objects.linked()
     for n, region in enumerate(regions):
