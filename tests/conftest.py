@@ -1,4 +1,4 @@
-"""The database every test starts from.
+"""The database every test starts from, and the Hypothesis settings.
 
 The shipped knowledge base is loaded once per run, right after the test database is made
 (`django_db_setup`); each test runs in a transaction that is rolled back at its end, so no test
@@ -10,8 +10,24 @@ The browser journeys (tests/e2e) use transactional tests, which empty the databa
 test; they load what they need themselves (`site_data`).
 """
 
+import os
+
 import pytest
 from django.db import connection
+from hypothesis import settings as hypothesis_settings
+
+# The same examples on every CI run (CI=true), so a failure there comes back when run again;
+# locally Hypothesis keeps exploring new examples. This replaces Hypothesis's own "ci" profile,
+# which also turns the too_slow health check off: here every health check stays on.
+hypothesis_settings.register_profile(
+    "ci",
+    hypothesis_settings.get_profile("default"),
+    derandomize=True,
+    print_blob=True,
+    suppress_health_check=(),
+)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 
 @pytest.fixture(scope="session")
