@@ -259,7 +259,7 @@ def seed_synthetic(
         raise SyntheticDataError("The number of entries cannot be negative.")
     if per_source < 1:
         raise SyntheticDataError("Each source needs at least one entry.")
-    regions = list(Region.objects.with_ancestors().order_by("code"))
+    regions = list(Region.objects.order_by("code"))
     types = list(InstrumentType.objects.order_by("precedence"))
     if not regions or not types:
         raise SyntheticDataError(

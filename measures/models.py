@@ -389,13 +389,10 @@ class InstrumentQuerySet(models.QuerySet):
             measure__source__status=Status.PUBLISHED,
         )
 
-    def in_region(self, region):
-        """Entries attributed to the region or to any unit below it."""
-        return self.filter(region__in=Region.objects.within(region))
-
     def for_region(self, *regions):
         """What a page or filter for these regions shows: a prefecture, county or town with the
-        units below it; the province only what is attributed to the province itself."""
+        units below it, at any depth; the province only what is attributed to the province
+        itself (`RegionQuerySet.counted_in`)."""
         return self.filter(region__in=Region.objects.counted_in(*regions))
 
     def for_list(self):

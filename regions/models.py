@@ -1,3 +1,5 @@
+from collections import Counter
+
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -6,30 +8,38 @@ from django.utils.translation import gettext_lazy as _
 
 
 class RegionQuerySet(models.QuerySet):
-    def prefectures(self):
-        """The prefecture-level units (市 and 州), in code order."""
-        return self.filter(level=Region.Level.PREFECTURE).order_by("code")
+    """The region rule: which units count for a region, at any depth of the hierarchy.
 
-    def within(self, region):
-        """The region itself and every unit below it (counties, towns)."""
-        return self.filter(Q(pk=region.pk) | Q(parent=region.pk) | Q(parent__parent=region.pk))
+    A prefecture, county or town counts the units below it, however far down; the province
+    counts only what is attributed to the province itself, since everything else belongs to a
+    prefecture. `counted_in` selects those units for a filter, `roll_up` adds per-unit counts up
+    the same way, and `Region.prefecture` names the prefecture a unit belongs to.
+    """
+
+    def with_units_below(self):
+        """These regions and every unit below them, at any depth (one subquery)."""
+        return self.model.objects.filter(pk__in=UnitsBelow(self))
 
     def counted_in(self, *regions):
-        """The units whose entries count for any of `regions`.
-
-        A prefecture, county or town counts the units below it; the province counts only what
-        is attributed to the province itself, since everything else belongs to a prefecture.
-        """
-        condition = Q(pk__in=[])
-        for region in regions:
-            condition |= Q(pk=region.pk)
-            if not region.is_province:
-                condition |= Q(parent=region.pk) | Q(parent__parent=region.pk)
+        """The units whose entries count for any of `regions` (one subquery)."""
+        spreading = [region.pk for region in regions if region.counts_units_below]
+        condition = Q(pk__in=[region.pk for region in regions])
+        if spreading:
+            condition |= Q(pk__in=UnitsBelow(self.model.objects.filter(pk__in=spreading)))
         return self.filter(condition)
 
-    def with_ancestors(self):
-        """Regions with their parent and grandparent, so `prefecture` needs no query."""
-        return self.select_related("parent__parent")
+    def linked(self):
+        """The regions as a list, each one's `parent` the loaded object when it is among them.
+
+        On all regions (`Region.objects.linked()`, one query), walking up from any unit —
+        `prefecture`, `lineage`, `roll_up` — reads no more rows, however deep the hierarchy.
+        """
+        regions = list(self)
+        by_pk = {region.pk: region for region in regions}
+        for region in regions:
+            if region.parent_id in by_pk:
+                region.parent = by_pk[region.parent_id]
+        return regions
 
 
 class RegionManager(models.Manager.from_queryset(RegionQuerySet)):
@@ -110,23 +120,102 @@ class Region(models.Model):
         return self.level == self.Level.PROVINCE
 
     @property
+    def counts_units_below(self):
+        """Whether the entries of the units below this one count for it: not for a province or
+        the nation, whose own pages and filters mean what is attributed to them itself."""
+        return self.level not in (self.Level.PROVINCE, self.Level.NATIONAL)
+
+    def lineage(self):
+        """The unit, its parent, its parent's parent … up to the top."""
+        node = self
+        while node is not None:
+            yield node
+            node = node.parent
+
+    @property
     def prefecture(self):
         """The prefecture this unit belongs to (itself for a prefecture, None for the province).
 
-        Walks up the parent chain; lists load it with `select_related("…parent__parent")`, so it
-        reads cached objects instead of querying.
+        Walks up the parents already loaded (`RegionQuerySet.linked`, or `select_related`);
+        a parent that is not loaded is fetched.
         """
-        node = self
-        while node is not None:
-            if node.level == self.Level.PREFECTURE:
-                return node
-            if node.level == self.Level.PROVINCE:
-                return None
-            node = node.parent
-        return None
+        return prefecture_in(self.lineage())
 
     @property
     def all_names(self):
         """Every name the unit goes by, longest first (for matching in text)."""
         names = {self.name, self.short_name, *self.aliases}
         return sorted(names, key=lambda n: (-len(n), n))
+
+
+# The region rule over regions in memory, and the subquery that finds the units below. ----------
+
+
+def prefecture_in(lineage):
+    """The prefecture a unit belongs to, from `lineage`: the unit, then the units above it.
+
+    The first prefecture going up; None once the province is reached, since what the province
+    does itself belongs to no prefecture. Stops there, so a lazy `lineage` is read no further.
+    """
+    for node in lineage:
+        if node.level == Region.Level.PREFECTURE:
+            return node
+        if not node.counts_units_below:
+            return None
+    return None
+
+
+def home_province(regions):
+    """The province the knowledge base maps: the one whose prefectures are among `regions`.
+
+    The gazetteer also holds other provinces and the nation, for articles about them; pages that
+    lay out the province and its prefectures (the map, the matrix, the region list) mean this one.
+    """
+    return next(r.parent for r in regions if r.level == Region.Level.PREFECTURE)
+
+
+def always_listed(region, home):
+    """Whether a region is offered even when nothing is attributed to it: the home province and
+    its prefectures are; counties, towns, other provinces and the nation only once they count."""
+    return region == home or (region.level == Region.Level.PREFECTURE and region.parent == home)
+
+
+def roll_up(counts, regions):
+    """{code: count} with each region counting what `counted_in` selects for it.
+
+    `counts`: {region id: count} of entries attributed to each unit itself; `regions`: every
+    region, linked (`Region.objects.linked()`), so walking up costs no query.
+    """
+    totals = Counter()
+    for region in regions:
+        count = counts.get(region.pk, 0)
+        if not count:
+            continue
+        for unit in region.lineage():
+            if unit is region or unit.counts_units_below:
+                totals[unit.code] += count
+    return totals
+
+
+class UnitsBelow(models.Subquery):
+    """The ids of the regions a queryset selects and of every unit below them, at any depth.
+
+    A recursive query, since the hierarchy has no fixed depth: a prefecture's towns are two
+    levels down, the province's three, and a finer division would add more. The database walks
+    the parent links itself, so it is one subquery however deep the units go.
+    """
+
+    template = (
+        "(WITH RECURSIVE units(id) AS (%(subquery)s"
+        " UNION SELECT unit.%(id)s FROM %(table)s unit"
+        " JOIN units ON unit.%(parent)s = units.id)"
+        " SELECT id FROM units)"
+    )
+
+    def __init__(self, regions):
+        super().__init__(
+            regions.order_by().values("pk"),
+            table=Region._meta.db_table,
+            id=Region._meta.pk.column,
+            parent=Region._meta.get_field("parent").column,
+        )

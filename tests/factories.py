@@ -39,6 +39,13 @@ def make_measure(*, source=None, kind=Measure.Kind.REFORM, number=None, **fields
     return Measure.objects.create(source=source, kind=kind, number=number, **values)
 
 
+def make_region(*, code, parent, level=Region.Level.TOWNSHIP, **fields):
+    parent = parent if isinstance(parent, Region) else Region.objects.get(code=parent)
+    values = {"name": f"测试区划{code}", "short_name": f"测试{code}", "name_en": f"Unit {code}"}
+    values.update(fields)
+    return Region.objects.create(code=code, parent=parent, level=level, **values)
+
+
 def make_instrument(*, measure=None, region="630000", type="other", **fields):
     measure = measure or make_measure()
     region = region if isinstance(region, Region) else Region.objects.get(code=region)

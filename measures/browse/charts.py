@@ -18,12 +18,6 @@ from regions.models import Region
 from ..models import InstrumentType
 
 
-def column_code(region):
-    """Where an entry counts in a per-prefecture table: its prefecture, or the province."""
-    prefecture = region.prefecture
-    return prefecture.code if prefecture is not None else region.code
-
-
 @dataclass
 class Tally:
     """Entry counts per (measure, prefecture-or-province); filled by `tally()`, then read.
@@ -71,10 +65,10 @@ class Tally:
 def tally(instruments, regions=None):
     """Count `instruments` per (measure, prefecture-or-province) in one query.
 
-    `regions`: the regions with ancestors loaded; fetched when not given.
+    `regions`: every region, linked (`Region.objects.linked()`); fetched when not given.
     """
     if regions is None:
-        regions = Region.objects.with_ancestors()
+        regions = Region.objects.linked()
     by_id = {region.pk: region for region in regions}
     result = Tally()
     rows = (
@@ -84,7 +78,9 @@ def tally(instruments, regions=None):
         .values_list("measure_id", "region_id", "n")
     )
     for measure_id, region_id, n in rows:
-        result.cells[(measure_id, column_code(by_id[region_id]))] += n
+        # An entry counts in its prefecture's column, or in its own (the province's).
+        region = by_id[region_id]
+        result.cells[(measure_id, (region.prefecture or region).code)] += n
     return result
 
 

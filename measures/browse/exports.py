@@ -8,6 +8,7 @@ One row generator, `export_rows`, feeds all three formats, so their columns cann
 import csv
 import json
 import tempfile
+from itertools import chain
 from operator import itemgetter
 from urllib.parse import quote
 
@@ -22,7 +23,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from regions.models import Region
+from regions.models import Region, prefecture_in
 
 from ..formulas import guarded
 from .filters import InstrumentFilter
@@ -101,9 +102,13 @@ def export_rows(listing, request):
     # column shows, took three quarters of an export's time.
     values = listing.queryset.values_list(*ROW_FIELDS)
     permalink = permalinks(request)
+    prefecture = prefectures()
     for row in values.iterator(chunk_size=CHUNK_SIZE):
-        yield export_row(row, permalink)
+        yield export_row(row, permalink, prefecture)
 
+
+#: What the export reads of a region, as lookups from the region.
+REGION_FIELDS = ("id", "code", "short_name", "level", "parent")
 
 #: What `export_row` reads of an entry, in this order, as lookups from the entry.
 ROW_FIELDS = (
@@ -111,17 +116,11 @@ ROW_FIELDS = (
     "measure__kind",
     "measure__number",
     "measure__title",
-    # The region, its parent and its grandparent as (code, short name, level), for the
-    # prefecture.
-    "region__code",
-    "region__short_name",
-    "region__level",
-    "region__parent__code",
-    "region__parent__short_name",
-    "region__parent__level",
-    "region__parent__parent__code",
-    "region__parent__parent__short_name",
-    "region__parent__parent__level",
+    # The region, its parent and its grandparent as (id, code, short name, level, parent id),
+    # for the prefecture.
+    *(f"region__{name}" for name in REGION_FIELDS),
+    *(f"region__parent__{name}" for name in REGION_FIELDS),
+    *(f"region__parent__parent__{name}" for name in REGION_FIELDS),
     "type__slug",
     "type__name",
     "type__category",
@@ -134,8 +133,9 @@ ROW_FIELDS = (
 )
 
 
-def export_row(row, permalink):
-    """The export's dict for one tuple of `ROW_FIELDS` values."""
+def export_row(row, permalink, prefecture_of):
+    """The export's dict for one tuple of `ROW_FIELDS` values; `prefecture_of` is
+    `prefectures()`."""
     (
         pk,
         kind,
@@ -153,15 +153,16 @@ def export_row(row, permalink):
         source_url,
     ) = row
     prefecture = prefecture_of(regions)
+    _region_id, region_code, region_name, *_ = regions
     return {
         "id": pk,
         "measure_kind": kind,
         "measure_number": number,
         "measure_title": title,
-        "region_code": regions[0],
-        "region_name": regions[1],
-        "prefecture_code": prefecture[0] if prefecture else None,
-        "prefecture_name": prefecture[1] if prefecture else None,
+        "region_code": region_code,
+        "region_name": region_name,
+        "prefecture_code": prefecture.code if prefecture else None,
+        "prefecture_name": prefecture.short_name if prefecture else None,
         "instrument_type": type_slug,
         "instrument_type_name": type_name,
         "instrument_category": category,
@@ -175,20 +176,37 @@ def export_row(row, permalink):
     }
 
 
-def prefecture_of(regions):
-    """(code, short name) of the prefecture, or None, as `Region.prefecture` finds it.
+def prefectures():
+    """A function from an entry's region columns (`ROW_FIELDS`) to its prefecture, or None.
 
-    `regions`: code, short name and level of the entry's region, its parent and grandparent.
+    The region rule (`prefecture_in`) walks up from the unit through the columns of its parent
+    and grandparent, once per region. A unit further below its prefecture than that (none in the
+    shipped data) has every region read, once per export, to walk on: the number of queries
+    never depends on the rows or the regions.
     """
-    for start in (0, 3, 6):
-        code, short_name, level = regions[start : start + 3]
-        if level == Region.Level.PREFECTURE:
-            return code, short_name
-        if level in (Region.Level.PROVINCE, None):
-            return None
-    # A unit more than two levels below its prefecture: walk up the way the model does.
-    prefecture = Region.objects.get(code=regions[0]).prefecture
-    return (prefecture.code, prefecture.short_name) if prefecture else None
+    found, everything = {}, {}
+
+    def above(parent_id):
+        # A generator: all regions are read only if the walk gets past the joined ones.
+        if parent_id is None:
+            return
+        if not everything:
+            everything.update((region.pk, region) for region in Region.objects.linked())
+        yield from everything[parent_id].lineage()
+
+    def prefecture_of(columns):
+        if columns[0] not in found:
+            joined, next_up = [], None
+            for start in range(0, len(columns), len(REGION_FIELDS)):
+                pk, code, short_name, level, parent_id = columns[start : start + len(REGION_FIELDS)]
+                if pk is None:
+                    break
+                joined.append(Region(pk=pk, code=code, short_name=short_name, level=level))
+                next_up = parent_id
+            found[columns[0]] = prefecture_in(chain(joined, above(next_up)))
+        return found[columns[0]]
+
+    return prefecture_of
 
 
 def permalinks(request):

@@ -1,7 +1,5 @@
 """The one FilterSet behind the instruments list, its facet counts and every export."""
 
-from collections import Counter
-
 import django_filters
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
@@ -99,17 +97,15 @@ class InstrumentFilter(django_filters.FilterSet):
 
     def _searched_measures_and_regions(self, value):
         """Ids of the measures whose title contains `value`, and of the regions named by it
-        with the units below them; two small queries, once per search however many facets
+        with every unit below them; two small queries, once per search however many facets
         apply the filter."""
         cache = self.__dict__.setdefault("_search_cache", {})
         if value not in cache:
+            # A place's name finds what happened anywhere in it: 青海 finds every entry.
             named = Region.objects.filter(Q(name__icontains=value) | Q(short_name__icontains=value))
-            regions = Region.objects.filter(
-                Q(pk__in=named) | Q(parent__in=named) | Q(parent__parent__in=named)
-            )
             cache[value] = (
                 list(Measure.objects.filter(title__icontains=value).values_list("pk", flat=True)),
-                list(regions.values_list("pk", flat=True)),
+                list(named.with_units_below().values_list("pk", flat=True)),
             )
         return cache[value]
 
@@ -133,7 +129,7 @@ class InstrumentFilter(django_filters.FilterSet):
                 .annotate(n=Count("id"))
                 .values_list("region_id", "n")
             )
-            return per_region  # rolled up to prefectures by `roll_up_regions`
+            return per_region  # rolled up to the units above by `regions.models.roll_up`
         field = {
             "kind": "measure__kind",
             "measure": "measure_id",
@@ -151,35 +147,3 @@ class InstrumentFilter(django_filters.FilterSet):
         queryset = self.filter_queryset_except(self.queryset, None).order_by()
         rows = queryset.values_list(*fields).annotate(n=Count("id")).values_list(*fields, "n")
         return {tuple(row[:-1]): row[-1] for row in rows}
-
-
-def roll_up_regions(per_region, regions):
-    """Counts per region code, each unit counting the entries of the units below it.
-
-    The province counts only its own entries, as the region filter does. `regions` must have
-    their parents loaded (`Region.objects.with_ancestors()`).
-    """
-    # Parents are looked up among `regions` by id: `with_ancestors()` loads two levels up, and a
-    # town's prefecture's parent (the province) would otherwise cost a query whenever a town has
-    # entries, so the number of queries would depend on the data.
-    regions = list(regions)
-    by_pk = {region.pk: region for region in regions}
-
-    def parent_of(node):
-        if node.parent_id is None:
-            return None
-        return by_pk.get(node.parent_id) or node.parent
-
-    totals = Counter()
-    for region in regions:
-        count = per_region.get(region.pk, 0)
-        if not count:
-            continue
-        totals[region.code] += count
-        if region.is_province:
-            continue
-        node = parent_of(region)
-        while node is not None and not node.is_province:
-            totals[node.code] += count
-            node = parent_of(node)
-    return totals

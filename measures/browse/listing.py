@@ -11,10 +11,10 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.utils.translation import gettext as _
 
-from regions.models import Region
+from regions.models import Region, always_listed, home_province, roll_up
 
 from ..models import Instrument, InstrumentType, Measure
-from .filters import InstrumentFilter, roll_up_regions
+from .filters import InstrumentFilter
 from .querystrings import toggler, without
 
 #: A published measure as the measure facet and the pages read it.
@@ -180,7 +180,7 @@ class InstrumentListing:
         if self.errors:
             return {}
         measures = self._measures
-        regions = list(Region.objects.with_ancestors())
+        regions = Region.objects.linked()
         options = {}
         for name in InstrumentFilter.FACETS:
             counts = self._facet_counts[name]
@@ -189,15 +189,21 @@ class InstrumentListing:
             elif name == "measure":
                 found = [(m.slug, m.label, counts.get(m.pk, 0)) for m in measures]
             elif name == "region":
-                totals = roll_up_regions(counts, regions)
-                found = [(r.code, r.local_name, totals.get(r.code, 0)) for r in regions]
+                totals = roll_up(counts, regions)
+                home = home_province(regions)
+                chosen = {r.code for r in self.filterset.form.cleaned_data.get("region") or ()}
+                found = [
+                    (r.code, r.local_name, totals.get(r.code, 0))
+                    for r in regions
+                    if totals.get(r.code) or r.code in chosen or always_listed(r, home)
+                ]
             elif name == "category":
                 choices = InstrumentType.Category.choices
                 found = [(v, str(label), counts.get(v, 0)) for v, label in choices]
             else:
                 found = [(t.slug, t.local_name, counts.get(t.pk, 0)) for t in self._types]
             # Counties and towns are listed under their prefecture.
-            nested = {r.code for r in regions if r.parent and not r.parent.is_province}
+            nested = {r.code for r in regions if r.parent and r.parent.counts_units_below}
             options[name] = [
                 {
                     "value": value,

@@ -4,7 +4,7 @@ from django.shortcuts import redirect
 from django.utils.http import urlencode
 from django.views.generic import DetailView, TemplateView
 
-from regions.models import Region
+from regions.models import Region, home_province
 
 from ..models import Instrument, InstrumentType, Measure, Source
 from .charts import map_of, matrix, measure_rows, tally, type_charts
@@ -16,7 +16,7 @@ class HomeView(TemplateView):
     template_name = "measures/home.html"
 
     def get_context_data(self, **kwargs):
-        regions = list(Region.objects.with_ancestors())
+        regions = Region.objects.linked()
         counts = tally(Instrument.objects.published(), regions)
         # The measures of the newest article; the others are a click away on their own pages.
         source = Source.objects.published().newest()
@@ -148,7 +148,7 @@ class MatrixView(TemplateView):
         kind = self.request.GET.get("kind")
         if kind not in Measure.Kind.values:
             kind = Measure.Kind.REFORM
-        regions = list(Region.objects.with_ancestors())
+        regions = Region.objects.linked()
         counts = tally(Instrument.objects.published(), regions)
         # One article's measures at a time: the newest unless another is asked for.
         sources = Source.objects.published()
@@ -159,9 +159,8 @@ class MatrixView(TemplateView):
             .defer("body")
             .in_article_order()
         )
-        columns = [r for r in regions if r.level == Region.Level.PREFECTURE] + [
-            r for r in regions if r.is_province
-        ]
+        columns = [r for r in regions if r.level == Region.Level.PREFECTURE]
+        columns.append(home_province(regions))
         measures = list(measures)
         return super().get_context_data(
             source=source,
@@ -186,7 +185,7 @@ class RegionListView(TemplateView):
     template_name = "measures/region_list.html"
 
     def get_context_data(self, **kwargs):
-        regions = list(Region.objects.with_ancestors())
+        regions = Region.objects.linked()
         counts = tally(Instrument.objects.published(), regions)
         prefectures = [
             {
@@ -197,7 +196,7 @@ class RegionListView(TemplateView):
             for region in regions
             if region.level == Region.Level.PREFECTURE
         ]
-        province = next(r for r in regions if r.is_province)
+        province = home_province(regions)
         return super().get_context_data(
             map=map_of(counts, regions),
             prefectures=prefectures,
@@ -211,14 +210,14 @@ class RegionDetailView(DetailView):
     model = Region
     template_name = "measures/region_detail.html"
     slug_field = slug_url_kwarg = "code"
-    queryset = Region.objects.with_ancestors().prefetch_related("children__children")
+    queryset = Region.objects.select_related("parent").prefetch_related("children__children")
 
     def get_context_data(self, **kwargs):
         region = self.object
         published = Instrument.objects.published()
         entries = published.for_region(region)
-        prefecture = region.prefecture
-        regions = list(Region.objects.with_ancestors())
+        regions = Region.objects.linked()
+        prefecture = {unit.pk: unit for unit in regions}[region.pk].prefecture
         totals = dict(entries.order_by().values_list("measure").annotate(n=Count("id")))
         shown = Measure.objects.filter(pk__in=totals).in_article_order()[:MEASURES_SHOWN]
         return super().get_context_data(

@@ -86,7 +86,7 @@ def test_entries_spread_over_sources_measures_and_every_prefecture(seeded):
         )
         assert all(m.slug.startswith(source.slug + "-") for m in measures)
         assert source.measures.filter(instruments__isnull=False).distinct().count() > 5
-    regions = Region.objects.with_ancestors()
+    regions = Region.objects.linked()
     prefectures = {
         region.prefecture.code
         for region in regions
@@ -139,7 +139,7 @@ def test_a_dry_run_reports_and_writes_nothing(reference_data):
     assert not Instrument.objects.exists()
 
 
-def test_the_command_needs_the_reference_data(db):
+def test_the_command_needs_the_reference_data(empty_database):
     with pytest.raises(CommandError, match="load_knowledge_base"):
         call_command("seed_synthetic", "--instruments", "10")
 
@@ -288,7 +288,11 @@ def test_the_search_finds_entries_by_name_sentence_measure_and_region(reference_
             Q(name__contains=word)
             | Q(quote__contains=word)
             | Q(measure__title__contains=word)
-            | Q(region__in=Region.objects.within(haixi) if word == "海西" else [])
+            | Q(
+                region__in=Region.objects.filter(pk=haixi.pk).with_units_below()
+                if word == "海西"
+                else []
+            )
         )
         .values_list("pk", flat=True)
     )

@@ -342,6 +342,14 @@ def test_the_prefecture_filter_includes_sub_units_and_the_province_means_itself(
     assert len(prefecture.lookup_choices) == 9
 
 
+def test_the_prefecture_filter_includes_units_at_any_depth(editor_client, measure, village):
+    make_instrument(measure=measure, region=village, name="茶卡村的机制")
+
+    response = editor_client.get(admin_url("changelist"), {"prefecture": "632800"})
+
+    assert {entry.name for entry in response.context["cl"].result_list} == {"茶卡村的机制"}
+
+
 def test_the_changelist_needs_as_many_queries_for_many_entries_as_for_one(editor_client, measure):
     def queries_for_changelist():
         editor_client.get(admin_url("changelist"))  # warm the session and permission caches

@@ -12,7 +12,7 @@ from tests.factories import make_instrument, make_measure, make_source
 pytestmark = pytest.mark.django_db
 
 
-def test_a_duplicate_measure_number_is_refused_by_the_database():
+def test_a_duplicate_measure_number_is_refused_by_the_database(empty_database):
     source = make_source()
     make_measure(source=source, kind=Measure.Kind.REFORM, number=1)
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -22,7 +22,7 @@ def test_a_duplicate_measure_number_is_refused_by_the_database():
         )
 
 
-def test_the_same_number_is_allowed_for_another_kind_or_source():
+def test_the_same_number_is_allowed_for_another_kind_or_source(empty_database):
     source = make_source()
     make_measure(source=source, kind=Measure.Kind.REFORM, number=1)
     make_measure(source=source, kind=Measure.Kind.DIRECTION, number=1)

@@ -2,8 +2,8 @@ import pytest
 from django.db.models import ProtectedError
 
 from measures.models import Instrument
-from regions.models import Region
-from tests.factories import make_instrument, make_measure
+from regions.models import Region, roll_up
+from tests.factories import make_instrument, make_measure, make_region
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +18,7 @@ def test_prefecture_in_region_includes_its_counties_and_towns(reference_data):
     make_instrument(measure=measure, region="630000")
 
     haixi = Region.objects.get(code="632800")
-    assert set(Instrument.objects.in_region(haixi).values_list("pk", flat=True)) == haixi_entries
+    assert set(Instrument.objects.for_region(haixi).values_list("pk", flat=True)) == haixi_entries
 
 
 def test_county_in_region_includes_its_town_but_not_its_prefecture(reference_data):
@@ -28,16 +28,66 @@ def test_county_in_region_includes_its_town_but_not_its_prefecture(reference_dat
     make_instrument(measure=measure, region="632800")
 
     ulan = Region.objects.get(code="632821")
-    assert set(Instrument.objects.in_region(ulan)) == {town, county}
+    assert set(Instrument.objects.for_region(ulan)) == {town, county}
 
 
 def test_region_knows_its_prefecture_without_queries(reference_data, django_assert_num_queries):
     with django_assert_num_queries(1):
-        prefectures = {r.code: r.prefecture for r in Region.objects.with_ancestors()}
+        prefectures = {r.code: r.prefecture for r in Region.objects.linked()}
     assert prefectures["632821101"].code == "632800"
     assert prefectures["632857"].code == "632800"
     assert prefectures["630100"].code == "630100"
     assert prefectures["630000"] is None
+
+
+def test_the_units_below_a_region_are_found_at_any_depth(reference_data, village):
+    def below(code):
+        units = Region.objects.filter(code=code).with_units_below()
+        return set(units.values_list("code", flat=True))
+
+    qinghai = {r.code for r in Region.objects.linked() if "630000" in {u.code for u in r.lineage()}}
+    assert below("630000") == qinghai
+    assert "632821101" in qinghai and "540000" not in qinghai
+    assert below("632821") == {"632821", "632821101", village.code}
+    assert below(village.code) == {village.code}
+
+
+def test_an_entry_at_any_depth_counts_for_every_unit_above_it_but_the_province(
+    reference_data, village
+):
+    entry = make_instrument(region=village)
+
+    for code in [village.code, "632821101", "632821", "632800"]:
+        assert entry in Instrument.objects.for_region(Region.objects.get(code=code)), code
+    assert entry not in Instrument.objects.for_region(Region.objects.get(code="630000"))
+    assert entry not in Instrument.objects.for_region(Region.objects.get(code="632823"))
+
+
+def test_a_unit_at_any_depth_knows_its_prefecture_from_one_query(
+    reference_data, village, django_assert_num_queries
+):
+    # And one more level down: a hamlet of the village.
+    hamlet = make_region(code="632821101202", parent=village)
+    with django_assert_num_queries(1):
+        prefectures = {r.code: r.prefecture for r in Region.objects.linked()}
+    assert prefectures[village.code].code == "632800"
+    assert prefectures[hamlet.code].code == "632800"
+
+
+def test_counts_roll_up_to_exactly_the_regions_whose_filter_selects_them(reference_data, village):
+    measure = make_measure()
+    regions = Region.objects.linked()
+    for n, region in enumerate(regions):
+        for _ in range(n % 3 + 1):
+            make_instrument(measure=measure, region=region)
+    own = {region.pk: Instrument.objects.filter(region=region).count() for region in regions}
+
+    totals = roll_up(own, regions)
+
+    for region in regions:
+        assert totals[region.code] == Instrument.objects.for_region(region).count(), region.code
+    assert totals["630000"] == own[next(r.pk for r in regions if r.code == "630000")]
+    assert totals["100000"] == own[next(r.pk for r in regions if r.code == "100000")]
 
 
 def test_deleting_a_region_an_entry_uses_is_refused(reference_data):
@@ -53,7 +103,7 @@ def test_deleting_a_parent_region_is_refused(reference_data):
 
 
 def test_reference_regions_match_the_official_list(reference_data):
-    regions = {r.code: r for r in Region.objects.with_ancestors()}
+    regions = {r.code: r for r in Region.objects.linked()}
     # The nation, 34 provincial-level units, Qinghai's 8 prefectures, its 45 county-level units
     # and the one town the 2024-12-26 article names.
     assert len(regions) == 89

@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from measures.browse.listing import InstrumentListing
 from measures.models import Instrument
-from tests.factories import make_instrument, make_measure, make_source
+from tests.factories import make_instrument, make_measure, make_region, make_source
 
 pytestmark = pytest.mark.django_db
 
@@ -362,6 +362,37 @@ def test_a_csv_row_carries_the_entry_its_region_prefecture_type_and_source(clien
         "",
     )
     assert rows["大气污染防治条例"]["prefecture_code"] == "630100"
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_an_entry_at_any_depth_exports_its_prefecture(client, article, village, fmt):
+    make_instrument(region=village, name="村级机制")
+
+    rows = {row["instrument_name"]: row for row in records(export(client, fmt), fmt)}
+
+    assert (rows["村级机制"]["prefecture_code"], rows["村级机制"]["prefecture_name"]) == (
+        "632800",
+        "海西州",
+    )
+    assert rows["“绿水青山就是金山银山”实践创新基地"]["prefecture_code"] == "632800"
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_the_query_count_grows_neither_with_the_rows_nor_with_deep_units(
+    client, reference_data, village, fmt
+):
+    make_entries(5)
+    make_instrument(region=village)
+    few_queries, few_rows = queries_for_export(client, fmt, "")
+    make_entries(45)
+    for n in range(3):
+        hamlet = make_region(code=f"63282110120{n + 2}", parent=village)
+        make_instrument(region=hamlet)
+        make_instrument(region=make_region(code=f"63282110130{n}", parent="632821101"))
+    many_queries, many_rows = queries_for_export(client, fmt, "")
+
+    assert many_rows > few_rows > 0
+    assert many_queries == few_queries
 
 
 # Formula injection -------------------------------------------------------------------------------

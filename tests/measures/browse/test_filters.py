@@ -189,6 +189,32 @@ def test_facet_counts_use_the_other_filters_only(client, sample):
     assert "regulation" not in types  # no regulation in 海西: the option is not offered
 
 
+def test_searching_the_province_lists_every_entry_of_the_knowledge_base(client, knowledge_base):
+    town_entry = Instrument.objects.published().get(region__code="632821101")
+
+    response = client.get(f"{LIST}?q=青海")
+
+    assert count(response) == Instrument.objects.published().count() == 90
+    listed = client.get(f"{LIST}?q=青海&region=632821101")
+    assert names(listed) == {town_entry.name}
+
+
+def test_a_unit_at_any_depth_is_filtered_searched_and_counted_with_the_units_above(
+    client, sample, village
+):
+    entry = make_instrument(
+        measure=sample["haixi_rule"].measure, region=village, type="pilot", name="村级试点"
+    )
+
+    for query in ["region=632800", "region=632821", "q=海西", "q=乌兰", "q=茶卡镇", "q=青海"]:
+        assert entry.name in names(client.get(f"{LIST}?{query}")), query
+    assert entry.name not in names(client.get(f"{LIST}?region=630000"))
+    regions = facet_options(client.get(f"{LIST}?type=pilot"), "region")
+    assert regions["632800"]["count"] == 2  # 实践创新基地 in the town, 村级试点 in its village
+    for code in ["632800", "632821", "632821101", village.code]:
+        assert count(client.get(f"{LIST}?type=pilot&region={code}")) == regions[code]["count"]
+
+
 def test_pagination_keeps_every_filter(client, reference_data):
     measure = make_measure(slug="reform-9", kind="reform", number=9)
     for i in range(120):

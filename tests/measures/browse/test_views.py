@@ -104,6 +104,32 @@ def test_a_prefecture_page_includes_its_counties_and_towns(client, knowledge_bas
         assert child in html
 
 
+def test_a_unit_at_any_depth_counts_under_its_prefecture_on_every_page(
+    client, knowledge_base, village
+):
+    haixi_before = list_count(client, "/instruments/?region=632800")
+    entry = make_instrument(
+        measure=Measure.objects.get(slug="reform-3"), region=village, type="pilot", name="村级试点"
+    )
+    assert list_count(client, "/instruments/?region=632800") == haixi_before + 1
+
+    rows = {row["region"].code: row for row in client.get("/regions/").context["prefectures"]}
+    assert rows["632800"]["entries"] == haixi_before + 1
+    matrix = client.get("/matrix/").context["matrix"]
+    cell = next(
+        cell
+        for row in matrix["rows"]
+        if row["measure"].slug == "reform-3"
+        for cell in row["cells"]
+        if cell["region"].code == "632800"
+    )
+    assert cell["count"] == list_count(client, "/instruments/?region=632800&measure=reform-3")
+    village_page = html_of(client.get(village.get_absolute_url()))
+    assert re.findall(r'is-highlighted" data-code="(\d+)"', village_page) == ["632800"]
+    entry_page = html_of(client.get(entry.get_absolute_url()))
+    assert 'href="/regions/632800/"' in entry_page
+
+
 def test_a_county_page_and_the_province_page(client, knowledge_base):
     tianjun = client.get("/regions/632823/")
     assert [m.slug for m, _, _ in tianjun.context["groups"]] == ["reform-5"]

@@ -53,7 +53,7 @@ def test_every_quote_equals_the_text_at_its_offsets(knowledge_base):
 def test_prefectures_appear_under_the_right_measures(knowledge_base):
     def measures_of(code):
         region = Region.objects.get(code=code)
-        entries = Instrument.objects.in_region(region).filter(measure__kind="reform")
+        entries = Instrument.objects.for_region(region).filter(measure__kind="reform")
         return sorted(set(entries.values_list("measure__number", flat=True)))
 
     assert measures_of("632800") == [2, 3, 5, 6, 7]
@@ -101,7 +101,7 @@ def test_reloading_after_an_editor_worked_in_the_admin_keeps_the_edit(
 
 
 @pytest.mark.django_db
-def test_a_dry_run_reports_and_writes_nothing(db, capsys):
+def test_a_dry_run_reports_and_writes_nothing(empty_database, capsys):
     call_command("load_knowledge_base", "--dry-run")
     assert "Would load: 208 created" in capsys.readouterr().out
     assert not Instrument.objects.exists()
