@@ -395,6 +395,19 @@ class InstrumentQuerySet(models.QuerySet):
         itself (`RegionQuerySet.counted_in`)."""
         return self.filter(region__in=Region.objects.counted_in(*regions))
 
+    def count_by(self, *fields):
+        """How many rows there are for each value of `fields`, in one aggregate query:
+        {value: n} for one field, {(value, …): n} for several."""
+        rows = (
+            self.order_by()
+            .values_list(*fields)
+            .annotate(n=models.Count("id"))
+            .values_list(*fields, "n")
+        )
+        if len(fields) == 1:
+            return dict(rows)
+        return {tuple(row[:-1]): row[-1] for row in rows}
+
     def for_list(self):
         """Everything list rows and exports read, in one query.
 

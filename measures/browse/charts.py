@@ -8,7 +8,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import Count
 from django.urls import reverse
 from django.utils.http import urlencode
 
@@ -71,13 +70,7 @@ def tally(instruments, regions=None):
         regions = Region.objects.linked()
     by_id = {region.pk: region for region in regions}
     result = Tally()
-    rows = (
-        instruments.order_by()
-        .values_list("measure_id", "region_id")
-        .annotate(n=Count("id"))
-        .values_list("measure_id", "region_id", "n")
-    )
-    for measure_id, region_id, n in rows:
+    for (measure_id, region_id), n in instruments.count_by("measure_id", "region_id").items():
         # An entry counts in its prefecture's column, or in its own (the province's).
         region = by_id[region_id]
         result.cells[(measure_id, (region.prefecture or region).code)] += n
@@ -146,12 +139,7 @@ def type_charts(instruments, types, *, region=None):
     One aggregate query (by type); categories are summed from it. `region`, when given, is added
     to every link, and `instruments` must already be limited to it.
     """
-    per_type = dict(
-        instruments.order_by()
-        .values_list("type_id")
-        .annotate(n=Count("id"))
-        .values_list("type_id", "n")
-    )
+    per_type = instruments.count_by("type_id")
     base = reverse("measures:instrument_list") + "?"
     scope = {"region": region.code} if region is not None else {}
 

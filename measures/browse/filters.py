@@ -1,7 +1,7 @@
 """The one FilterSet behind the instruments list, its facet counts and every export."""
 
 import django_filters
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from regions.models import Region
@@ -117,26 +117,23 @@ class InstrumentFilter(django_filters.FilterSet):
             queryset = self.filters[name].filter(queryset, value)
         return queryset
 
+    #: The field each facet counts by; the region facet's counts per unit are rolled up to the
+    #: units above by `regions.models.roll_up`.
+    FACET_FIELDS = {
+        "kind": "measure__kind",
+        "measure": "measure_id",
+        "region": "region_id",
+        "category": "type__category",
+        "type": "type_id",
+    }
+
     def facet_counts(self, name):
         """{value: count} for one facet, computed with all the other filters applied.
 
         One aggregate query per facet.
         """
-        queryset = self.filter_queryset_except(self.queryset, name).order_by()
-        if name == "region":
-            per_region = dict(
-                queryset.values_list("region_id")
-                .annotate(n=Count("id"))
-                .values_list("region_id", "n")
-            )
-            return per_region  # rolled up to the units above by `regions.models.roll_up`
-        field = {
-            "kind": "measure__kind",
-            "measure": "measure_id",
-            "category": "type__category",
-            "type": "type_id",
-        }[name]
-        return dict(queryset.values_list(field).annotate(n=Count("id")).values_list(field, "n"))
+        queryset = self.filter_queryset_except(self.queryset, name)
+        return queryset.count_by(self.FACET_FIELDS[name])
 
     def counts_by(self, *fields):
         """{(value, …): count} of the rows every filter selects, grouped by `fields`.
@@ -144,6 +141,4 @@ class InstrumentFilter(django_filters.FilterSet):
         One aggregate query; the list reads several facets from it when their own filters are
         not given (they then count the same rows).
         """
-        queryset = self.filter_queryset_except(self.queryset, None).order_by()
-        rows = queryset.values_list(*fields).annotate(n=Count("id")).values_list(*fields, "n")
-        return {tuple(row[:-1]): row[-1] for row in rows}
+        return self.filter_queryset_except(self.queryset, None).count_by(*fields)

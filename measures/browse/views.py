@@ -1,13 +1,14 @@
-from django.db.models import Count, Prefetch
+"""The public pages. Each picks its data (QuerySets, `pages`, `listing`) and names a template."""
+
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect
-from django.utils.http import urlencode
 from django.views.generic import DetailView, TemplateView
 
-from regions.models import Region, home_province
+from regions.models import Region
 
-from ..models import Instrument, InstrumentType, Measure, Source
-from .charts import map_of, matrix, measure_rows, tally, type_charts
+from ..models import Instrument, Measure, Source
+from . import pages
 from .highlighting import highlight
 from .listing import InstrumentListing
 
@@ -16,31 +17,7 @@ class HomeView(TemplateView):
     template_name = "measures/home.html"
 
     def get_context_data(self, **kwargs):
-        regions = Region.objects.linked()
-        counts = tally(Instrument.objects.published(), regions)
-        # The measures of the newest article; the others are a click away on their own pages.
-        source = Source.objects.published().newest()
-        measures = (
-            Measure.objects.published().filter(source=source).defer("body").in_article_order()
-        )
-        rows = measure_rows(measures, counts, {r.code: r for r in regions})
-        return super().get_context_data(
-            source=source,
-            map=map_of(counts, regions),
-            charts=type_charts(Instrument.objects.published(), InstrumentType.objects.all()),
-            reforms=[row for row in rows if row["measure"].is_reform],
-            directions=[row for row in rows if not row["measure"].is_reform],
-            total=counts.total(),
-            prefecture_count=sum(
-                1
-                for r in regions
-                if r.level == Region.Level.PREFECTURE and counts.region_total(r.code)
-            ),
-            other_sources=Source.objects.published()
-            .exclude(pk=getattr(source, "pk", None))
-            .defer("text")[:20],
-            **kwargs,
-        )
+        return super().get_context_data(**pages.home(), **kwargs)
 
 
 class MeasureDetailView(DetailView):
@@ -145,65 +122,20 @@ class MatrixView(TemplateView):
     template_name = "measures/matrix.html"
 
     def get_context_data(self, **kwargs):
-        kind = self.request.GET.get("kind")
-        if kind not in Measure.Kind.values:
-            kind = Measure.Kind.REFORM
-        regions = Region.objects.linked()
-        counts = tally(Instrument.objects.published(), regions)
-        # One article's measures at a time: the newest unless another is asked for.
-        sources = Source.objects.published()
-        source = sources.filter(slug=self.request.GET.get("source")).first() or sources.newest()
-        measures = (
-            Measure.objects.published()
-            .filter(source=source, kind=kind)
-            .defer("body")
-            .in_article_order()
+        page = pages.matrix_page(
+            source_slug=self.request.GET.get("source"), kind=self.request.GET.get("kind")
         )
-        columns = [r for r in regions if r.level == Region.Level.PREFECTURE]
-        columns.append(home_province(regions))
-        measures = list(measures)
-        return super().get_context_data(
-            source=source,
-            # Totals link to the rows' measures, so they count this article only.
-            measure_query=urlencode([("measure", m.slug) for m in measures]),
-            kind=kind,
-            kinds=Measure.Kind.choices,
-            matrix=matrix(measures, columns, counts),
-            **kwargs,
-        )
+        return super().get_context_data(**page, **kwargs)
 
 
 # Region pages ----------------------------------------------------------------------------------
-
-# A prefecture may have thousands of entries over many articles; its page shows the first
-# entries of its first measures and links to the list for the rest.
-ENTRIES_PER_MEASURE = 20
-MEASURES_SHOWN = 30
 
 
 class RegionListView(TemplateView):
     template_name = "measures/region_list.html"
 
     def get_context_data(self, **kwargs):
-        regions = Region.objects.linked()
-        counts = tally(Instrument.objects.published(), regions)
-        prefectures = [
-            {
-                "region": region,
-                "entries": counts.region_total(region.code),
-                "measures": len(counts.measures_for_code(region.code)),
-            }
-            for region in regions
-            if region.level == Region.Level.PREFECTURE
-        ]
-        province = home_province(regions)
-        return super().get_context_data(
-            map=map_of(counts, regions),
-            prefectures=prefectures,
-            province={"region": province, "entries": counts.region_total(province.code)},
-            counts=counts,
-            **kwargs,
-        )
+        return super().get_context_data(**pages.region_list(), **kwargs)
 
 
 class RegionDetailView(DetailView):
@@ -213,34 +145,4 @@ class RegionDetailView(DetailView):
     queryset = Region.objects.select_related("parent").prefetch_related("children__children")
 
     def get_context_data(self, **kwargs):
-        region = self.object
-        published = Instrument.objects.published()
-        entries = published.for_region(region)
-        regions = Region.objects.linked()
-        prefecture = {unit.pk: unit for unit in regions}[region.pk].prefecture
-        totals = dict(entries.order_by().values_list("measure").annotate(n=Count("id")))
-        shown = Measure.objects.filter(pk__in=totals).in_article_order()[:MEASURES_SHOWN]
-        return super().get_context_data(
-            groups=group_by_measure(
-                entries.filter(measure__in=list(shown.values_list("pk", flat=True)))
-                .for_list()
-                .first_per_measure(ENTRIES_PER_MEASURE),
-                totals,
-            ),
-            more_measures=max(0, len(totals) - MEASURES_SHOWN),
-            map=map_of(tally(published, regions), regions, highlight=prefecture.code)
-            if prefecture
-            else None,
-            charts=type_charts(entries, InstrumentType.objects.all(), region=region),
-            **kwargs,
-        )
-
-
-def group_by_measure(entries, totals):
-    """[(measure, [entries], total)] in article order; `totals` counts each measure's entries."""
-    groups = []
-    for entry in entries:
-        if not groups or groups[-1][0].pk != entry.measure_id:
-            groups.append((entry.measure, [], totals.get(entry.measure_id, 0)))
-        groups[-1][1].append(entry)
-    return groups
+        return super().get_context_data(**pages.region_page(self.object), **kwargs)

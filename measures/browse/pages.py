@@ -1,0 +1,129 @@
+"""What the summary pages show: home, the matrix, the region list and a region's page.
+
+Each function returns a page's context from the published data. They share one preamble —
+every region, linked, and one tally of published entries by measure and prefecture — so their
+numbers agree with each other and with the list they link to.
+"""
+
+from django.utils.http import urlencode
+
+from regions.models import Region, home_province
+
+from ..models import Instrument, InstrumentType, Measure, Source
+from .charts import map_of, matrix, measure_rows, tally, type_charts
+
+# A prefecture may have thousands of entries over many articles; its page shows the first
+# entries of its first measures and links to the list for the rest.
+ENTRIES_PER_MEASURE = 20
+MEASURES_SHOWN = 30
+
+# Home lists the newest article's measures and links to this many other articles.
+OTHER_SOURCES_SHOWN = 20
+
+
+def published_tally():
+    """(every region, linked; the tally of published entries per measure and prefecture)."""
+    regions = Region.objects.linked()
+    return regions, tally(Instrument.objects.published(), regions)
+
+
+def home():
+    regions, counts = published_tally()
+    # The measures of the newest article; the others are a click away on their own pages.
+    source = Source.objects.published().newest()
+    measures = Measure.objects.published().filter(source=source).defer("body").in_article_order()
+    rows = measure_rows(measures, counts, {r.code: r for r in regions})
+    prefectures = [r for r in regions if r.level == Region.Level.PREFECTURE]
+    return {
+        "source": source,
+        "map": map_of(counts, regions),
+        "charts": type_charts(Instrument.objects.published(), InstrumentType.objects.all()),
+        "reforms": [row for row in rows if row["measure"].is_reform],
+        "directions": [row for row in rows if not row["measure"].is_reform],
+        "total": counts.total(),
+        "prefecture_count": sum(1 for r in prefectures if counts.region_total(r.code)),
+        "other_sources": Source.objects.published()
+        .exclude(pk=getattr(source, "pk", None))
+        .defer("text")[:OTHER_SOURCES_SHOWN],
+    }
+
+
+def matrix_page(*, source_slug, kind):
+    """One article's measures (or directions) × the prefectures and the province level; the
+    newest article unless `source_slug` names another."""
+    if kind not in Measure.Kind.values:
+        kind = Measure.Kind.REFORM
+    regions, counts = published_tally()
+    sources = Source.objects.published()
+    source = sources.filter(slug=source_slug).first() or sources.newest()
+    measures = list(
+        Measure.objects.published()
+        .filter(source=source, kind=kind)
+        .defer("body")
+        .in_article_order()
+    )
+    columns = [r for r in regions if r.level == Region.Level.PREFECTURE]
+    columns.append(home_province(regions))
+    return {
+        "source": source,
+        # Totals link to the rows' measures, so they count this article only.
+        "measure_query": urlencode([("measure", m.slug) for m in measures]),
+        "kind": kind,
+        "kinds": Measure.Kind.choices,
+        "matrix": matrix(measures, columns, counts),
+    }
+
+
+def region_list():
+    regions, counts = published_tally()
+    province = home_province(regions)
+    return {
+        "map": map_of(counts, regions),
+        "prefectures": [
+            {
+                "region": region,
+                "entries": counts.region_total(region.code),
+                "measures": len(counts.measures_for_code(region.code)),
+            }
+            for region in regions
+            if region.level == Region.Level.PREFECTURE
+        ],
+        "province": {"region": province, "entries": counts.region_total(province.code)},
+        "counts": counts,
+    }
+
+
+def region_page(region):
+    """A prefecture, county or town (or the province itself): its first measures with their
+    first entries, the map with its prefecture highlighted, its entries by category and type."""
+    regions = Region.objects.linked()
+    prefecture = {unit.pk: unit for unit in regions}[region.pk].prefecture
+    entries = Instrument.objects.published().for_region(region)
+    totals = entries.count_by("measure")
+    shown = Measure.objects.filter(pk__in=totals).in_article_order()[:MEASURES_SHOWN]
+    return {
+        "groups": group_by_measure(
+            entries.filter(measure__in=list(shown.values_list("pk", flat=True)))
+            .for_list()
+            .first_per_measure(ENTRIES_PER_MEASURE),
+            totals,
+        ),
+        "more_measures": max(0, len(totals) - MEASURES_SHOWN),
+        # The province's own page has no prefecture to highlight, so no map.
+        "map": map_of(
+            tally(Instrument.objects.published(), regions), regions, highlight=prefecture.code
+        )
+        if prefecture
+        else None,
+        "charts": type_charts(entries, InstrumentType.objects.all(), region=region),
+    }
+
+
+def group_by_measure(entries, totals):
+    """[(measure, [entries], total)] in article order; `totals` counts each measure's entries."""
+    groups = []
+    for entry in entries:
+        if not groups or groups[-1][0].pk != entry.measure_id:
+            groups.append((entry.measure, [], totals.get(entry.measure_id, 0)))
+        groups[-1][1].append(entry)
+    return groups
