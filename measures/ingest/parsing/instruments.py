@@ -348,8 +348,8 @@ class SentenceReader:
                 if lenders:
                     names.append((item, self._lendable(*lenders[0])))
                 elif kind_word:
-                    word = self._ending_word(kind[0] - 1, kind_word)
-                    names.append((item, (kind_word - len(word), kind_word)))
+                    # with its generic modifier: 等3项管理办法 lends 管理办法
+                    names.append((item, self._lendable(kind[0] - 1, kind_word)))
         else:
             # 自然资源、林草和生态环境综合行政执法衔接协同机制: items without an instrument word
             # are modifiers of the next name, which is read whole.

@@ -38,6 +38,7 @@ INSTRUMENT_WORDS = tuple(
             # funds, institutions, information systems
             "基金", "专项资金", "系统", "数据库", "监测站", "服务站", "工作站", "管护站",
             "委员会", "领导小组", "工作专班", "研究院", "实验室", "联盟", "先行区", "保护区",
+            "项目库", "基准",
         },
         key=lambda word: (-len(word), word),
     )
