@@ -14,6 +14,8 @@ from .structure import (
     MeasureSpan,
     content_paragraphs,
     find_measures,
+    is_chrome,
+    paragraphs,
     read_header,
     title_line,
 )
@@ -89,14 +91,38 @@ def article_subject(plain: str, gazetteer: Gazetteer, spans: list[MeasureSpan]) 
     content = content_paragraphs(plain)
     # The lead is a paragraph of its own: a one-paragraph text has none.
     if len(content) > 1:
-        first = Scanner(plain, *content[0]).sentences(*content[0])
-        if first:
-            pieces.append(first[0])
-    for start, end in pieces:
-        found = _subject_in(plain, start, end, gazetteer)
-        if found:
-            return found
-    return gazetteer.root_code
+        # Reported speech that opens the lead (“我们…。”30日，州长…说) names no subject.
+        sentences = [
+            (s, e)
+            for s, e in Scanner(plain, *content[0]).sentences(*content[0])
+            if not _in_speech(plain, content[0][0], s)
+        ]
+        if sentences:
+            pieces.append(sentences[0])
+    found = [code for start, end in pieces if (code := _subject_in(plain, start, end, gazetteer))]
+    if not found:
+        return gazetteer.root_code
+    # A lead that names a unit inside the title's (青海湖北岸… / 青海省海北藏族自治州…) is more
+    # precise than the title.
+    deeper = [
+        code
+        for code in found[1:]
+        if gazetteer.is_within(code, found[0]) and gazetteer.depth(code) > gazetteer.depth(found[0])
+    ]
+    return deeper[0] if deeper else found[0]
+
+
+def _in_speech(plain: str, start: int, pos: int) -> bool:
+    """Whether `pos` lies inside a “…” quotation opened after `start` on its line."""
+    opened = 0
+    for char in plain[start:pos]:
+        if char == "“":
+            opened += 1
+        elif char == "”" and opened:
+            opened -= 1
+    if plain.startswith("”", pos):  # a sentence that opens by closing the speech is after it
+        return False
+    return opened > 0 or plain.startswith("“", pos)
 
 
 def _subject_in(plain: str, start: int, end: int, gazetteer: Gazetteer) -> str | None:
@@ -115,6 +141,31 @@ def _subject_in(plain: str, start: int, end: int, gazetteer: Gazetteer) -> str |
     return None
 
 
+def _without_references(found: list[ParsedInstrument]) -> list[ParsedInstrument]:
+    """Drop an entry that only refers again to a document in 《》 of the same measure and region.
+
+    《内蒙古自治区“十四五”生态环境保护规划》 … “十四五”生态环境保护规划, or
+    《自治区…关于推进生态立区战略的实施意见》 … 《实施意见》: the tail of the full title is the
+    same document, not a second one.
+    """
+    titles = [i for i in found if i.is_document_title]
+
+    def key(name: str) -> str:
+        return "".join(char for char in to_simplified(name) if char not in "《》“”‘’ ")
+
+    def refers(entry: ParsedInstrument) -> bool:
+        name = key(entry.name)
+        return any(
+            title is not entry
+            and title.region_code == entry.region_code
+            and len(key(title.name)) > len(name)
+            and key(title.name).endswith(name)
+            for title in titles
+        )
+
+    return [entry for entry in found if not refers(entry)]
+
+
 @dataclasses.dataclass
 class _Reader:
     text: str  # as imported
@@ -128,7 +179,10 @@ class _Reader:
     ) -> list[ParsedInstrument]:
         """Entries of text[start:end]; sentences before `lead_end` give no fallback entry."""
         found, seen = [], set()
+        chrome = [(s, e) for s, e in paragraphs(self.plain) if is_chrome(self.plain, s, e)]
         for s, e in Scanner(self.plain, start, end).sentences(start, end):
+            if any(cs <= s < ce for cs, ce in chrome):
+                continue  # a caption or a share line inside the body
             candidates = sentence_candidates(
                 self.plain,
                 s,
@@ -145,7 +199,7 @@ class _Reader:
                     continue
                 seen.add(key)
                 found.append(self._entry(candidate, s, e))
-        return found
+        return _without_references(found)
 
     def _entry(self, candidate: Candidate, start: int, end: int) -> ParsedInstrument:
         name_start, name_end = candidate.parts[-1]

@@ -44,6 +44,7 @@ from .vocabulary import (
     PRACTICE_VERBS,
     QUOTED_STEM_MAX,
     SELF_REFERENCES,
+    TIME_LEAD,
     TRAILING,
     VERB_JOINERS,
 )
@@ -75,6 +76,8 @@ class _Clause:
     end: int
     region: str
     body_start: int  # after the clause's subject, if it opens with one
+    #: Whether the clause names its unit itself (not 全州, nor a subject carried over).
+    named: bool = False
 
 
 def is_word_char(char: str) -> bool:
@@ -108,7 +111,7 @@ class SentenceReader:
 
     def _attribute_clauses(self) -> list[_Clause]:
         """Each clause with the region it speaks for; a clause opening with a local unit switches."""
-        region = self.subject
+        region, named = self.subject, False
         clauses = []
         for index, (start, end) in enumerate(self.scan.clauses(self.start, self.end)):
             body = start
@@ -118,11 +121,16 @@ class SentenceReader:
             match = self.gazetteer.match_at(self.text, body, end)
             self_reference = self._word_at(SELF_REFERENCES, body, end)
             if match and self._acts(match[0]):
-                region, body = match[0], body + match[1]
+                region, body, named = match[0], body + match[1], True
+                # A chain of units names the deepest: 青海省玉树藏族自治州 is 玉树州.
+                while (inner := self.gazetteer.match_at(self.text, body, end)) and (
+                    self.gazetteer.is_within(inner[0], region) and inner[0] != region
+                ):
+                    region, body = inner[0], body + inner[1]
             elif self_reference:
                 # 全州, 州政府 …: the article's own subject.
-                region, body = self.subject, body + len(self_reference)
-            clauses.append(_Clause(start, end, region, body))
+                region, body, named = self.subject, body + len(self_reference), False
+            clauses.append(_Clause(start, end, region, body, named))
         return clauses
 
     def _acts(self, code: str) -> bool:
@@ -144,7 +152,16 @@ class SentenceReader:
 
     def _region_for(self, parts: tuple[Span, ...]) -> str:
         named = self.gazetteer.most_specific_local(self.text, parts)
-        return named or self.clause_at(parts[0][0]).region
+        if named:
+            return named
+        # A name that opens with a province or the national level is theirs, whoever adopts
+        # it: 《生态环境部“十四五”生态环境保护规划》 in an article about 内蒙古.
+        opening = self.gazetteer.match_at(self.text, parts[0][0], parts[-1][1])
+        # 全国“无废城市”试点, 全省…: a scope word, not the one the name belongs to.
+        scope = self.text.startswith("全", parts[0][0])
+        if opening and not scope and not self.gazetteer.is_local(opening[0]):
+            return opening[0]
+        return self.clause_at(parts[0][0]).region
 
     # -- words -------------------------------------------------------------------------------
 
@@ -196,6 +213,13 @@ class SentenceReader:
                 initial = self._word_at(CLAUSE_INITIAL_VERBS, pos, clause.end)
                 head = self._strip_adverbs(clause.body_start, pos)
                 verb = initial if head[0] == head[1] else None
+            if (
+                verb
+                and self.text.startswith("的", pos + len(verb))
+                and self.text.startswith(MEANS_OPENERS, clause.body_start, clause.end)
+            ):
+                # 在对已出台的…清单研究基础上: background the clause builds on, not an action
+                verb = None
             if not verb:
                 pos += 1
                 continue
@@ -312,6 +336,8 @@ class SentenceReader:
             kind_word = kind and self._name_end(kind[0] - 1, kind[1])
             if kind_word and self.text[kind[0] : kind_word].endswith(NON_LENDING_KINDS):
                 kind_word = None  # …等一系列措施 sums up actions; it names no instrument
+            if kind_word and self._word_at(GENERIC_MODIFIERS, kind[0], kind_word):
+                kind_word = None  # …等重大工程项目 sums up fields of work, not names
             for index, (item, item_end) in enumerate(zip(items, ends, strict=True)):
                 if item_end:
                     names.append(((item[0], item_end),))
@@ -322,8 +348,8 @@ class SentenceReader:
                 if lenders:
                     names.append((item, self._lendable(*lenders[0])))
                 elif kind_word:
-                    word = self._ending_word(kind[0] - 1, kind_word)
-                    names.append((item, (kind_word - len(word), kind_word)))
+                    # with its generic modifier: 等3项管理办法 lends 管理办法
+                    names.append((item, self._lendable(kind[0] - 1, kind_word)))
         else:
             # 自然资源、林草和生态环境综合行政执法衔接协同机制: items without an instrument word
             # are modifiers of the next name, which is read whole.
@@ -512,9 +538,12 @@ class SentenceReader:
         if verb and start + len(verb) < end:
             action, action_span = verb, (start, start + len(verb))
             start = self._trim_lead(start + len(verb), end)
-        # A statistic or a long slogan is no practice of its own.
+        # A statistic, a long slogan, a time phrase (多年来) or an enumeration of features
+        # (背靠祁连山、怀拥青海湖) is no practice of its own.
         name = self.text[start:end]
-        if len(name) > FALLBACK_MAX or any(char.isdigit() or char in "%％" for char in name):
+        if len(name) > FALLBACK_MAX or any(char.isdigit() or char in "%％、" for char in name):
+            return None
+        if TIME_LEAD.fullmatch(name):
             return None
         return Candidate(
             name=name,
@@ -550,7 +579,11 @@ class SentenceReader:
     def _fallbacks(self, content: list[_Clause], found: list[Candidate]) -> list[Candidate]:
         """Every local unit a clause speaks for keeps at least one entry."""
         extra = []
-        regions = dict.fromkeys(c.region for c in content if self.gazetteer.is_local(c.region))
+        # Only a unit the sentence names itself: in an article about 玉树州, a sentence of 全州
+        # or one without a subject is the article's running text, not one unit's practice.
+        regions = dict.fromkeys(
+            c.region for c in content if c.named and self.gazetteer.is_local(c.region)
+        )
         for region in regions:
             if any(self.gazetteer.is_within(c.region_code, region) for c in found):
                 continue

@@ -103,7 +103,9 @@ def load_type_rules(path) -> list[TypeRule]:
 
 
 #: A status after a document's name: X管理办法（试行） is still a 办法.
-STATUS_SUFFIX = re.compile(rf"(?:{DOCUMENT_STATUS})+$")
+STATUS_SUFFIX = re.compile(
+    rf"(?:(?:草案|征求意见稿|送审稿|修订稿)(?:{DOCUMENT_STATUS})*|(?:{DOCUMENT_STATUS})+)$"
+)
 
 
 def classify(name: str, rules: Iterable[TypeRule]) -> str:

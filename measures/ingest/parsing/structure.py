@@ -41,8 +41,12 @@ CHROME = re.compile(
     r"^(?:来源|發布|发布时间|发布日期|發布時間|來源|责任编辑|責任編輯|编辑|編輯|作者|字号|字號|"
     r"分享|打印|关闭|關閉|关怀版|关怀模式|无障碍|浏览次数|阅读次数|点击数|当前位置|您当前的位置|"
     r"首页\s*[>＞»]|【|(?:SOURCE|DATE|URL|TITLE|AUTHOR)\s*[:：]|"
-    r"\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*$|"
-    r"\d{1,2}:\d{2}(?::\d{2})?\s*$|[\w.]+\.(?:gov\.cn|com|cn)\b)",
+    r"\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?\s*[|｜丨]?\s*$|"
+    r"\d{1,2}:\d{2}(?::\d{2})?\s*$|[\w.]+\.(?:gov\.cn|com|cn)\b|[大中小]字[号號]|"
+    # a breadcrumb (人民网>>青海频道>>青海要闻, 中国西藏网 > 新闻 > 涉藏动态) or a bare site name
+    r"[^。，,；;！？]*?(?:>>|＞＞|»|\s[>＞]\s)[^。，,；;！？]*$|\S{2,10}(?:网|网站|客户端|APP)\s*$|"
+    # a photo caption: …供图, 记者…摄, 图为…, (资料图)
+    r"图为|[(（]资料图[)）]|[^\n]{0,80}(?:供图|摄|摄影|图片来源[:：]?\S*)\s*$)",
     re.IGNORECASE,
 )
 DATE = re.compile(
@@ -82,10 +86,21 @@ class MeasureSpan:
     numbered: bool = True
 
 
+#: A first line longer than this, or holding a full stop, is the body of a text without a title.
+TITLE_MAX = 60
+
+
 def title_line(text: str) -> tuple[int, int] | None:
-    """The span of the title: the first non-empty line that is not page chrome."""
+    """The span of the title: the first non-empty line that is not page chrome.
+
+    None when that line is already body text (a paragraph with sentences): a page copied
+    without its headline.
+    """
     for start, end in paragraphs(text):
         if not is_chrome(text, start, end):
+            line = text[start:end]
+            if len(line) > TITLE_MAX or any(char in "。；;" for char in line.rstrip("。")):
+                return None
             return start, end
     return None
 
@@ -125,8 +140,10 @@ def is_chrome(text: str, start: int, end: int) -> bool:
 def content_paragraphs(text: str) -> list[tuple[int, int]]:
     """The article's own paragraphs: after the title line, without page chrome."""
     title = title_line(text)
-    spans = [span for span in paragraphs(text) if title and span[0] > title[0]]
-    return [(s, e) for s, e in spans if not is_chrome(text, s, e)]
+    spans = [span for span in paragraphs(text) if not title or span[0] > title[0]]
+    # A page that repeats its title under the header has no content in the repeat.
+    heading = text[title[0] : title[1]] if title else ""
+    return [(s, e) for s, e in spans if not is_chrome(text, s, e) and text[s:e] != heading]
 
 
 @dataclass(frozen=True)
@@ -229,10 +246,15 @@ def find_measures(text: str) -> list[MeasureSpan]:
     if not content:
         return []
     best: list[tuple[str, _Marker]] = []
+    best_score = (0, 0)
     for style in NUMBERING_STYLES:
-        sequence = _sequence(text, _markers(text, style))
-        if len(sequence) > len(best):
-            best = sequence
+        markers = _markers(text, style)
+        sequence = _sequence(text, markers)
+        # On a tie, the style with fewer markers left out wins: 一是, 二是 that start again under
+        # each （一）, （二） are enumerations inside those measures, not the measures.
+        score = (len(sequence), len(sequence) - len(markers))
+        if score > best_score:
+            best, best_score = sequence, score
     # A lone 一是 is an enumeration in passing, not numbered measures.
     if len(best) < 2:
         return [_whole_body(text, content)]

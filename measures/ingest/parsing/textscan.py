@@ -30,11 +30,16 @@ def nesting(text: str, start: int, end: int) -> list[int]:
     """Bracket depth of every character of text[start:end] (brackets themselves count as inside).
 
     Depth resets at a line break, so one unbalanced quote cannot swallow the rest of the article.
+    Quotation marks around reported speech (a quotation that ends with a full stop: “我们…完工。”)
+    are transparent: the speech is read as sentences and clauses like the rest of the text.
     """
     depths, stack = [], []
+    speech = speech_marks(text, start, end)
     for pos in range(start, end):
         char = text[pos]
-        if char == "\n":
+        if pos in speech:
+            depths.append(len(stack))
+        elif char == "\n":
             stack.clear()
             depths.append(0)
         elif char in CLOSERS and stack and stack[-1] == CLOSERS[char]:
@@ -46,6 +51,29 @@ def nesting(text: str, start: int, end: int) -> list[int]:
         else:
             depths.append(len(stack))
     return depths
+
+
+#: Sentence ends that make a quotation reported speech rather than a quoted term.
+SPEECH_ENDS = "。！？!?"
+
+
+def speech_marks(text: str, start: int, end: int) -> set[int]:
+    """Offsets of the “ ” marks of quotations that end with a full stop (reported speech)."""
+    marks, opened = set(), []
+    for pos in range(start, end):
+        char = text[pos]
+        if char == "\n":
+            opened.clear()
+        elif char == "“":
+            opened.append(pos)
+        elif char == "”" and opened:
+            opener = opened.pop()
+            inner = text[opener + 1 : pos]
+            # Speech closes its own sentence (…全部完工。”); a term with a stop inside it
+            # (“…联合。企业履约”的格局) stays one term.
+            if inner.rstrip(" ").endswith(tuple(SPEECH_ENDS)):
+                marks.update((opener, pos))
+    return marks
 
 
 class Scanner:

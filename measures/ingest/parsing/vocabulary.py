@@ -19,7 +19,7 @@ ACTION_VERBS = tuple(
             # what other articles of the genre write (names before them too: …中心挂牌成立)
             "制定印发", "印发实施", "出台实施", "修订完善", "审议通过", "推出", "搭建", "筹建",
             "挂牌", "揭牌", "上线", "投运", "完工", "竣工", "开工", "获批", "入选", "签订",
-            "签署", "引入",
+            "签署", "引入", "推进",
         },
         key=lambda verb: (-len(verb), verb),
     )
@@ -37,7 +37,8 @@ INSTRUMENT_WORDS = tuple(
             "纲要", "通则", "指南", "规程", "协议", "政策",
             # funds, institutions, information systems
             "基金", "专项资金", "系统", "数据库", "监测站", "服务站", "工作站", "管护站",
-            "委员会", "领导小组", "工作专班", "研究院", "实验室", "联盟", "先行区",
+            "委员会", "领导小组", "工作专班", "研究院", "实验室", "联盟", "先行区", "保护区",
+            "项目库", "基准",
         },
         key=lambda word: (-len(word), word),
     )
@@ -55,7 +56,7 @@ GENERIC_MODIFIERS = tuple(
     sorted(
         {
             "重点", "相关", "有关", "各类", "各项", "配套", "系列", "一系列", "多项", "这些",
-            "上述", "一批", "各级", "有效", "新", "长效", "全", "一套",
+            "上述", "一批", "各级", "有效", "新", "长效", "全", "一套", "重大",
         },
         key=lambda word: (-len(word), word),
     )
@@ -90,19 +91,21 @@ SELF_REFERENCES = tuple(
 
 #: Time phrases that may open a title or lead before its subject: 近日，西藏自治区…
 TIME_LEAD = re.compile(
-    r"(?:近日|日前|近期|近年来|今年以来|今年|去年以来|上半年|下半年|\d{4}年(?:\d{1,2}月)?(?:以来|来)?)"
+    r"(?:近日|日前|近期|近年来|多年来|今年以来|今年|去年以来|上半年|下半年|"
+    r"(?:近|过去)?(?:\d{1,2}|[一二三四五六七八九十]{1,2})年(?:以)?来|"
+    r"\d{4}年(?:\d{1,2}月)?(?:\d{1,2}日)?(?:以来|来)?|\d{1,2}月\d{1,2}日|\d{1,2}日)"
 )
 
 #: A status after a document's name: X管理办法（试行） is still a 办法.
 DOCUMENT_STATUS = (
     r"[(（](?:试行|暂行|修订|修订版|修正|征求意见稿|草案|送审稿|修订稿|\d{4}年(?:修订|修正)?"
-    r"|\d{4}\s*[-—–－~至]\s*\d{4}年?)[)）]"
+    r"|\d{4}\s*[-—–－~至]\s*\d{4}年?|[^()（）]{0,6}版)[)）]"
 )
 
 #: What may follow an instrument's name inside the verb's object without being part of it:
 #: 目录编制, 试点工作, 试点基础上, EOD项目建设要素, 垂管制度改革, 基地创建工作, 办法(试行).
 TRAILING = re.compile(
-    rf"(?:{DOCUMENT_STATUS})?(?:建设|创建|工作|编制|改革|要素|基础上|遴选|申报|评选|验收)*"
+    rf"(?:{DOCUMENT_STATUS})?(?:建设|创建|工作|编制|改革|要素|基础上|遴选|申报|评选|验收|研究)*"
 )
 
 #: Generic words that belong to a coordinated item's instrument word when it is lent to a
@@ -117,6 +120,7 @@ ADVERBS = tuple(
             "主动", "常态化", "大力", "着力", "扎实", "切实", "加快", "逐步", "先后", "已经",
             "已", "正式", "顺利", "还", "也", "均", "并", "同时", "努力", "圆满", "相继", "陆续",
             "又", "再", "分别", "统筹", "将", "把", "在", "已于", "成功", "创新性地", "探索",
+            "全部", "基本", "如期",
         },
         key=lambda word: (-len(word), word),
     )

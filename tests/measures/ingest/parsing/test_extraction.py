@@ -336,3 +336,28 @@ def test_gazetteer_tree():
     assert gazetteer.match_at("海南省", 0) == ("460000", 3)  # Hainan Province, not 海南州
     assert gazetteer.match_at("格尔木市", 0) == ("632801", 4)
     assert gazetteer.prefecture_of("632801") == HAIXI
+
+
+def test_all_of_the_prefecture_is_the_article_subject_and_running_text_gives_no_fallback():
+    text = (
+        "海西州深化改革\n\n今年以来，海西州稳步推进改革。\n\n"
+        "全州建立A机制。全州生态环境质量稳定向好。格尔木市推动绿色转型。\n"
+    )
+    article = parse_article(text, regions=REGIONS, type_rules=RULES)
+    entries = [(i.name, i.region_code) for m in article.measures for i in m.instruments]
+    assert article.subject_code == "632800"
+    assert ("A机制", "632800") in entries
+    # 全州 speaks for the article's subject: its running text is no practice of its own.
+    assert all(name != "生态环境质量稳定向好" for name, _ in entries)
+
+
+def test_reported_speech_is_read_as_sentences_and_the_lead_names_the_subject():
+    text = (
+        "青海湖北岸生态治理见成效\n\n"
+        "“我们深入推进保护。祁连山生态修复试点项目全部完工。”30日，青海省海北藏族自治州州长说。\n\n"
+        "全州建立B制度。\n"
+    )
+    article = parse_article(text, regions=REGIONS, type_rules=RULES)
+    assert article.subject_code == "632200"
+    names = {i.name for m in article.measures for i in m.instruments}
+    assert "祁连山生态修复试点项目" in names

@@ -220,3 +220,34 @@ def test_cjk_numbers(numeral, value):
 @pytest.mark.parametrize("numeral", ["", "是", "十十", "一二"])
 def test_not_cjk_numbers(numeral):
     assert cjk_number(numeral) is None
+
+
+def test_breadcrumbs_site_names_captions_and_repeated_titles_are_chrome():
+    text = (
+        "人民网\n人民网>>青海频道>>青海要闻\n\n海北州推进生态改革\n"
+        "2022年10月01日10:54 |\n小字号\n海北州推进生态改革\n"
+        "海北州制定A办法。\n图为湖畔一隅。(资料图) 宣传部供图\n"
+        "某某市某某街区。某州委宣传部供图\n"
+    )
+    article = parse(text)
+    assert article.title == "海北州推进生态改革"
+    assert article.published_on == datetime.date(2022, 10, 1)
+    assert [i.name for m in article.measures for i in m.instruments] == ["A办法"]
+
+
+def test_a_run_that_starts_past_one_keeps_its_numbers():
+    text = "标题\n\n五是完善机制。西宁市建立A机制。\n六是健全制度。海东市建立B制度。\n"
+    article = parse(text)
+    assert [(m.kind, m.number, m.title) for m in article.measures] == [
+        ("reform", 5, "完善机制"),
+        ("reform", 6, "健全制度"),
+    ]
+
+
+def test_enumerations_nested_in_numbered_measures_are_not_the_measures():
+    text = (
+        "标题\n\n（一）推进审批改革。一是修订《A名录》。二是执行《B办法》。\n"
+        "（二）建立责任清单。一是沟通。二是校核《C清单》。\n"
+    )
+    article = parse(text)
+    assert [m.title for m in article.measures] == ["推进审批改革", "建立责任清单"]
