@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Test processes: one per core by default (each with its own test database).
+TEST_WORKERS ?= auto
 
 .PHONY: run test install install-dev migrate load serve bench clean
 
@@ -26,7 +28,7 @@ test: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DJANGO_DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
-	$(PY) -m pytest --ignore=tests/e2e
+	$(PY) -m pytest -n $(TEST_WORKERS) --ignore=tests/e2e
 	$(PY) -m pytest tests/e2e
 	@chromium="$${CHROMIUM:-/usr/bin/chromium}"; [ -x "$$chromium" ] \
 	  || echo "Browser journeys skipped: Chromium not found at $$chromium (apt-get install chromium)"

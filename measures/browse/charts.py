@@ -22,8 +22,8 @@ class Tally:
     """Entry counts per (measure, prefecture-or-province); filled by `tally()`, then read.
 
     Totals and lists come from the cells grouped by measure and by code, grouped once on first
-    use: the home page asks about every measure (1,300 at 100,000 entries), and scanning every
-    cell for each would grow with the square of the data.
+    use: the home page asks about every measure, and scanning every cell for each would grow
+    with the square of the data.
     """
 
     cells: dict = field(default_factory=lambda: defaultdict(int))  # (measure_id, code) -> n

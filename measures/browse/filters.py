@@ -21,7 +21,7 @@ class InstrumentFilter(django_filters.FilterSet):
 
     # distinct=False throughout: every filter follows a foreign key forwards, so no row can
     # match twice, and SELECT DISTINCT over whole rows would make the database sort every
-    # matching row (a full sort of 100,000 wide rows for a broad filter) for nothing.
+    # matching row for nothing.
     kind = django_filters.MultipleChoiceFilter(
         label=_("Kind"), field_name="measure__kind", choices=Measure.Kind.choices, distinct=False
     )

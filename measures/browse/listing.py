@@ -142,10 +142,9 @@ class InstrumentListing:
     def _measures(self):
         """Published measures in article order, as rows of what a facet option shows.
 
-        Plain rows rather than model instances, and only these columns: the 1,300 measures of
-        100,000 entries took 350 ms to read with their paragraphs and their sources' articles
-        (65 MB, when 100 articles of 50,000 characters repeat for 13 measures each), and take
-        3 ms as rows. The label of a kind and number is made once, by the model.
+        Plain rows rather than model instances, and only these columns: instances would drag
+        every measure's paragraph and its source's article along (docs/performance.md, "Code
+        shaped by measurements"). The label of a kind and number is made once, by the model.
         """
         labels, rows = {}, []
         values = (
@@ -272,8 +271,7 @@ class ArticleOrderPaginator(Paginator):
     measure's matching entries (`per_measure`, in article order). So the total is their sum,
     and a page's rows lie in the few measures that cover its positions: its query reads those
     measures' entries (through the measure index) and skips the ones before the page, instead
-    of sorting every matching row to find 50. Same rows, same order, one query fewer; at
-    100,000 entries the page query reads a few hundred rows instead of sorting all of them.
+    of sorting every matching row to find 50. Same rows, same order, one query fewer.
     """
 
     def __init__(self, object_list, per_page, *, per_measure, **kwargs):

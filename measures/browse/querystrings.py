@@ -23,8 +23,8 @@ def toggler(query, key):
     """A function value -> `toggled(query, key, value)`, for the many options of one facet.
 
     The query string around `key` is the same for every option, so it is encoded once; only the
-    key's own values are encoded per option. At scale the measure facet has 1,300 options,
-    and copying and encoding the whole query for each took 10 ms of every unfiltered list.
+    key's own values are encoded per option, since the measure facet grows with the number of
+    articles (docs/performance.md, "Code shaped by measurements").
     """
     values = query.getlist(key)
     before, after, seen = [], [], False
