@@ -197,12 +197,6 @@ class MeasureQuerySet(models.QuerySet):
         """Reform measures first, then directions, each by number."""
         return self.order_by("source__published_on", "source__slug", "-kind", "number")
 
-    def reforms(self):
-        return self.filter(kind=Measure.Kind.REFORM)
-
-    def directions(self):
-        return self.filter(kind=Measure.Kind.DIRECTION)
-
 
 class MeasureManager(models.Manager.from_queryset(MeasureQuerySet)):
     def get_by_natural_key(self, source_slug, kind, number):

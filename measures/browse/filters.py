@@ -12,6 +12,14 @@ from ..models import Instrument, InstrumentType, Measure
 MAX_LISTED_MEASURES = 500
 
 
+#: The orders the list offers besides article order (its default): (field, `sort` value, label).
+SORTS = (
+    ("name", "name", _("Name")),
+    ("region__code", "region", _("Region")),
+    ("type__precedence", "type", _("Type")),
+)
+
+
 class InstrumentFilter(django_filters.FilterSet):
     """Filters take natural identifiers and repeat for several values.
 
@@ -55,12 +63,8 @@ class InstrumentFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search", max_length=200)
     sort = django_filters.OrderingFilter(
         label=_("Sort"),
-        fields=(("name", "name"), ("region__code", "region"), ("type__precedence", "type")),
-        field_labels={
-            "name": _("Name"),
-            "region__code": _("Region"),
-            "type__precedence": _("Type"),
-        },
+        fields=[(field, value) for field, value, _label in SORTS],
+        field_labels={field: label for field, _value, label in SORTS},
     )
 
     class Meta:

@@ -1,28 +1,19 @@
-"""The public instruments list: the FilterSet applied to published entries, with facets.
+"""The public instruments list: request → FilterSet → QuerySet → a page (or an export).
 
 The list page and every export build an `InstrumentListing` from the same query string, so an
-export holds exactly the rows the page counts.
+export holds exactly the rows the page counts. Its facets are in `facets`.
 """
 
-from collections import Counter, namedtuple
 from functools import cached_property
 
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.utils.translation import gettext as _
 
-from regions.models import Region, always_listed, home_province, roll_up
-
-from ..models import Instrument, InstrumentType, Measure
-from .filters import InstrumentFilter
-from .querystrings import toggler, without
-
-#: A published measure as the measure facet and the pages read it.
-MeasureOption = namedtuple("MeasureOption", "pk slug kind label")
-
-#: Facets whose counts can be summed from another facet's: {facet: (other facet, attribute
-#: of the other's objects that is this facet's value)}.
-DERIVED_FACETS = {"kind": ("measure", "kind"), "category": ("type", "category")}
+from ..models import Instrument
+from .facets import Facets
+from .filters import SORTS, InstrumentFilter
+from .querystrings import replaced, without
 
 
 class InstrumentListing:
@@ -93,70 +84,9 @@ class InstrumentListing:
             return None
         return paginator.page(number)
 
-    # Facets -------------------------------------------------------------------------------
-
     @cached_property
-    def _facet_counts(self):
-        """{facet: {value: count}}, each facet counted with every filter but its own.
-
-        Facets whose own filters are not given count the same rows, so some are read from one
-        query: without a region or type filter, one count by region and type gives both
-        facets; without a kind or measure filter, each kind's count is the sum of its
-        measures'; without a category or type filter, each category's the sum of its types'.
-        Otherwise a facet is one aggregate query of its own. Every aggregate reads all the
-        matching rows, so this matters at scale: the unfiltered list makes two of them instead
-        of five.
-        """
-        given = set(self.query)
-        counts = {}
-        if not {"region", "type"} & given:
-            by_region, by_type = Counter(), Counter()
-            for (region, type_), n in self.filterset.counts_by("region_id", "type_id").items():
-                by_region[region] += n
-                by_type[type_] += n
-            counts["region"], counts["type"] = dict(by_region), dict(by_type)
-        for name in ("measure", "region", "type"):
-            if name not in counts:
-                counts[name] = self.filterset.facet_counts(name)
-        for name, (other, attribute) in DERIVED_FACETS.items():
-            if {name, other} & given:
-                counts[name] = self.filterset.facet_counts(name)
-            else:
-                counts[name] = self._summed(counts[other], attribute)
-        return {name: counts[name] for name in InstrumentFilter.FACETS}
-
-    def _summed(self, counts, attribute):
-        """Counts keyed by measure or type id, summed by that object's `attribute`."""
-        objects = self._measures if attribute == "kind" else self._types
-        sums = Counter()
-        for obj in objects:
-            if counts.get(obj.pk):
-                sums[getattr(obj, attribute)] += counts[obj.pk]
-        return dict(sums)
-
-    @cached_property
-    def _types(self):
-        return list(InstrumentType.objects.all())
-
-    @cached_property
-    def _measures(self):
-        """Published measures in article order, as rows of what a facet option shows.
-
-        Plain rows rather than model instances, and only these columns: instances would drag
-        every measure's paragraph and its source's article along (docs/performance.md, "Code
-        shaped by measurements"). The label of a kind and number is made once, by the model.
-        """
-        labels, rows = {}, []
-        values = (
-            Measure.objects.published()
-            .in_article_order()
-            .values_list("pk", "slug", "kind", "number", "title")
-        )
-        for pk, slug, kind, number, title in values:
-            if (kind, number) not in labels:
-                labels[kind, number] = Measure(kind=kind, number=number).label
-            rows.append(MeasureOption(pk, slug, kind, f"{labels[kind, number]} {title}"))
-        return rows
+    def _facets(self):
+        return Facets(self.filterset, self.query)
 
     @cached_property
     def _per_measure(self):
@@ -165,78 +95,32 @@ class InstrumentListing:
         The measure facet counts every measure with the other filters applied; the list holds
         those counts, or only the chosen measures' when the measure filter is given.
         """
-        counts = self._facet_counts["measure"]
+        counts = self._facets.counts["measure"]
         chosen = self.filterset.form.cleaned_data.get("measure")
         chosen = {measure.pk for measure in chosen} if chosen else None
         return [
             (m.pk, counts.get(m.pk, 0) if chosen is None or m.pk in chosen else 0)
-            for m in self._measures
+            for m in self._facets.measures
         ]
 
     @cached_property
-    def _options(self):
-        """{facet: [option]}: every option, counted with the other filters applied."""
-        if self.errors:
-            return {}
-        measures = self._measures
-        regions = Region.objects.linked()
-        options = {}
-        for name in InstrumentFilter.FACETS:
-            counts = self._facet_counts[name]
-            if name == "kind":
-                found = [(v, str(label), counts.get(v, 0)) for v, label in Measure.Kind.choices]
-            elif name == "measure":
-                found = [(m.slug, m.label, counts.get(m.pk, 0)) for m in measures]
-            elif name == "region":
-                totals = roll_up(counts, regions)
-                home = home_province(regions)
-                chosen = {r.code for r in self.filterset.form.cleaned_data.get("region") or ()}
-                found = [
-                    (r.code, r.local_name, totals.get(r.code, 0))
-                    for r in regions
-                    if totals.get(r.code) or r.code in chosen or always_listed(r, home)
-                ]
-            elif name == "category":
-                choices = InstrumentType.Category.choices
-                found = [(v, str(label), counts.get(v, 0)) for v, label in choices]
-            else:
-                found = [(t.slug, t.local_name, counts.get(t.pk, 0)) for t in self._types]
-            # Counties and towns are listed under their prefecture.
-            nested = {r.code for r in regions if r.parent and r.parent.counts_units_below}
-            options[name] = [
-                {
-                    "value": value,
-                    "label": label,
-                    "count": count,
-                    "nested": name == "region" and value in nested,
-                }
-                for value, label, count in found
-            ]
-        return options
+    def facets(self):
+        """The facets to show (see `facets.Facets`); none when the input is unusable."""
+        return [] if self.errors else self._facets.shown()
 
     @cached_property
-    def facets(self):
-        """The facets to show: options with entries, and every selected option."""
-        facets = []
-        for name, options in self._options.items():
-            selected = self.query.getlist(name)
-            toggle = toggler(self.query, name)
-            facets.append(
-                {
-                    "name": name,
-                    "label": InstrumentFilter.base_filters[name].label,
-                    "options": [
-                        {
-                            **option,
-                            "selected": option["value"] in selected,
-                            "url": toggle(option["value"]),
-                        }
-                        for option in options
-                        if option["count"] or option["value"] in selected
-                    ],
-                }
-            )
-        return facets
+    def sort_options(self):
+        """Article order, then each order the FilterSet declares, with a link to it."""
+        current = self.query.get("sort", "")
+        choices = [("", _("Article order")), *((value, label) for _f, value, label in SORTS)]
+        return [
+            {
+                "label": label,
+                "url": replaced(self.query, "sort", value),
+                "current": value == current,
+            }
+            for value, label in choices
+        ]
 
     @cached_property
     def active_filters(self):
@@ -245,7 +129,8 @@ class InstrumentListing:
         for name, field in InstrumentFilter.base_filters.items():
             if name == "sort":
                 continue
-            labels = {option["value"]: option["label"] for option in self._options.get(name, [])}
+            options = {} if self.errors else self._facets.options
+            labels = {option["value"]: option["label"] for option in options.get(name, [])}
             for value in self.query.getlist(name):
                 if value.strip() == "":
                     continue

@@ -63,3 +63,14 @@ def without(query, key, value=None):
         query.setlist(key, [v for v in query.getlist(key) if v != value])
     query.pop("page", None)
     return _encode(query)
+
+
+def replaced(query, key, value):
+    """The query with `key` set to `value` alone (or removed when `value` is empty); page 1."""
+    query = query.copy()
+    query.pop("page", None)
+    if value:
+        query.setlist(key, [value])
+    else:
+        query.pop(key, None)
+    return _encode(query)

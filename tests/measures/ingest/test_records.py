@@ -34,8 +34,8 @@ def test_the_article_is_copied_byte_for_byte():
 @pytest.mark.django_db
 def test_loading_gives_the_13_measures_and_every_entry_published(knowledge_base):
     assert Source.objects.published().count() == 1
-    assert Measure.objects.reforms().count() == 9
-    assert Measure.objects.directions().count() == 4
+    assert Measure.objects.filter(kind="reform").count() == 9
+    assert Measure.objects.filter(kind="direction").count() == 4
     records = json.loads(fixture_path(KNOWLEDGE_BASE_FIXTURE).read_text(encoding="utf-8"))
     entries = [r for r in records if r["model"] == "measures.instrument"]
     assert Instrument.objects.published().count() == len(entries) == 90

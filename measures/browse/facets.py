@@ -1,0 +1,154 @@
+"""The list's facets: for each filter, its options with how many entries each would give.
+
+Each facet is counted with every filter applied but its own, so that, with no option of a
+facet chosen yet, clicking one gives exactly the count shown beside it.
+"""
+
+from collections import Counter, namedtuple
+from functools import cached_property
+
+from regions.models import Region, always_listed, home_province, roll_up
+
+from ..models import InstrumentType, Measure
+from .filters import InstrumentFilter
+from .querystrings import toggler
+
+#: A published measure as the measure facet and the pages read it.
+MeasureOption = namedtuple("MeasureOption", "pk slug kind label")
+
+#: Facets whose counts can be summed from another facet's: {facet: (other facet, attribute
+#: of the other's objects that is this facet's value)}.
+DERIVED_FACETS = {"kind": ("measure", "kind"), "category": ("type", "category")}
+
+
+class Facets:
+    """The facets of one list: `filterset` (valid) holds the filters, `query` the parameters."""
+
+    def __init__(self, filterset, query):
+        self.filterset = filterset
+        self.query = query
+
+    @cached_property
+    def counts(self):
+        """{facet: {value: count}}, each facet counted with every filter but its own.
+
+        Facets whose own filters are not given count the same rows, so some are read from one
+        query: without a region or type filter, one count by region and type gives both
+        facets; without a kind or measure filter, each kind's count is the sum of its
+        measures'; without a category or type filter, each category's the sum of its types'.
+        Otherwise a facet is one aggregate query of its own. Every aggregate reads all the
+        matching rows, so this matters at scale: the unfiltered list makes two of them instead
+        of five.
+        """
+        given = set(self.query)
+        counts = {}
+        if not {"region", "type"} & given:
+            by_region, by_type = Counter(), Counter()
+            for (region, type_), n in self.filterset.counts_by("region_id", "type_id").items():
+                by_region[region] += n
+                by_type[type_] += n
+            counts["region"], counts["type"] = dict(by_region), dict(by_type)
+        for name in ("measure", "region", "type"):
+            if name not in counts:
+                counts[name] = self.filterset.facet_counts(name)
+        for name, (other, attribute) in DERIVED_FACETS.items():
+            if {name, other} & given:
+                counts[name] = self.filterset.facet_counts(name)
+            else:
+                counts[name] = self._summed(counts[other], attribute)
+        return {name: counts[name] for name in InstrumentFilter.FACETS}
+
+    def _summed(self, counts, attribute):
+        """Counts keyed by measure or type id, summed by that object's `attribute`."""
+        objects = self.measures if attribute == "kind" else self._types
+        sums = Counter()
+        for obj in objects:
+            if counts.get(obj.pk):
+                sums[getattr(obj, attribute)] += counts[obj.pk]
+        return dict(sums)
+
+    @cached_property
+    def _types(self):
+        return list(InstrumentType.objects.all())
+
+    @cached_property
+    def measures(self):
+        """Published measures in article order, as rows of what a facet option shows.
+
+        Plain rows rather than model instances, and only these columns: instances would drag
+        every measure's paragraph and its source's article along (docs/performance.md, "Code
+        shaped by measurements"). The label of a kind and number is made once, by the model.
+        """
+        labels, rows = {}, []
+        values = (
+            Measure.objects.published()
+            .in_article_order()
+            .values_list("pk", "slug", "kind", "number", "title")
+        )
+        for pk, slug, kind, number, title in values:
+            if (kind, number) not in labels:
+                labels[kind, number] = Measure(kind=kind, number=number).label
+            rows.append(MeasureOption(pk, slug, kind, f"{labels[kind, number]} {title}"))
+        return rows
+
+    @cached_property
+    def options(self):
+        """{facet: [option]}: every option, counted with the other filters applied."""
+        measures = self.measures
+        regions = Region.objects.linked()
+        options = {}
+        for name in InstrumentFilter.FACETS:
+            counts = self.counts[name]
+            if name == "kind":
+                found = [(v, str(label), counts.get(v, 0)) for v, label in Measure.Kind.choices]
+            elif name == "measure":
+                found = [(m.slug, m.label, counts.get(m.pk, 0)) for m in measures]
+            elif name == "region":
+                totals = roll_up(counts, regions)
+                home = home_province(regions)
+                chosen = {r.code for r in self.filterset.form.cleaned_data.get("region") or ()}
+                found = [
+                    (r.code, r.local_name, totals.get(r.code, 0))
+                    for r in regions
+                    if totals.get(r.code) or r.code in chosen or always_listed(r, home)
+                ]
+            elif name == "category":
+                choices = InstrumentType.Category.choices
+                found = [(v, str(label), counts.get(v, 0)) for v, label in choices]
+            else:
+                found = [(t.slug, t.local_name, counts.get(t.pk, 0)) for t in self._types]
+            # Counties and towns are listed under their prefecture.
+            nested = {r.code for r in regions if r.parent and r.parent.counts_units_below}
+            options[name] = [
+                {
+                    "value": value,
+                    "label": label,
+                    "count": count,
+                    "nested": name == "region" and value in nested,
+                }
+                for value, label, count in found
+            ]
+        return options
+
+    def shown(self):
+        """The facets to show: options with entries, and every selected option."""
+        facets = []
+        for name, options in self.options.items():
+            selected = self.query.getlist(name)
+            toggle = toggler(self.query, name)
+            facets.append(
+                {
+                    "name": name,
+                    "label": InstrumentFilter.base_filters[name].label,
+                    "options": [
+                        {
+                            **option,
+                            "selected": option["value"] in selected,
+                            "url": toggle(option["value"]),
+                        }
+                        for option in options
+                        if option["count"] or option["value"] in selected
+                    ],
+                }
+            )
+        return facets
