@@ -1,8 +1,8 @@
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Q
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseBadRequest, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -41,7 +41,28 @@ class HistoryAdmin(SimpleHistoryAdmin):
         )
         return [deleted, *super().get_urls()]
 
+    def get_changeform_initial_data(self, request):
+        # An add form takes initial values from the query string (?measure=3); a value that
+        # names no row is dropped rather than breaking the form.
+        initial = super().get_changeform_initial_data(request)
+        for name, value in list(initial.items()):
+            try:
+                field = self.opts.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            if field.is_relation and field.many_to_one:
+                try:
+                    found = field.related_model._default_manager.filter(pk=value).exists()
+                except (ValueError, TypeError, ValidationError):
+                    found = False
+                if not found:
+                    del initial[name]
+        return initial
+
     def changelist_view(self, request, extra_context=None):
+        unusable = unusable_date_parameter(request.GET, self.date_hierarchy)
+        if unusable:
+            return HttpResponseBadRequest(unusable, content_type="text/plain; charset=utf-8")
         deleted_url = reverse(
             f"{self.admin_site.name}:{self.opts.app_label}_{self.opts.model_name}_deleted"
         )
@@ -67,6 +88,29 @@ class HistoryAdmin(SimpleHistoryAdmin):
             "records": records,
         }
         return TemplateResponse(request, "admin/measures/deleted_list.html", context)
+
+
+#: The date parts the admin's date hierarchy reads, with the values a date can have.
+DATE_PARTS = {"year": (1, 9999), "month": (1, 12), "day": (1, 31)}
+
+
+def unusable_date_parameter(query, date_field):
+    """A message when a date-hierarchy parameter (published_on__year …) is no possible date
+    part; the admin would otherwise fail on it (a year past 9999 overflows)."""
+    if not date_field:
+        return None
+    for part, (low, high) in DATE_PARTS.items():
+        name = f"{date_field}__{part}"
+        value = query.get(name)
+        if value is not None and not (
+            value.isascii() and value.isdigit() and low <= int(value) <= high
+        ):
+            return _("“%(name)s” must be a whole number from %(low)s to %(high)s.") % {
+                "name": name,
+                "low": low,
+                "high": high,
+            }
+    return None
 
 
 class PublishingAdmin(HistoryAdmin):

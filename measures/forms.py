@@ -8,7 +8,10 @@ from .models import Source
 class ImportArticleForm(forms.Form):
     file = forms.FileField(label=_("Article (text file)"))
     title = forms.CharField(
-        label=_("Title"), required=False, help_text=_("Default: the article's first line.")
+        label=_("Title"),
+        required=False,
+        max_length=300,
+        help_text=_("Default: the article's first line."),
     )
     published_on = forms.DateField(label=_("Published on"), required=False)
     url = forms.URLField(label=_("URL"), required=False, assume_scheme="https")
@@ -44,4 +47,8 @@ class ImportArticleForm(forms.Form):
             raise forms.ValidationError(_("The file is neither UTF-8 nor GB18030 text.")) from error
         if not text.strip():
             raise forms.ValidationError(_("The file is empty."))
+        if "\x00" in text:
+            raise forms.ValidationError(
+                _("The file contains a NUL character, so it is not a text file.")
+            )
         return {"name": upload.name, "text": text}

@@ -1,12 +1,14 @@
 from django.urls import path, register_converter
 
+from regions.models import CODE_PATTERN
+
 from .browse import exports, views
 
 
 class RegionCodeConverter:
     """Administrative codes are digits (632800, 632821101); anything else is not a region."""
 
-    regex = r"[0-9]{6,12}"
+    regex = CODE_PATTERN
 
     def to_python(self, value):
         return value

@@ -1,10 +1,15 @@
 from collections import Counter
 
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+#: What a region code looks like: 6 digits (GB/T 2260) or up to 12 (statistical codes of towns).
+#: The region pages' URLs accept exactly this, so a code that does not match could not be linked.
+CODE_PATTERN = r"[0-9]{6,12}"
 
 
 class RegionQuerySet(models.QuerySet):
@@ -62,6 +67,12 @@ class Region(models.Model):
         _("code"),
         max_length=12,
         help_text=_("GB/T 2260 administrative division code (statistical code for towns)."),
+        validators=[
+            RegexValidator(
+                rf"\A{CODE_PATTERN}\Z",
+                _("A region code is 6 to 12 digits, e.g. 632800."),
+            )
+        ],
     )
     name = models.CharField(_("name"), max_length=100, help_text=_("Full official name."))
     short_name = models.CharField(

@@ -10,7 +10,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db.models import Q
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -101,6 +101,21 @@ def describe(source):
     }
 
 
+def refuse_unusable_title(title):
+    """Raise ImportRefused for a title a source cannot have (too long, or none at all)."""
+    limit = Source._meta.get_field("title").max_length
+    if not title or not title.strip():
+        raise ImportRefused(_("The article has no title: give one."))
+    if len(title) > limit:
+        raise ImportRefused(
+            _(
+                "The title (by default the article's first line) has %(length)s characters; a "
+                "title has at most %(limit)s. Give a shorter title."
+            )
+            % {"length": len(title), "limit": limit}
+        )
+
+
 def refuse_overwrite(*, slug, sha256, new_version_of):
     """Raise ImportRefused when the article would touch a source it did not create."""
     same = Source.objects.filter(Q(slug=slug) | Q(sha256=sha256)).order_by("pk").first()
@@ -184,6 +199,7 @@ def import_article(
             if new_version_of is not None
             else article_slug(title=title, published_on=published_on, text=text)
         )
+    refuse_unusable_title(title)
     sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
     refuse_overwrite(slug=slug, sha256=sha256, new_version_of=new_version_of)
     records = build_records(
@@ -204,6 +220,11 @@ def import_article(
         raise ImportRefused(
             _("The import would change %(row)s, which already exists; give another slug.")
             % {"row": error.label}
+        ) from error
+    except ValidationError as error:
+        raise ImportRefused(
+            _("The article cannot be stored: %(problems)s")
+            % {"problems": " ".join(f"{k}: {' '.join(v)}" for k, v in error.message_dict.items())}
         ) from error
     except ObjectDoesNotExist as error:
         raise ImportRefused(

@@ -1,3 +1,5 @@
+import json
+
 import pytest
 from django.db.models import ProtectedError
 
@@ -120,3 +122,17 @@ def test_reference_regions_match_the_official_list(reference_data):
     assert regions["632821101"].parent.code == "632821"
     # Bare 海南 usually means Hainan Province, so it must never match 海南州.
     assert "海南" not in regions["632500"].aliases
+
+
+def test_a_region_code_that_no_url_could_hold_is_refused_on_save(admin_client, reference_data):
+    region = Region.objects.get(code="632857")
+    url = f"/admin/regions/region/{region.pk}/change/"
+    form = admin_client.get(url).context["adminform"].form
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    data["aliases"] = json.dumps(region.aliases, ensure_ascii=False)
+
+    response = admin_client.post(url, {**data, "code": "6328-57"})
+
+    assert response.status_code == 200 and response.context["adminform"].form.errors["code"]
+    assert Region.objects.filter(code="632857").exists()
+    assert admin_client.get("/regions/632800/").status_code == 200

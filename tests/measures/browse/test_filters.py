@@ -264,7 +264,6 @@ def test_active_filters_are_shown_and_removable_one_by_one(client, sample):
         ("page=0", "0"),
         ("page=99", "99"),
         ("page=-1", "-1"),
-        ("q=%00", "\\x00"),
         ("q=" + "长" * 201, "200"),
     ],
 )

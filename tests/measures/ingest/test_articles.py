@@ -137,3 +137,33 @@ def test_the_preview_shows_each_entrys_rule_and_flags_an_article_about_elsewhere
     rows = response.context["result"].entry_rows
     assert {row["region"] for row in rows} == {"540000"}
     assert not Source.objects.exists()
+
+
+def test_a_title_too_long_or_missing_is_refused_with_a_message(reference_data):
+    with translation.override("en"), pytest.raises(ImportRefused, match="400 characters"):
+        import_article(text=ARTICLE, title="长" * 400)
+    # A first line too long to be a title is read as text: then the article has none.
+    untitled = "长" * 400 + "。\n\n一是制定测试条例。\n"
+    with translation.override("en"), pytest.raises(ImportRefused, match="no title"):
+        import_article(text=untitled)
+    assert not Source.objects.exists()
+
+
+def test_the_admin_refuses_a_file_with_a_nul_character(admin_client, reference_data):
+    upload = SimpleUploadedFile("a.txt", ARTICLE.replace("。", "\x00", 1).encode(), "text/plain")
+    response = admin_client.post(
+        "/admin/measures/source/import-article/", {"file": upload, "import": "1"}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"]
+    assert not Source.objects.exists()
+
+
+def test_a_title_too_long_is_refused_by_the_admin_form(admin_client, reference_data):
+    upload = SimpleUploadedFile("a.txt", ARTICLE.encode(), "text/plain")
+    response = admin_client.post(
+        "/admin/measures/source/import-article/",
+        {"file": upload, "title": "长" * 301, "import": "1"},
+    )
+    assert response.context["form"].errors["title"]
+    assert not Source.objects.exists()
