@@ -13,7 +13,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from regions.models import Region
 
-from .forms import ImportArticleForm
+from .forms import ImportArticleForm, VersionCheckedForm
 from .ingest.articles import ImportRefused, import_article
 from .ingest.spreadsheets import IMPORT_FORMATS, InstrumentResource
 from .models import Instrument, InstrumentType, Measure, Source, Status
@@ -114,7 +114,8 @@ def unusable_date_parameter(query, date_field):
 
 
 class PublishingAdmin(HistoryAdmin):
-    """Publish and unpublish actions for models with a draft/published status.
+    """Publish and unpublish actions for models with a draft/published status, and forms that
+    refuse to save over someone else's newer version.
 
     Publishing needs the publish permission (`measures.publishing`), whatever the route: without
     it the status is read-only on the form, the actions are not offered, and a save (a history
@@ -122,6 +123,7 @@ class PublishingAdmin(HistoryAdmin):
     """
 
     actions = ["publish", "unpublish"]
+    form = VersionCheckedForm
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -131,6 +133,15 @@ class PublishingAdmin(HistoryAdmin):
 
     def has_publish_permission(self, request):
         return can_publish(request.user)
+
+    def get_fieldsets(self, request, obj=None):
+        # The version the editor saw must travel with the form, whatever fieldsets say.
+        fieldsets = super().get_fieldsets(request, obj)
+        if not any("version_seen" in options["fields"] for _name, options in fieldsets):
+            (name, options), *rest = fieldsets
+            fields = [*options["fields"], "version_seen"]
+            fieldsets = [(name, {**options, "fields": fields}), *rest]
+        return fieldsets
 
     def save_model(self, request, obj, form, change):
         keep_status_unless_permitted(obj, request.user)

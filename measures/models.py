@@ -74,8 +74,33 @@ class ParsedRecord(models.Model):
         help_text=_("Set by the knowledge-base loader; empty for entries editors created."),
     )
 
+    version = models.PositiveIntegerField(
+        _("version"),
+        default=1,
+        editable=False,
+        help_text=_(
+            "Counts the saves of this row; a form saved over a newer version is refused, so "
+            "that no one's change is silently overwritten."
+        ),
+    )
+
     class Meta:
         abstract = True
+
+    def save(self, *args, **kwargs):
+        # Every save makes a new version (raw loads from fixtures keep theirs).
+        if not kwargs.get("raw", False) and not self._state.adding:
+            self.version = (self.version or 0) + 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = [*kwargs["update_fields"], "version"]
+        super().save(*args, **kwargs)
+
+    def stored_version(self):
+        """The version in the database now (None for a row not stored yet)."""
+        if self.pk is None:
+            return None
+        rows = type(self)._default_manager.filter(pk=self.pk)
+        return rows.values_list("version", flat=True).first()
 
     @property
     def is_parsed(self):

@@ -49,6 +49,9 @@ COLUMNS = (
     "source_published_on",
     "source_url",
     "url",
+    # Added after the first 18, at the end: the entry's version, which the spreadsheet import
+    # checks so that an edited file cannot overwrite a newer save.
+    "version",
 )
 
 # Rows are read from the database this many at a time: one query, and memory that stays flat
@@ -130,6 +133,7 @@ ROW_FIELDS = (
     "measure__source__title",
     "measure__source__published_on",
     "measure__source__url",
+    "version",
 )
 
 
@@ -151,6 +155,7 @@ def export_row(row, permalink, prefecture_of):
         source_title,
         published_on,
         source_url,
+        version,
     ) = row
     prefecture = prefecture_of(regions)
     _region_id, region_code, region_name, *_ = regions
@@ -173,6 +178,7 @@ def export_row(row, permalink, prefecture_of):
         "source_published_on": published_on.isoformat() if published_on else None,
         "source_url": source_url,
         "url": permalink(pk),
+        "version": version,
     }
 
 

@@ -75,6 +75,7 @@ IMPORTED_COLUMNS = (
     "instrument_name",
     "action",
     "quote",
+    "version",
 )
 
 #: The column an entry field is read from, so that messages name what the editor sees.
@@ -298,6 +299,27 @@ class InstrumentResource(resources.ModelResource):
                 {"id": _("%(value)s is not an entry id (a whole number).") % {"value": entry_id}}
             )
 
+    def refuse_stale_version(self, instance, row):
+        """A row that says which version of the entry it was exported from (`version`) may
+        change only that version: someone else's newer save is never overwritten."""
+        given = cell_text(row.get("version"))
+        if instance.pk is None or not given:
+            return
+        if not given.isdigit():
+            raise ValidationError(
+                {"version": _("%(value)s is not a version number.") % {"value": given}}
+            )
+        if int(given) != instance.version:
+            raise ValidationError(
+                {
+                    "version": _(
+                        "The entry was saved again (version %(current)s) after this file was "
+                        "exported (version %(given)s): export it again and redo the change."
+                    )
+                    % {"current": instance.version, "given": given}
+                }
+            )
+
     def after_init_instance(self, instance, new, row, **kwargs):
         entry_id = cell_text(row.get("id"))
         if new and entry_id:
@@ -309,6 +331,7 @@ class InstrumentResource(resources.ModelResource):
             )
 
     def import_instance(self, instance, row, **kwargs):
+        self.refuse_stale_version(instance, row)
         errors = {}
         quote_before = instance.quote
         try:

@@ -363,3 +363,37 @@ def test_pages_fit_the_screen(page, site_data, screenshots, width):
             ]"""
         )
         assert scroll_width <= inner_width, f"{path} at {width}px overflows: {wide}"
+
+
+def test_two_editors_save_the_same_entry_and_the_second_sees_the_conflict(
+    browser, browser_context_args, site_data, editors_group
+):
+    entry = published().get(measure__slug="reform-1", name="大气污染防治条例")
+    change_url = f"/admin/measures/instrument/{entry.pk}/change/"
+    pages = []
+    for username in ("first-editor", "second-editor"):
+        editor = make_editor(username, create=True).user
+        editor.set_password("a journey password")
+        editor.save()
+        # One browser context per editor: two sessions, as two people at two desks.
+        context = browser.new_context(**browser_context_args)
+        page = context.new_page()
+        page.goto("/admin/login/")
+        page.locator("#id_username").fill(username)
+        page.locator("#id_password").fill("a journey password")
+        follow(page, page.locator('#login-form [type="submit"]'))
+        page.goto(change_url)
+        pages.append(page)
+    first, second = pages
+
+    first.locator("#id_name").fill("大气污染防治条例（第一位编辑）")
+    follow(first, first.locator('input[name="_save"]'))
+    second.locator("#id_action").fill("第二位编辑的动作")
+    follow(second, second.locator('input[name="_save"]'))
+
+    expect(second.locator(".errornote, .errorlist.nonfield")).not_to_have_count(0)
+    expect(second.locator(".errorlist.nonfield")).to_contain_text("大气污染防治条例（第一位编辑）")
+    entry.refresh_from_db()
+    assert (entry.name, entry.action) == ("大气污染防治条例（第一位编辑）", "修订")
+    for page in pages:
+        page.context.close()

@@ -40,6 +40,7 @@ HEADER = [
     "source_published_on",
     "source_url",
     "url",
+    "version",
 ]
 FORMATS = ["csv", "json", "xlsx"]
 BOM = b"\xef\xbb\xbf"
@@ -354,6 +355,7 @@ def test_a_csv_row_carries_the_entry_its_region_prefecture_type_and_source(clien
         "source_published_on": "2024-12-26",
         "source_url": "https://example.org/qinghai-eco-reform",
         "url": f"http://testserver/instruments/{town_entry.id}/",
+        "version": str(town_entry.version),
     }
     province = rows["青海省省级国家机关有关部门生态环境保护责任清单"]
     assert (province["region_code"], province["prefecture_code"], province["prefecture_name"]) == (

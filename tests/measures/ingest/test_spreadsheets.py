@@ -301,3 +301,28 @@ def test_an_exported_file_imports_back_with_its_texts_unchanged(admin_client, re
     assert unguarded("'＝合计") == "＝合计"
     assert unguarded("'普通文本") == "'普通文本"
     assert unguarded("=1+1") == "=1+1"
+
+
+def test_a_row_exported_before_someone_else_saved_the_entry_is_refused(knowledge_base):
+    import tablib
+
+    from measures.ingest.spreadsheets import InstrumentResource
+
+    entry = Instrument.objects.get(measure__slug="reform-1", name="大气污染防治条例")
+    exported_version = entry.version
+    entry.notes = "另一位编辑先保存了"
+    entry.save()
+    headers = ["id", "instrument_name", "version"]
+    stale = tablib.Dataset([entry.pk, "改过的名称", exported_version], headers=headers)
+    fresh = tablib.Dataset([entry.pk, "改过的名称", entry.version], headers=headers)
+
+    refused = InstrumentResource().import_data(stale, dry_run=False)
+    assert refused.has_validation_errors()
+    assert "version" in " ".join(refused.problems())
+    entry.refresh_from_db()
+    assert entry.name == "大气污染防治条例"
+
+    accepted = InstrumentResource().import_data(fresh, dry_run=False)
+    assert not accepted.has_validation_errors(), accepted.problems()
+    entry.refresh_from_db()
+    assert entry.name == "改过的名称"
