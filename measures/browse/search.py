@@ -11,6 +11,7 @@ holds.
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.utils import translation
 
@@ -97,6 +98,15 @@ class Word:
     @property
     def is_text(self):
         return not (self.regions or self.types or self.categories)
+
+    @cached_property
+    def units(self):
+        """Ids of the regions named and every unit below them (one query; none when no region
+        is named)."""
+        if not self.regions:
+            return frozenset()
+        named = Region.objects.filter(pk__in=[r.pk for r in self.regions])
+        return frozenset(named.with_units_below().values_list("pk", flat=True))
 
 
 def read_words(value):
@@ -196,17 +206,13 @@ def _snippet(quote, words):
 
 
 def explain(entry, words):
-    """Why `entry` matched the search `words`, from what the row holds (no query).
-
-    The entry must carry its region's parents, as `for_list()` loads them.
-    """
+    """Why `entry` matched the search `words`, from what the row holds and what the words
+    name (no query per row)."""
     reasons = []
-    lineage = {region.pk for region in entry.region.lineage()}
     in_name = [w.text for w in words if w.text.casefold() in entry.name.casefold()]
     for word in words:
-        named = [r for r in word.regions if r.pk in lineage]
-        if named:
-            reasons.append(("region", ", ".join(r.local_name for r in named)))
+        if entry.region_id in word.units:
+            reasons.append(("region", ", ".join(r.local_name for r in word.regions)))
         if any(t.pk == entry.type_id for t in word.types):
             reasons.append(("type", entry.type.local_name))
         if any(value == entry.type.category for value, _label in word.categories):
