@@ -1,15 +1,24 @@
 """The one FilterSet behind the instruments list, its facet counts and every export."""
 
 import django_filters
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from regions.models import Region
 
 from ..models import Instrument, InstrumentType, Measure
+from .search import MAX_WORDS, read_words, split_words
 
 # The search names up to this many matching measures by id; more go in a subquery.
 MAX_LISTED_MEASURES = 500
+
+
+def few_enough_words(value):
+    if len(split_words(value)) > MAX_WORDS:
+        raise ValidationError(
+            _("Search for at most %(max)s words at a time."), params={"max": MAX_WORDS}
+        )
 
 
 #: The orders the list offers besides article order (its default): (field, `sort` value, label).
@@ -60,7 +69,9 @@ class InstrumentFilter(django_filters.FilterSet):
         queryset=InstrumentType.objects.all(),
         distinct=False,
     )
-    q = django_filters.CharFilter(label=_("Search"), method="search", max_length=200)
+    q = django_filters.CharFilter(
+        label=_("Search"), method="search", max_length=200, validators=[few_enough_words]
+    )
     sort = django_filters.OrderingFilter(
         label=_("Sort"),
         fields=[(field, value) for field, value, _label in SORTS],
@@ -80,38 +91,62 @@ class InstrumentFilter(django_filters.FilterSet):
         return queryset.for_region(*regions)
 
     def search(self, queryset, name, value):
-        # Substring matching, so two-character words (西宁, 试点) match without word segmentation.
-        value = value.strip()
-        if not value:
-            return queryset
-        measures, regions = self._searched_measures_and_regions(value)
-        # Every condition is on the entry's own columns, so that on PostgreSQL the database
-        # can combine the trigram indexes on name and quote with the measure and region
-        # indexes (a BitmapOr) instead of reading every row; a condition on the joined
-        # measure's title would rule that out.
-        condition = Q(name__icontains=value) | Q(quote__icontains=value)
-        if len(measures) > MAX_LISTED_MEASURES:
-            # A word in most titles (改革): a subquery, rather than a list too long for SQLite.
-            condition |= Q(measure__in=Measure.objects.filter(title__icontains=value))
-        elif measures:
-            condition |= Q(measure__in=measures)
-        if regions:
-            condition |= Q(region__in=regions)
-        return queryset.filter(condition)
+        """Every word must match (AND). A word that names a region finds that region's entries
+        and its units' (the region rule's `with_units_below`: 青海 finds every entry); one that
+        names a type or category finds its entries; either also finds names holding the word.
+        Any other word is a substring of the name, the sentence or the measure's title, so
+        two-character words (西宁, 试点) match without word segmentation (`search.read_words`).
+        """
+        for word in self.words_of(value):
+            queryset = queryset.filter(self._word_condition(word))
+        return queryset
 
-    def _searched_measures_and_regions(self, value):
-        """Ids of the measures whose title contains `value`, and of the regions named by it
-        with every unit below them; two small queries, once per search however many facets
-        apply the filter."""
+    def words_of(self, value):
+        """The words of a search with what each names, read once per FilterSet however many
+        facets apply the filter (two small queries)."""
+        value = (value or "").strip()
         cache = self.__dict__.setdefault("_search_cache", {})
         if value not in cache:
-            # A place's name finds what happened anywhere in it: 青海 finds every entry.
-            named = Region.objects.filter(Q(name__icontains=value) | Q(short_name__icontains=value))
-            cache[value] = (
-                list(Measure.objects.filter(title__icontains=value).values_list("pk", flat=True)),
-                list(named.with_units_below().values_list("pk", flat=True)),
-            )
+            cache[value] = read_words(value)
         return cache[value]
+
+    @property
+    def search_words(self):
+        """The words of the search given, as `words_of` reads them (none when input is bad)."""
+        return self.words_of(self.form.cleaned_data.get("q")) if self.is_valid() else []
+
+    def _word_condition(self, word):
+        # Conditions on the entry's own columns where possible, so that on PostgreSQL the
+        # database can combine the trigram indexes on name and quote with the measure and
+        # region indexes (a BitmapOr) instead of reading every row; a condition on the joined
+        # measure's title would rule that out.
+        condition = Q(name__icontains=word.text)
+        if word.is_text:
+            condition |= Q(quote__icontains=word.text)
+            measures = self._measures_titled(word.text)
+            if len(measures) > MAX_LISTED_MEASURES:
+                # A word in most titles (改革): a subquery, rather than a list too long for SQLite.
+                condition |= Q(measure__in=Measure.objects.filter(title__icontains=word.text))
+            elif measures:
+                condition |= Q(measure__in=measures)
+            return condition
+        if word.regions:
+            below = Region.objects.filter(pk__in=[r.pk for r in word.regions]).with_units_below()
+            condition |= Q(region__in=below)
+        if word.types:
+            condition |= Q(type__in=[t.pk for t in word.types])
+        if word.categories:
+            condition |= Q(type__category__in=[value for value, _label in word.categories])
+        return condition
+
+    def _measures_titled(self, text):
+        """Ids of the measures whose title contains `text` (one query per word and FilterSet)."""
+        cache = self.__dict__.setdefault("_measure_cache", {})
+        if text not in cache:
+            cache[text] = list(
+                Measure.objects.filter(title__icontains=text).values_list("pk", flat=True)
+            )
+        return cache[text]
 
     def filter_queryset_except(self, queryset, excluded):
         """The queryset with every valid filter applied except `excluded` (and sorting)."""

@@ -14,6 +14,7 @@ from ..models import Instrument
 from .facets import Facets
 from .filters import SORTS, InstrumentFilter
 from .querystrings import replaced, without
+from .search import explain, quoted
 
 
 class InstrumentListing:
@@ -70,7 +71,7 @@ class InstrumentListing:
                 self.queryset, settings.INSTRUMENTS_PER_PAGE, per_measure=self._per_measure
             )
         if number in (None, ""):
-            return paginator.page(1)
+            return self._explained(paginator.page(1))
         try:
             number = int(number)
         except (TypeError, ValueError):
@@ -82,7 +83,94 @@ class InstrumentListing:
                 % {"page": number, "pages": paginator.num_pages}
             )
             return None
-        return paginator.page(number)
+        return self._explained(paginator.page(number))
+
+    def _explained(self, page):
+        """The page, each row telling why it matched the search (`entry.search_match`)."""
+        words = self.search_words
+        if words:
+            page.object_list = list(page.object_list)
+            for entry in page.object_list:
+                entry.search_match = explain(entry, words)
+        return page
+
+    @cached_property
+    def search_words(self):
+        """The words of the search, each with what it names (`search.Word`)."""
+        return [] if self.errors else self.filterset.search_words
+
+    @cached_property
+    def understood(self):
+        """How each word of the search is read, for the line above the results."""
+        readings = []
+        for word in self.search_words:
+            parts = [
+                *(
+                    _("region %(name)s and the units below it") % {"name": r.local_name}
+                    for r in word.regions
+                ),
+                *(_("type %(name)s") % {"name": t.local_name} for t in word.types),
+                *(_("category %(name)s") % {"name": label} for _v, label in word.categories),
+            ]
+            if word.is_text:
+                parts.append(_("text in names, sentences and measure titles"))
+            else:
+                parts.append(_("names containing it"))
+            readings.append({"word": word.text, "reading": _(" or ").join(parts)})
+        return readings
+
+    @cached_property
+    def no_results_help(self):
+        """When nothing matches: the words that match nothing at all, and for each word and
+        each filter value a link that drops it, with how many entries that would give.
+
+        A few queries per word and filter given (never per row); only for an empty list.
+        """
+        words = self.search_words
+        published = Instrument.objects.published()
+        unmatched = [
+            word.text
+            for word in words
+            if not published.filter(self.filterset._word_condition(word)).exists()
+        ]
+        drops = []
+        for word in words:
+            rest = " ".join(quoted(w.text) for w in words if w is not word)
+            query = self.query.copy()
+            query.pop("page", None)
+            if rest:
+                query["q"] = rest
+            else:
+                query.pop("q", None)
+            drops.append(
+                {
+                    "label": _("the word “%(word)s”") % {"word": word.text},
+                    **self._alternative(query),
+                }
+            )
+        for active in self.active_filters:
+            if active["name"] == "q":
+                continue
+            query = self.query.copy()
+            query.setlist(
+                active["name"],
+                [v for v in query.getlist(active["name"]) if v != active["raw"]],
+            )
+            query.pop("page", None)
+            drops.append(
+                {"label": f"{active['label']}: {active['value']}", **self._alternative(query)}
+            )
+        return {"unmatched": unmatched, "drops": drops}
+
+    def _alternative(self, query):
+        """The list URL for `query` and how many entries it holds (one count query; the words
+        already read are not read again)."""
+        other = InstrumentFilter(query, queryset=self.filterset.queryset)
+        for cache in ("_search_cache", "_measure_cache"):
+            if cache in self.filterset.__dict__:
+                other.__dict__[cache] = self.filterset.__dict__[cache]
+        count = other.qs.count() if other.is_valid() else 0
+        return {"url": without(query, "page"), "count": count}
 
     @cached_property
     def _facets(self):
@@ -139,6 +227,7 @@ class InstrumentListing:
                         "name": name,
                         "label": field.label,
                         "value": labels.get(value, value),
+                        "raw": value,
                         "url": without(self.query, name, value),
                     }
                 )

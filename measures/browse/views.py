@@ -7,6 +7,7 @@ from django.views.generic import DetailView, TemplateView
 
 from regions.models import Region
 
+from ..ingest.parsing.structure import content_paragraphs
 from ..models import Instrument, Measure, Source
 from . import pages
 from .highlighting import highlight
@@ -107,12 +108,19 @@ class SourceDetailView(FollowReplacedVersions, DetailView):
 
 
 def source_paragraphs(text, entries, measures_by_start):
-    """The article's paragraphs as (measure or None, pieces), measures anchored at their start."""
-    paragraphs, offset = [], 0
-    for line in text.split("\n"):
-        if line.strip():
-            paragraphs.append((measures_by_start.get(offset), highlight(line, offset, entries)))
-        offset += len(line) + 1
+    """The article's paragraphs as (measure or None, pieces), measures anchored at their start.
+
+    Only the article's own paragraphs: the title (the page's heading) and page chrome (发布时间:
+    … 【打印】, 关怀版, 来源丨…) are left out, as the parser leaves them out
+    (`content_paragraphs`). Each paragraph keeps its offsets in the text, which the highlighted
+    entries point into.
+    """
+    paragraphs = []
+    for start, end in content_paragraphs(text):
+        measure = next(
+            (m for offset, m in measures_by_start.items() if start <= offset < end), None
+        )
+        paragraphs.append((measure, highlight(text[start:end], start, entries)))
     return paragraphs
 
 

@@ -166,7 +166,24 @@ def test_the_source_page_anchors_every_entry_and_measure(client, knowledge_base)
     for measure in Measure.objects.all():
         assert f'id="{measure.slug}"' in html
     # The text is the article, not a paraphrase.
-    assert "来源丨中国环境APP" in html
+    assert "今年以来,青海省生态环境系统聚焦当前重点任务" in html
+
+
+def test_the_source_page_shows_the_article_without_page_chrome(client, knowledge_base):
+    source = Source.objects.get(slug="qinghai-eco-reform-2024-12-26")
+    html = html_of(client.get(SOURCE))
+    article = html[html.index('<div class="source-text"') : html.index("</article>")]
+    for chrome in ["发布时间", "【打印】", "关怀版", "来源丨中国环境APP"]:
+        assert chrome in source.text
+        assert chrome not in article, chrome
+    # The heading and the header line say what the chrome said.
+    assert source.title in html and "2024-12-26" in html and source.publisher in html
+    # Offsets still hold: each highlighted name is the text at its entry's offsets.
+    for entry in Instrument.objects.published().filter(measure__source=source):
+        shown = re.search(rf'id="entry-{entry.pk}"[^>]*>([^<]*)</a>', article)
+        if shown:  # an entry whose name overlaps another's shares that one's link
+            assert shown.group(1) == source.text[entry.name_start : entry.name_end], entry.name
+        assert f'id="sentence-{entry.start}"' in article
 
 
 def test_drafts_stay_off_every_public_page(client, knowledge_base):
