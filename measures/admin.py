@@ -15,7 +15,13 @@ from regions.models import Region
 
 from .forms import ImportArticleForm, VersionCheckedForm
 from .ingest.articles import ImportRefused, import_article
-from .ingest.spreadsheets import IMPORT_FORMATS, InstrumentResource
+from .ingest.spreadsheets import (
+    IMPORT_FORMATS,
+    DatabaseUploadStorage,
+    InstrumentResource,
+    current_uploader,
+    fresh_upload,
+)
 from .models import Instrument, InstrumentType, Measure, Source, Status
 from .publishing import (
     can_publish,
@@ -262,6 +268,19 @@ class SourceAdmin(PublishingAdmin):
         return TemplateResponse(request, "admin/measures/source/import_article.html", context)
 
 
+def unusable_confirmation(request, format_count):
+    """Why a spreadsheet import's confirm step cannot go on (None when it can)."""
+    format_index = request.POST.get("format", "")
+    if not (format_index.isdigit() and int(format_index) < format_count):
+        return _("The import's file format is not one the import reads. Upload the file again.")
+    if fresh_upload(request.POST.get("import_file_name"), request.user) is None:
+        return _(
+            "This upload is no longer waiting for confirmation (it expired, was already "
+            "imported, or is not yours). Upload the file again."
+        )
+    return None
+
+
 def review_url(source_slug):
     """The admin list of an imported source's draft entries."""
     source = Source.objects.get(slug=source_slug)
@@ -372,6 +391,37 @@ class InstrumentAdmin(ImportMixin, PublishingAdmin):
     resource_classes = [InstrumentResource]
     import_formats = IMPORT_FORMATS
     import_template_name = "admin/measures/instrument/import.html"
+    # Uploads wait for confirmation in the database, bound to their editor: any app server can
+    # confirm, and no form field can name a file.
+    tmp_storage_class = DatabaseUploadStorage
+
+    def import_action(self, request, **kwargs):
+        token = current_uploader.set(request.user)
+        try:
+            return super().import_action(request, **kwargs)
+        finally:
+            current_uploader.reset(token)
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        # A file over a limit, or one that cannot be read, says why in the editor's words.
+        if isinstance(e, ValueError) and str(e):
+            form.add_error("import_file", str(e))
+        else:
+            super().add_data_read_fail_error_to_form(form, e)
+
+    def process_import(self, request, **kwargs):
+        if request.method == "POST" and self.has_import_permission(request):
+            problem = unusable_confirmation(request, len(self.get_import_formats()))
+            if problem:
+                messages.error(request, problem)
+                return HttpResponseRedirect(
+                    reverse(f"{self.admin_site.name}:measures_instrument_import")
+                )
+        token = current_uploader.set(request.user)
+        try:
+            return super().process_import(request, **kwargs)
+        finally:
+            current_uploader.reset(token)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("measure", "region", "type")

@@ -3,6 +3,7 @@ import hashlib
 import json
 import uuid
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Window
@@ -718,3 +719,26 @@ class Instrument(ParsedRecord):
     @property
     def identity(self):
         return key_identity(self.key) if self.is_parsed else None
+
+
+class PendingUpload(models.Model):
+    """A spreadsheet uploaded for import, waiting for its preview to be confirmed.
+
+    Kept in the database rather than on one server's disk, so that any app server can confirm
+    it; named by a random token and bound to the editor who uploaded it, so that no form field
+    can name another file or another editor's upload.
+    """
+
+    token = models.CharField(_("token"), max_length=64, unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.CASCADE
+    )
+    data = models.BinaryField(_("file"))
+    created_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("pending upload")
+        verbose_name_plural = _("pending uploads")
+
+    def __str__(self):
+        return self.token

@@ -247,3 +247,20 @@ CONTENT_SECURITY_POLICY = {
 
 # Checks to silence, comma-separated (e.g. "security.W021" where HSTS preload is not wanted).
 SILENCED_SYSTEM_CHECKS = env_list("DJANGO_SILENCED_SYSTEM_CHECKS")
+
+# Limits of the spreadsheet import, checked before a file is parsed (README, "Limits").
+SPREADSHEET_LIMITS = {
+    "bytes": int(os.environ.get("QHREFORM_IMPORT_MAX_BYTES", 5 * 1024 * 1024)),
+    "rows": int(os.environ.get("QHREFORM_IMPORT_MAX_ROWS", 20_000)),
+    "columns": int(os.environ.get("QHREFORM_IMPORT_MAX_COLUMNS", 100)),
+    "cell_characters": int(os.environ.get("QHREFORM_IMPORT_MAX_CELL_CHARACTERS", 10_000)),
+}
+# Limits of an imported article: a real one has a few hundred lines.
+ARTICLE_LIMITS = {
+    "characters": int(os.environ.get("QHREFORM_ARTICLE_MAX_CHARACTERS", 300_000)),
+    "lines": int(os.environ.get("QHREFORM_ARTICLE_MAX_LINES", 5_000)),
+}
+# How long an uploaded spreadsheet waits for its preview to be confirmed.
+IMPORT_UPLOAD_LIFETIME_SECONDS = int(os.environ.get("QHREFORM_IMPORT_UPLOAD_LIFETIME", 3600))
+# The XLSX export builds a whole workbook; larger lists are for the streamed CSV or JSON.
+XLSX_EXPORT_MAX_ROWS = int(os.environ.get("QHREFORM_XLSX_MAX_ROWS", 20_000))

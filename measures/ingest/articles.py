@@ -10,6 +10,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db.models import Q
 from django.utils.text import slugify
@@ -101,6 +102,25 @@ def describe(source):
     }
 
 
+def refuse_oversized(text):
+    """Raise ImportRefused, before parsing, for a text far longer than any article."""
+    limits = settings.ARTICLE_LIMITS
+    lines = text.count("\n") + 1
+    if len(text) > limits["characters"] or lines > limits["lines"]:
+        raise ImportRefused(
+            _(
+                "The text has %(characters)s characters in %(lines)s lines; an article is at "
+                "most %(max_characters)s characters in %(max_lines)s lines."
+            )
+            % {
+                "characters": f"{len(text):,}",
+                "lines": f"{lines:,}",
+                "max_characters": f"{limits['characters']:,}",
+                "max_lines": f"{limits['lines']:,}",
+            }
+        )
+
+
 def refuse_unusable_title(title):
     """Raise ImportRefused for a title a source cannot have (too long, or none at all)."""
     limit = Source._meta.get_field("title").max_length
@@ -190,6 +210,7 @@ def import_article(
     source; with `new_version_of` (a Source) the article becomes a new version of it.
     """
     text = text.replace("\r\n", "\n")
+    refuse_oversized(text)
     article = parse_text(text)
     title = title or article.title
     published_on = published_on or article.published_on

@@ -6,17 +6,28 @@ exported from the site can be edited and imported back. Columns the import does 
 prefecture, source, url) are ignored.
 """
 
-from django.core.exceptions import ValidationError
+import contextvars
+import csv
+import secrets
+from datetime import timedelta
+from io import BytesIO
+
+import openpyxl
+import tablib
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources, widgets
 from import_export.formats import base_formats
 from import_export.resources import Diff
 from import_export.results import Result, RowResult
+from import_export.tmp_storages import BaseStorage
 
 from regions.models import Region
 
 from ..formulas import unguarded
-from ..models import Instrument, InstrumentType, Measure
+from ..models import Instrument, InstrumentType, Measure, PendingUpload
 from ..publishing import keep_status_unless_permitted
 
 #: Tried in order. UTF-8 (with or without the byte-order mark Excel writes) first; then GB18030,
@@ -37,12 +48,54 @@ def decode_spreadsheet_text(data):
     )
 
 
+class UploadTooLarge(ValueError):
+    """A file over the limits (`settings.SPREADSHEET_LIMITS`), refused before it is parsed."""
+
+
+def limits():
+    return settings.SPREADSHEET_LIMITS
+
+
+def check_size(data):
+    if len(data) > limits()["bytes"]:
+        raise UploadTooLarge(
+            _("The file has %(size)s bytes; an import takes at most %(limit)s.")
+            % {"size": f"{len(data):,}", "limit": f"{limits()['bytes']:,}"}
+        )
+
+
+def check_shape(rows, columns):
+    if rows > limits()["rows"]:
+        raise UploadTooLarge(
+            _("The file has more than %(limit)s rows; split it into several files.")
+            % {"limit": f"{limits()['rows']:,}"}
+        )
+    if columns > limits()["columns"]:
+        raise UploadTooLarge(
+            _("The file has %(count)s columns; an import reads at most %(limit)s.")
+            % {"count": columns, "limit": limits()["columns"]}
+        )
+
+
+def check_cells(dataset):
+    longest = limits()["cell_characters"]
+    for number, row in enumerate(dataset, start=2):
+        for value in row:
+            if isinstance(value, str) and len(value) > longest:
+                raise UploadTooLarge(
+                    _(
+                        "Row %(row)s has a cell of %(length)s characters; a cell holds at most %(limit)s."
+                    )
+                    % {"row": number, "length": f"{len(value):,}", "limit": f"{longest:,}"}
+                )
+
+
 class SpreadsheetCSV(base_formats.CSV):
-    """CSV in UTF-8 or GB18030, whichever the file turns out to be in.
+    """CSV in UTF-8 or GB18030, whichever the file turns out to be in, within the limits.
 
     import-export decodes text formats with one fixed encoding before the format sees them.
     Declaring the format binary makes the admin hand over the uploaded bytes untouched, so the
-    encoding can be chosen per file.
+    encoding can be chosen per file. Size, rows and columns are checked before tablib parses.
     """
 
     def is_binary(self):
@@ -53,11 +106,57 @@ class SpreadsheetCSV(base_formats.CSV):
 
     def create_dataset(self, in_stream, **kwargs):
         if isinstance(in_stream, bytes):
+            check_size(in_stream)
             in_stream = decode_spreadsheet_text(in_stream)
-        return super().create_dataset(in_stream, **kwargs)
+        lines = in_stream.splitlines()
+        header = next(csv.reader(lines[:1]), [])
+        check_shape(rows=len(lines), columns=len(header))
+        dataset = super().create_dataset(in_stream, **kwargs)
+        check_cells(dataset)
+        return dataset
 
 
-IMPORT_FORMATS = [SpreadsheetCSV, base_formats.XLSX]
+def trimmed(row):
+    """The row without its trailing empty cells (a sheet may pad every row to its width)."""
+    row = tuple(row)
+    end = len(row)
+    while end and row[end - 1] in (None, ""):
+        end -= 1
+    return row[:end]
+
+
+class SpreadsheetXLSX(base_formats.XLSX):
+    """The first sheet of a workbook, within the limits, read in read-only (streaming) mode.
+
+    The sheet's declared dimension is checked before any row is read, and rows are counted as
+    they stream, so a small file that expands to a million rows stops at the limit.
+    """
+
+    def create_dataset(self, in_stream):
+        check_size(in_stream)
+        try:
+            book = openpyxl.load_workbook(BytesIO(in_stream), read_only=True, data_only=True)
+        except Exception as error:  # openpyxl raises many kinds for a file that is no workbook
+            raise ValueError(_("The file is not an XLSX workbook.")) from error
+        sheet = book.active
+        declared_rows, declared_columns = sheet.max_row or 0, sheet.max_column or 0
+        check_shape(rows=declared_rows, columns=declared_columns)
+        dataset = tablib.Dataset()
+        rows = sheet.iter_rows(values_only=True)
+        header = trimmed(next(rows, None) or ())
+        check_shape(rows=1, columns=len(header))
+        dataset.headers = list(header)
+        for number, row in enumerate(rows, start=2):
+            row = trimmed(row)
+            check_shape(rows=number, columns=len(row))
+            if row:
+                dataset.append(list(row[: len(header)]) + [None] * (len(header) - len(row)))
+        book.close()
+        check_cells(dataset)
+        return dataset
+
+
+IMPORT_FORMATS = [SpreadsheetCSV, SpreadsheetXLSX]
 
 
 #: Columns the import reads; every other column is ignored.
@@ -372,3 +471,54 @@ class InstrumentResource(resources.ModelResource):
             instance._history_user = kwargs["user"]
         file_name = kwargs.get("file_name") or ""
         instance._change_reason = str(_("Imported from %(file)s") % {"file": file_name})[:100]
+
+
+# Uploads waiting for confirmation ----------------------------------------------------------------
+
+#: The editor whose upload is being stored: set by the admin around its import view, since
+#: import-export creates the storage without the request.
+current_uploader = contextvars.ContextVar("current_uploader", default=None)
+
+
+class DatabaseUploadStorage(BaseStorage):
+    """import-export's temporary storage, in the database (`PendingUpload`).
+
+    The confirm form carries only the random token; reading finds the upload only for the
+    editor who made it and only while it is fresh. Saving a new upload removes expired ones.
+    """
+
+    def save(self, data):
+        user = current_uploader.get()
+        if user is None:
+            raise PermissionDenied
+        expired().delete()
+        self.name = secrets.token_urlsafe(32)
+        if isinstance(data, str):
+            data = data.encode(self.encoding or "utf-8")
+        PendingUpload.objects.create(token=self.name, user=user, data=data)
+
+    def read(self):
+        upload = fresh_upload(self.name, current_uploader.get())
+        if upload is None:
+            raise UploadMissing(self.name)
+        data = bytes(upload.data)
+        return data if "b" in self.read_mode else data.decode(self.encoding or "utf-8")
+
+    def remove(self):
+        PendingUpload.objects.filter(token=self.name).delete()
+
+
+class UploadMissing(Exception):
+    """The upload a confirm step names is not there (expired, confirmed, or not this editor's)."""
+
+
+def expired():
+    lifetime = timedelta(seconds=settings.IMPORT_UPLOAD_LIFETIME_SECONDS)
+    return PendingUpload.objects.filter(created_at__lt=timezone.now() - lifetime)
+
+
+def fresh_upload(token, user):
+    """The editor's upload named `token`, if it is there and not expired."""
+    if not token or user is None:
+        return None
+    return PendingUpload.objects.filter(token=token, user=user).exclude(pk__in=expired()).first()

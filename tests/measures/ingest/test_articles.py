@@ -167,3 +167,14 @@ def test_a_title_too_long_is_refused_by_the_admin_form(admin_client, reference_d
     )
     assert response.context["form"].errors["title"]
     assert not Source.objects.exists()
+
+
+def test_a_text_far_longer_than_an_article_is_refused_before_parsing(reference_data):
+    import time
+
+    text = "海东市制定条例。\n" * 100_000
+    started = time.perf_counter()
+    with translation.override("en"), pytest.raises(ImportRefused, match="100,001 lines"):
+        import_article(text=text, title="很长的文本")
+    assert time.perf_counter() - started < 5
+    assert not Source.objects.exists()

@@ -3,6 +3,7 @@
 import csv
 import io
 import tempfile
+from datetime import timedelta
 
 import openpyxl
 import pytest
@@ -10,12 +11,12 @@ from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from measures.browse.exports import COLUMNS
 from measures.management.commands.make_editor import make_editor
 from measures.models import Instrument
-from tests.factories import make_instrument, make_measure, make_source
+from tests.factories import client_for, make_instrument, make_measure, make_source
 
 pytestmark = pytest.mark.django_db
 
@@ -326,3 +327,77 @@ def test_a_row_exported_before_someone_else_saved_the_entry_is_refused(knowledge
     assert not accepted.has_validation_errors(), accepted.problems()
     entry.refresh_from_db()
     assert entry.name == "改过的名称"
+
+
+# Limits and the confirm step ---------------------------------------------------------------------
+
+
+def test_a_workbook_that_expands_to_many_rows_is_refused_quickly(editor_client, measure):
+    import io
+    import time
+
+    import openpyxl
+
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet()
+    sheet.append(["id", "instrument_name"])
+    for n in range(25_000):
+        sheet.append(["", f"条目{n}"])
+    content = io.BytesIO()
+    book.save(content)
+
+    started = time.perf_counter()
+    response = preview(editor_client, content.getvalue(), name="big.xlsx", file_format=XLSX_FORMAT)
+    assert time.perf_counter() - started < 5
+    assert "20,000" in response.content.decode()
+    assert response.context.get("confirm_form") is None
+    assert not Instrument.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "content,message",
+    [
+        (b"id," + b",".join(b"c%d" % n for n in range(120)) + b"\r\n1\r\n", "121 columns"),
+        (b"id,instrument_name\r\n," + "长".encode() * 10_001 + b"\r\n", "10,001"),
+        (b"id,instrument_name\r\n" + b",x\r\n" * 20_001, "20,000"),
+        (b"id,instrument_name\r\n" + b",x" * 3_000_000 + b"\r\n", "bytes"),
+    ],
+    ids=["columns", "cell", "rows", "bytes"],
+)
+def test_a_csv_over_a_limit_is_refused_with_the_limit(editor_client, measure, content, message):
+    response = preview(editor_client, content)
+    assert message in response.content.decode()
+    assert response.context.get("confirm_form") is None
+    assert not Instrument.objects.exists()
+
+
+def test_the_confirm_step_takes_only_the_editors_own_fresh_upload(editor_client, measure):
+    from measures.models import PendingUpload
+
+    response = preview(editor_client, csv_bytes([export_row()]))
+    form = response.context["confirm_form"]
+    data = {name: form[name].value() for name in form.fields}
+    url = reverse("admin:measures_instrument_process_import")
+    other = client_for(make_editor("other", create=True).user)
+
+    for client, changes in [
+        (other, {}),  # another editor's upload
+        (editor_client, {"import_file_name": "../../etc/passwd"}),
+        (editor_client, {"format": "99"}),
+    ]:
+        refused = client.post(url, {**data, **changes})
+        assert refused.status_code == 302 and not Instrument.objects.exists()
+    assert PendingUpload.objects.count() == 1
+
+    PendingUpload.objects.update(created_at=timezone.now() - timedelta(hours=2))
+    assert editor_client.post(url, data).status_code == 302
+    assert not Instrument.objects.exists()
+
+
+def test_a_confirmed_upload_is_imported_once_and_removed(editor_client, measure):
+    from measures.models import PendingUpload
+
+    response = preview(editor_client, csv_bytes([export_row()]))
+    confirm(editor_client, response)
+    assert Instrument.objects.count() == 1
+    assert not PendingUpload.objects.exists()
