@@ -12,6 +12,7 @@ from itertools import chain
 from operator import itemgetter
 from urllib.parse import quote
 
+from django.conf import settings
 from django.http import FileResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -346,6 +347,15 @@ def export_xlsx(request):
     listing = InstrumentListing(request.GET)
     if listing.errors:
         return unusable_parameters(listing)
+    # A workbook is built whole, at a cost that grows with its rows; a larger list is for the
+    # streamed CSV or JSON, which cost the server little whatever their size.
+    rows = listing.queryset.count()
+    if rows > settings.XLSX_EXPORT_MAX_ROWS:
+        message = _(
+            "The list has %(rows)s entries; a workbook holds at most %(limit)s. Narrow the "
+            "filters, or download CSV or JSON, which hold any number of entries."
+        ) % {"rows": f"{rows:,}", "limit": f"{settings.XLSX_EXPORT_MAX_ROWS:,}"}
+        return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
     response = FileResponse(
         xlsx_file(export_rows(listing, request)), content_type=XLSX_CONTENT_TYPE
     )

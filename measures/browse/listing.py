@@ -8,6 +8,7 @@ from functools import cached_property
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.http import QueryDict
 from django.utils.translation import gettext as _
 
 from ..models import Instrument
@@ -16,15 +17,23 @@ from .filters import SORTS, InstrumentFilter
 from .querystrings import replaced, without
 from .search import explain, quoted
 
+#: The parameters the list reads: its filters (and sort), and the page number.
+KNOWN_PARAMETERS = frozenset([*InstrumentFilter.base_filters, "page"])
+
 
 class InstrumentListing:
     def __init__(self, query):
-        # An empty value (a form's blank choice) means "not filtered", not an unknown value.
-        self.query = query.copy()
-        for key in list(self.query):
-            self.query.setlist(key, [v for v in self.query.getlist(key) if v.strip() != ""])
-            if not self.query.getlist(key):
-                del self.query[key]
+        # Links on the page are built from this query, so it keeps only what the list reads
+        # (the filters and `page`), each value once: an unknown parameter or a repeated value
+        # is not copied into every facet link. An empty value (a form's blank choice) means
+        # "not filtered", not an unknown value.
+        self.query = QueryDict(mutable=True)
+        for key in query:
+            if key not in KNOWN_PARAMETERS:
+                continue
+            values = [v for v in dict.fromkeys(query.getlist(key)) if v.strip() != ""]
+            if values:
+                self.query.setlist(key, values)
         self.filterset = InstrumentFilter(
             self.query, queryset=Instrument.objects.published().for_list()
         )

@@ -69,7 +69,16 @@ def matrix_page(*, source_slug, kind):
         # Totals link to the rows' measures, so they count this article only.
         "measure_query": urlencode([("measure", m.slug) for m in measures]),
         "kind": kind,
-        "kinds": Measure.Kind.choices,
+        # Links to the other kind keep the article asked for, and nothing else of the query.
+        "kinds": [
+            (
+                value,
+                label,
+                "?"
+                + urlencode({"kind": value, **({"source": source_slug} if source_slug else {})}),
+            )
+            for value, label in Measure.Kind.choices
+        ],
         "matrix": matrix(measures, columns, counts),
     }
 

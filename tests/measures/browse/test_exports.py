@@ -569,12 +569,21 @@ def test_the_query_count_does_not_grow_with_the_rows(client, reference_data, fmt
     assert many_queries == few_queries
 
 
-@pytest.mark.parametrize(("fmt", "queries"), [("csv", 1), ("json", 2), ("xlsx", 1)])
+@pytest.mark.parametrize(("fmt", "queries"), [("csv", 1), ("json", 2), ("xlsx", 2)])
 def test_an_unfiltered_export_reads_the_rows_in_one_query(
     client, reference_data, django_assert_num_queries, fmt, queries
 ):
     make_entries(20)
 
-    # JSON counts the rows first; then every export reads them with one joined query.
+    # JSON counts the rows first (to state the count), XLSX too (to keep within its row cap);
+    # then every export reads them with one joined query.
     with django_assert_num_queries(queries):
         assert len(records(export(client, fmt), fmt)) == 20
+
+
+def test_a_workbook_over_the_row_cap_is_refused_with_a_message(client, article, settings):
+    settings.XLSX_EXPORT_MAX_ROWS = 1
+    response = client.get("/instruments/export.xlsx")
+    assert response.status_code == 400
+    assert "CSV" in response.content.decode()
+    assert client.get("/instruments/export.csv").status_code == 200
