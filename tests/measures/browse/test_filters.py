@@ -326,5 +326,5 @@ def test_links_carry_only_known_parameters_each_value_once(client, sample):
     html = response.content.decode()
     # The language switch returns to the address as given; no filter link repeats it.
     assert html.count(junk) <= 1
-    assert "region=630100&amp;region=630100" not in html
+    assert html.count("region=630100&amp;region=630100") <= 1
     assert len(html) < 200_000
