@@ -95,8 +95,8 @@ def prepare(url, *, entries=0, tool="bench"):
 
 
 @contextmanager
-def serve(url, *, log, workers=2, threads=4, timeout=120):
-    """gunicorn on 127.0.0.1: yields (port, master process)."""
+def serve(url, *, log, workers=2, threads=4, timeout=120, options=()):
+    """gunicorn on 127.0.0.1, with `options` after the configuration's: yields (port, master)."""
     port = free_port()
     with tempfile.TemporaryDirectory(prefix="qhreform-static-") as static:
         env = {
@@ -119,7 +119,7 @@ def serve(url, *, log, workers=2, threads=4, timeout=120):
             check=True,
         )
         master = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--config", "qhreform/gunicorn.conf.py"],
+            [sys.executable, "-m", "gunicorn", "--config", "qhreform/gunicorn.conf.py", *options],
             cwd=ROOT,
             env=env,
             stdout=log,
