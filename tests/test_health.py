@@ -6,7 +6,11 @@ forwarding they can stop; CI shares the server, so nobody freezes the server its
 """
 
 import contextlib
+import json
+import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 
@@ -197,3 +201,50 @@ def test_a_server_that_freezes_mid_query_leaves_no_thread_waiting(client, monkey
 
 def test_database_answers_on_the_test_database():
     assert database_answers(connections.settings[DEFAULT_DB_ALIAS], timeout=5)
+
+
+# The timeouts every connection of the app gets -------------------------------------------------
+
+
+@needs_postgresql
+def test_every_statement_on_postgresql_is_bounded():
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone() == ("30s",)
+    assert connection.get_connection_params()["connect_timeout"] == 5
+
+
+def settings_options(**env):
+    """OPTIONS of the default database as qhreform.settings builds them from `env`."""
+    code = (
+        "import os, json; os.environ['DJANGO_SETTINGS_MODULE'] = 'qhreform.settings'; "
+        "from django.conf import settings; "
+        "print(json.dumps(settings.DATABASES['default'].get('OPTIONS', {})))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**os.environ, "DJANGO_DEBUG": "1", **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(result.stdout)
+
+
+def test_the_timeouts_come_from_the_environment():
+    url = "postgres://u:p@127.0.0.1:5432/db"
+    assert settings_options(DATABASE_URL=url) == {
+        "connect_timeout": 5,
+        "options": "-c statement_timeout=30000",
+    }
+    options = settings_options(
+        DATABASE_URL=url, DJANGO_DB_CONNECT_TIMEOUT="2", DJANGO_DB_STATEMENT_TIMEOUT="0.5"
+    )
+    assert options == {"connect_timeout": 2, "options": "-c statement_timeout=500"}
+    # No limit, and other server options from the URL are kept.
+    options = settings_options(
+        DATABASE_URL=url + "?options=-c%20work_mem%3D8MB", DJANGO_DB_STATEMENT_TIMEOUT="0"
+    )
+    assert options["options"] == "-c work_mem=8MB -c statement_timeout=0"
+    # SQLite has none of them.
+    assert settings_options(DATABASE_URL="sqlite:////tmp/x.sqlite3") == {}
