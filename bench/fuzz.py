@@ -264,7 +264,7 @@ def server_errors(log_path):
         elif path and called and (not called.group(1).startswith("django/") or not frame):
             # The innermost frame outside Django itself: the app or library that called it.
             frame = f"{called.group(1)}:{called.group(2)}"
-        elif path and re.match(r"[\w.]+(Error|Exception|Exit|Warning)\b", line):
+        elif path and re.match(r"(?:[a-z_]\w*\.)*[A-Z]\w*(?::|$)", line):  # "module.Class: …"
             masked = re.sub(r"'[^']*(?:'|$)|\"[^\"]*(?:\"|$)", "'…'", line)[:120]
             last, frame = f"{masked} at {frame}", ""
     count()
