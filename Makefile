@@ -9,7 +9,7 @@ PORT ?= 8000
 # Test processes: one per core by default (each with its own test database).
 TEST_WORKERS ?= auto
 
-.PHONY: run test install install-dev migrate load serve bench backup restore backup-check clean
+.PHONY: run test install install-dev migrate load serve bench fuzz soak backup restore backup-check clean
 
 # Serve the knowledge base for development on http://$(HOST):$(PORT).
 run: export DJANGO_DEBUG ?= 1
@@ -38,6 +38,17 @@ test: install-dev
 # BENCH_DATABASE_URL, BENCH_ENTRIES, BENCH_DURATION … are described in bench/run.py.
 bench: install
 	$(PY) bench/run.py
+
+# Hostile requests over every URL pattern (FUZZ_REQUESTS, default 100,000), and mixed pages and
+# exports at 8 connections (SOAK_DURATION seconds, default 600), each against its own gunicorn on
+# loopback and its own database (bench/fuzz.py, bench/soak.py). Not part of `make test`.
+FUZZ_REQUESTS ?= 100000
+SOAK_DURATION ?= 600
+fuzz: install
+	$(PY) bench/fuzz.py --requests $(FUZZ_REQUESTS)
+
+soak: install
+	$(PY) bench/soak.py --duration $(SOAK_DURATION)
 
 # A backup of the database (DATABASE_URL), drafts and history included, into $(BACKUP_DIR):
 # pg_dump's custom format on PostgreSQL, SQLite's online backup API on SQLite (README: Backups).
