@@ -84,8 +84,9 @@ def test_a_request_longer_than_the_timeout_is_cut_and_the_server_goes_on(gunicor
     port, log = gunicorn()
     outcome, seconds = get(port, "/bench/sleep/?seconds=60")
     assert outcome in {"RemoteDisconnected", "ConnectionResetError", "IncompleteRead"}
-    # The arbiter looks once a second, and aborts once the heartbeat is TIMEOUT seconds old.
-    assert TIMEOUT <= seconds < TIMEOUT + 3
+    # The arbiter looks once a second and aborts once the heartbeat is TIMEOUT seconds old; the
+    # margin is for a busy CI machine. Without the deadline the request would take 60 s.
+    assert TIMEOUT <= seconds < TIMEOUT + 6
     assert get(port, "/bench/sleep/?seconds=1")[0] == 200  # a fresh worker serves on
     text = log_text(log)
     assert "WORKER TIMEOUT" in text
