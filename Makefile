@@ -9,7 +9,7 @@ PORT ?= 8000
 # Test processes: one per core by default (each with its own test database).
 TEST_WORKERS ?= auto
 
-.PHONY: run test install install-dev migrate load serve bench clean
+.PHONY: run test install install-dev migrate load serve bench fuzz soak backup restore backup-check clean
 
 # Serve the knowledge base for development on http://$(HOST):$(PORT).
 run: export DJANGO_DEBUG ?= 1
@@ -38,6 +38,33 @@ test: install-dev
 # BENCH_DATABASE_URL, BENCH_ENTRIES, BENCH_DURATION … are described in bench/run.py.
 bench: install
 	$(PY) bench/run.py
+
+# Hostile requests over every URL pattern (FUZZ_REQUESTS, default 100,000), and mixed pages and
+# exports at 8 connections (SOAK_DURATION seconds, default 600), each against its own gunicorn on
+# loopback and its own database (bench/fuzz.py, bench/soak.py). Not part of `make test`.
+FUZZ_REQUESTS ?= 100000
+SOAK_DURATION ?= 600
+fuzz: install
+	$(PY) bench/fuzz.py --requests $(FUZZ_REQUESTS)
+
+soak: install
+	$(PY) bench/soak.py --duration $(SOAK_DURATION)
+
+# A backup of the database (DATABASE_URL), drafts and history included, into $(BACKUP_DIR):
+# pg_dump's custom format on PostgreSQL, SQLite's online backup API on SQLite (README: Backups).
+BACKUP_DIR ?= backups
+backup: install
+	$(PY) manage.py backup --directory $(BACKUP_DIR)
+
+# Replace the database's contents with the backup BACKUP=path; stop the site first.
+restore: install
+	@[ -n "$(BACKUP)" ] || { echo "usage: make restore BACKUP=backups/qhreform-YYYYmmdd-HHMMSS.dump"; exit 2; }
+	$(PY) manage.py restore "$(BACKUP)"
+
+# Back up an edited knowledge base, restore it into a new database and compare every public page
+# and export: on SQLite, or on PostgreSQL with BACKUP_CHECK_DATABASE_URL (bench/backup_check.py).
+backup-check: install
+	$(PY) bench/backup_check.py
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)

@@ -5,8 +5,8 @@
 
 Prepares the database and static files as `make serve` does (migrate, collectstatic), starts
 gunicorn with qhreform/gunicorn.conf.py on a free port against DATABASE_URL, and sends
-concurrent requests to /healthz and /instruments/ so that every worker thread holds an open
-database connection. Then it restarts PostgreSQL, which drops all of them, and for about ten
+concurrent requests to /healthz, /regions/ and /instruments/ so that every worker thread holds
+an open database connection (the pages do; /healthz checks on a connection of its own). Then it restarts PostgreSQL, which drops all of them, and for about ten
 seconds keeps requesting both pages from several threads at once, printing every status.
 
 Exits 0 when every request after the restart succeeded (each stale connection was noticed and
@@ -33,7 +33,7 @@ import dj_database_url
 import psycopg
 
 PROJECT = Path(__file__).resolve().parent.parent
-PATHS = ("/healthz", "/instruments/")
+PATHS = ("/healthz", "/regions/", "/instruments/")
 WORKERS, THREADS = 2, 4
 # More requests at once than the server has threads, so that every thread takes some.
 PARALLEL = 2 * WORKERS * THREADS

@@ -1,7 +1,10 @@
-"""The project's URLs plus /bench/floor/, a bare view that measures the stack's own cost.
+"""The project's URLs plus /bench/floor/, a bare view that measures the stack's own cost, and
+/bench/sleep/?seconds=N, a request that takes as long as asked (for the request deadline's test).
 
 Used only by the benchmark server (bench.settings): the floor never exists on the real site.
 """
+
+import time
 
 from django.http import HttpResponse
 from django.urls import path
@@ -14,7 +17,18 @@ def floor(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
-urlpatterns = [path("bench/floor/", floor), *project_urls.urlpatterns]
+def sleep(request):
+    """A request stuck for `seconds` (at most an hour), as one waiting on a frozen service is."""
+    seconds = min(float(request.GET.get("seconds", "1")), 3600)
+    time.sleep(seconds)
+    return HttpResponse(f"slept {seconds} s", content_type="text/plain")
+
+
+urlpatterns = [
+    path("bench/floor/", floor),
+    path("bench/sleep/", sleep),
+    *project_urls.urlpatterns,
+]
 
 # Error handlers count only in the root URLconf; keep the project's if it sets any.
 for _name in ("handler400", "handler403", "handler404", "handler500"):

@@ -4,7 +4,7 @@ HOST              address to listen on (default 127.0.0.1: a reverse proxy on th
 PORT              port (default 8000)
 WEB_CONCURRENCY   worker processes (default: 2 × CPU cores + 1, at most 9)
 GUNICORN_THREADS  threads per worker (default 4)
-GUNICORN_TIMEOUT  seconds a request may take before its worker is restarted (default 120)
+GUNICORN_TIMEOUT  seconds a request may run before its worker is restarted, cutting it (default 120)
 """
 
 import multiprocessing
@@ -25,10 +25,13 @@ bind = f"{os.environ.get('HOST', '127.0.0.1')}:{env_int('PORT', 8000)}"
 # holds up to workers × threads of them; the cap keeps a large machine from exhausting
 # PostgreSQL's max_connections (100 by default).
 workers = env_int("WEB_CONCURRENCY", min(2 * multiprocessing.cpu_count() + 1, 9))
-worker_class = "gthread"
+# gthread, with GUNICORN_TIMEOUT bounding each request: the stock gthread worker ignores a stuck
+# request thread (qhreform/workers.py).
+worker_class = "qhreform.workers.DeadlineThreadWorker"
 threads = env_int("GUNICORN_THREADS", 4)
 
 # Exports of the whole list are the slowest requests; they must finish rather than be cut off.
+# Past this, the worker is restarted and every request it was serving is cut.
 timeout = env_int("GUNICORN_TIMEOUT", 120)
 graceful_timeout = 30
 keepalive = 5

@@ -5,6 +5,9 @@ DJANGO_SECRET_KEY     required unless DJANGO_DEBUG is on
 DJANGO_DEBUG          "1"/"true" for development
 DJANGO_ALLOWED_HOSTS  comma-separated host names
 DJANGO_SECURE         "1" behind TLS: secure cookies, HSTS and the HTTPS redirect (see below)
+DJANGO_DB_CONNECT_TIMEOUT    seconds to wait for a PostgreSQL connection (default 5)
+DJANGO_DB_STATEMENT_TIMEOUT  seconds one PostgreSQL statement may run (default 30; 0: no limit)
+DJANGO_HEALTH_CHECK_TIMEOUT  seconds /healthz waits for the database before answering 503 (1)
 """
 
 import os
@@ -22,6 +25,14 @@ def env_bool(name, default=False):
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_seconds(name, default):
+    value = os.environ.get(name, "").strip()
+    seconds = float(value) if value else default
+    if seconds < 0:
+        raise ImproperlyConfigured(f"{name} must be a number of seconds, 0 or more; got {value!r}.")
+    return seconds
 
 
 def env_list(name, default=""):
@@ -124,6 +135,30 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+
+# A database that stops answering must cost a request seconds, not a worker thread forever.
+# connect_timeout bounds opening a connection (psycopg waits at least 2 s); statement_timeout
+# has PostgreSQL cancel any statement that runs longer (a migration over a large table may need
+# DJANGO_DB_STATEMENT_TIMEOUT=0). Neither helps against a server that accepts but never answers
+# on a connection already open: /healthz has a deadline of its own (qhreform/views.py).
+DB_CONNECT_TIMEOUT = env_seconds("DJANGO_DB_CONNECT_TIMEOUT", 5)
+DB_STATEMENT_TIMEOUT = env_seconds("DJANGO_DB_STATEMENT_TIMEOUT", 30)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options.setdefault("connect_timeout", max(1, round(DB_CONNECT_TIMEOUT)))
+    _options["options"] = " ".join(
+        filter(
+            None,
+            [
+                _options.get("options", ""),
+                f"-c statement_timeout={round(DB_STATEMENT_TIMEOUT * 1000)}",
+            ],
+        )
+    )
+
+# How long /healthz waits for the database before it answers 503: well under a load
+# balancer's probe timeout, so that a frozen database reads as down rather than as slow.
+HEALTH_CHECK_TIMEOUT = env_seconds("DJANGO_HEALTH_CHECK_TIMEOUT", 1)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -362,12 +362,17 @@ def serve(path):
     return int(statuses[0].split()[0]), body
 
 
+# A page that reads the database, even an empty one (transactional tests empty it).
+NOT_FOUND = "/measures/no-such-measure/"
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="terminates a PostgreSQL backend")
 @pytest.mark.django_db(transaction=True)
 def test_a_request_after_the_database_dropped_the_connection_succeeds():
     settings_dict = connection.settings_dict
     assert settings_dict["CONN_MAX_AGE"] > 0 and settings_dict["CONN_HEALTH_CHECKS"]
-    assert serve("/healthz")[0] == 200
+    # /healthz opens a connection of its own; pages use the request's kept connection.
+    assert serve(NOT_FOUND)[0] == 404
     assert connection.connection is not None  # kept open for the next request
     dropped = connection.connection.info.backend_pid
 
@@ -376,23 +381,21 @@ def test_a_request_after_the_database_dropped_the_connection_succeeds():
         other.execute("SELECT pg_terminate_backend(%s, 5000)", [dropped])
     assert not connection.is_usable()
 
-    status, body = serve("/healthz")
-    assert (status, json.loads(body)) == (200, {"status": "ok", "database": "ok"})
+    assert serve(NOT_FOUND)[0] == 404
     assert connection.connection.info.backend_pid != dropped
-    assert serve("/instruments/")[0] == 200
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="terminates a PostgreSQL backend")
 @pytest.mark.django_db(transaction=True)
 def test_without_the_health_check_the_same_request_would_fail():
     # The control for the test above: it shows the health check is what saves the request.
-    assert serve("/healthz")[0] == 200
+    assert serve(NOT_FOUND)[0] == 404
     dropped = connection.connection.info.backend_pid
     connection.health_check_enabled = False
     try:
         with psycopg.connect(**connection.get_connection_params()) as other:
             other.execute("SELECT pg_terminate_backend(%s, 5000)", [dropped])
-        assert serve("/healthz")[0] == 503
+        assert serve(NOT_FOUND)[0] == 500
     finally:
         connection.health_check_enabled = True
         connection.close()

@@ -12,7 +12,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import OperationalError, connection
+from django.db import OperationalError
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.test import Client, RequestFactory
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -498,7 +499,8 @@ def test_health_answers_503_without_details_when_the_database_does_not(client, d
         raise OperationalError('connection to server at "10.1.2.3", port 5432 failed: timeout')
 
     with monkeypatch.context() as patch:
-        patch.setattr(connection, "cursor", unreachable)
+        # The health check opens a connection of its own, through the backend's wrapper.
+        patch.setattr(BaseDatabaseWrapper, "ensure_connection", unreachable)
         response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json() == {"status": "unavailable", "database": "unavailable"}
