@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Q
-from django.http import HttpResponseBadRequest, HttpResponseRedirect
+from django.http import Http404, HttpResponseBadRequest, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -46,6 +46,21 @@ class HistoryAdmin(SimpleHistoryAdmin):
             name=f"{self.opts.app_label}_{self.opts.model_name}_deleted",
         )
         return [deleted, *super().get_urls()]
+
+    def get_object(self, request, object_id, from_field=None):
+        # An empty ?_to_field= means no field, not a field named "".
+        return super().get_object(request, object_id, from_field or None)
+
+    def history_view(self, request, object_id, extra_context=None):
+        # Ids are numbers: anything else names no row (and would break the history query).
+        if not str(object_id).isdigit():
+            raise Http404
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if not (str(object_id).isdigit() and str(version_id).isdigit()):
+            raise Http404
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def get_changeform_initial_data(self, request):
         # An add form takes initial values from the query string (?measure=3); a value that

@@ -181,8 +181,9 @@ def home_province(regions):
 
     The gazetteer also holds other provinces and the nation, for articles about them; pages that
     lay out the province and its prefectures (the map, the matrix, the region list) mean this one.
+    None before any region is loaded.
     """
-    return next(r.parent for r in regions if r.level == Region.Level.PREFECTURE)
+    return next((r.parent for r in regions if r.level == Region.Level.PREFECTURE), None)
 
 
 def always_listed(region, home):

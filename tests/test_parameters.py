@@ -174,3 +174,27 @@ def test_an_add_form_ignores_initial_values_that_name_no_row(admin_client, knowl
     assert response.status_code == 200
     form = response.context["adminform"].form
     assert not {"measure", "region", "type"} & set(form.initial)
+
+
+def test_pages_answer_on_a_database_with_nothing_loaded(client, empty_database):
+    for path in ["/", "/regions/", "/instruments/", "/matrix/", "/instruments/export.csv"]:
+        assert client.get(path).status_code < 500, path
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/measures/instrument/%25/history/",
+        "/admin/measures/source/abc/history/",
+        "/admin/measures/instrument/1/history/x/",
+    ],
+)
+def test_an_admin_history_url_with_an_id_that_is_no_number_is_not_found(admin_client, path):
+    assert admin_client.get(path).status_code == 404
+
+
+def test_an_empty_to_field_is_no_field(admin_client, knowledge_base):
+    entry = Instrument.objects.order_by("pk").first()
+    for view in ("change", "delete"):
+        url = f"/admin/measures/instrument/{entry.pk}/{view}/?_to_field="
+        assert admin_client.get(url).status_code == 200, view

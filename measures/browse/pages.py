@@ -63,7 +63,9 @@ def matrix_page(*, source_slug, kind):
         .in_article_order()
     )
     columns = [r for r in regions if r.level == Region.Level.PREFECTURE]
-    columns.append(home_province(regions))
+    province = home_province(regions)
+    if province is not None:
+        columns.append(province)
     return {
         "source": source,
         # Totals link to the rows' measures, so they count this article only.
@@ -97,7 +99,8 @@ def region_list():
             for region in regions
             if region.level == Region.Level.PREFECTURE
         ],
-        "province": {"region": province, "entries": counts.region_total(province.code)},
+        "province": province
+        and {"region": province, "entries": counts.region_total(province.code)},
         "counts": counts,
     }
 
