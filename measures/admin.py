@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models
@@ -411,6 +412,20 @@ class InstrumentAdmin(ImportMixin, PublishingAdmin):
     tmp_storage_class = DatabaseUploadStorage
 
     def import_action(self, request, **kwargs):
+        # A file over the size limit is refused before it is stored or read.
+        upload = request.FILES.get("import_file")
+        if upload is not None and upload.size > settings.SPREADSHEET_LIMITS["bytes"]:
+            messages.error(
+                request,
+                _("The file has %(size)s bytes; an import takes at most %(limit)s.")
+                % {
+                    "size": f"{upload.size:,}",
+                    "limit": f"{settings.SPREADSHEET_LIMITS['bytes']:,}",
+                },
+            )
+            return HttpResponseRedirect(
+                reverse(f"{self.admin_site.name}:measures_instrument_import")
+            )
         token = current_uploader.set(request.user)
         try:
             return super().import_action(request, **kwargs)

@@ -366,6 +366,8 @@ def test_a_workbook_that_expands_to_many_rows_is_refused_quickly(editor_client, 
 )
 def test_a_csv_over_a_limit_is_refused_with_the_limit(editor_client, measure, content, message):
     response = preview(editor_client, content)
+    if response.status_code == 302:  # refused before it was read: the message is on the form
+        response = editor_client.get(response["Location"])
     assert message in response.content.decode()
     assert response.context.get("confirm_form") is None
     assert not Instrument.objects.exists()
@@ -401,3 +403,12 @@ def test_a_confirmed_upload_is_imported_once_and_removed(editor_client, measure)
     confirm(editor_client, response)
     assert Instrument.objects.count() == 1
     assert not PendingUpload.objects.exists()
+
+
+def test_a_large_valid_file_previews_as_a_summary_with_the_first_rows(editor_client, measure):
+    rows = [export_row(instrument_name=f"条目{n}") for n in range(150)]
+    response = preview(editor_client, csv_bytes(rows))
+    html = response.content.decode()
+    assert response.context["confirm_form"] is not None
+    assert "条目99<" in html and "条目100<" not in html
+    assert "150" in html
