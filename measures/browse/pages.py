@@ -121,6 +121,9 @@ def region_page(region):
             totals,
         ),
         "more_measures": max(0, len(totals) - MEASURES_SHOWN),
+        # What the first screen says before the map: how much there is, and where all of it is.
+        "entry_total": sum(totals.values()),
+        "measure_total": len(totals),
         # The province's own page has no prefecture to highlight, so no map.
         "map": map_of(
             tally(Instrument.objects.published(), regions), regions, highlight=prefecture.code

@@ -292,3 +292,15 @@ def test_a_prefecture_page_shows_the_first_entries_of_a_large_measure_and_links_
 
 def list_count_of(client, url):
     return client.get(url).context["page"].paginator.count
+
+
+def test_a_prefecture_page_states_its_total_first_and_links_to_all_of_it(client, knowledge_base):
+    haixi = Region.objects.get(code="632800")
+    expected = Instrument.objects.published().for_region(haixi).count()
+    html = client.get("/regions/632800/").content.decode()
+    start = html.index('class="lead region-summary"')
+    summary = html[start : html.index("</p>", start)]
+    assert f">{expected} " in summary or f"{expected} " in summary or f"{expected}条" in summary
+    assert 'href="/instruments/?region=632800"' in summary
+    assert 'href="/instruments/export.csv?region=632800"' in summary
+    assert html.index("region-summary") < html.index("<svg")
