@@ -72,13 +72,16 @@ class HistoryAdmin(SimpleHistoryAdmin):
                 field = self.opts.get_field(name)
             except FieldDoesNotExist:
                 continue
-            if field.is_relation and field.many_to_one:
-                try:
-                    found = field.related_model._default_manager.filter(pk=value).exists()
-                except (ValueError, TypeError, ValidationError):
-                    found = False
-                if not found:
-                    del initial[name]
+            if not field.is_relation:
+                continue
+            # A many-to-many value is a list (the admin splits it on commas).
+            values = value if isinstance(value, list) else [value]
+            try:
+                found = field.related_model._default_manager.filter(pk__in=values).count()
+            except (ValueError, TypeError, ValidationError):
+                found = -1
+            if found != len(set(values)):
+                del initial[name]
         return initial
 
     def changelist_view(self, request, extra_context=None):

@@ -23,6 +23,9 @@ class RejectUnusableParameters:
         self.get_response = get_response
 
     def __call__(self, request):
+        if "" in request.GET.getlist("_to_field"):
+            # The admin's "field to return" must name a field; an empty one names none.
+            return bad_request(request, _("The query parameter “_to_field” is empty."))
         for where, parameters in (("query", request.GET), ("form", request.POST)):
             name = unusable_parameter(parameters)
             if name is not None:

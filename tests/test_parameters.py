@@ -35,6 +35,8 @@ PARAMETERS = [
     "p",
     "all",
     "_changelist_filters",
+    "continues",
+    "_to_field",
     "unknown",
 ]
 
@@ -193,8 +195,15 @@ def test_an_admin_history_url_with_an_id_that_is_no_number_is_not_found(admin_cl
     assert admin_client.get(path).status_code == 404
 
 
-def test_an_empty_to_field_is_no_field(admin_client, knowledge_base):
-    entry = Instrument.objects.order_by("pk").first()
-    for view in ("change", "delete"):
-        url = f"/admin/measures/instrument/{entry.pk}/{view}/?_to_field="
-        assert admin_client.get(url).status_code == 200, view
+def test_an_empty_to_field_answers_400_on_every_admin_page(admin_client, admin_user):
+    for url in [
+        "/admin/measures/instrument/1/change/?_to_field=",
+        f"/admin/auth/user/{admin_user.pk}/change/?_to_field=&_to_field=",
+    ]:
+        assert admin_client.get(url).status_code == 400, url
+
+
+def test_an_add_form_ignores_related_values_that_name_no_row(admin_client, knowledge_base):
+    for query in ["continues=NaN", "continues=__proto__", "continues=1,x", "source=%zz"]:
+        response = admin_client.get(f"/admin/measures/measure/add/?{query}")
+        assert response.status_code == 200, query
