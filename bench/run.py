@@ -31,7 +31,6 @@ import os
 import re
 import secrets
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -51,13 +50,7 @@ import psycopg  # noqa: E402
 from psycopg import sql  # noqa: E402
 
 from bench.pages import EXPORT, FLOOR, PAGES, middle_entry_sql  # noqa: E402
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
+from bench.server import free_port, worker_pids  # noqa: E402
 
 PYTHON = sys.executable
 BIN = Path(sys.executable).parent
@@ -245,7 +238,7 @@ def start_gunicorn(env, log):
     else:
         stop(process)
         raise SystemExit(f"gunicorn did not answer within a minute; see {log.name}")
-    say(f"gunicorn {how} (pid {process.pid}, {len(workers(process.pid))} workers)")
+    say(f"gunicorn {how} (pid {process.pid}, {len(worker_pids(process.pid))} workers)")
     return process
 
 
@@ -259,26 +252,13 @@ def stop(process):
             process.wait()
 
 
-def workers(master):
-    """Pids of the gunicorn master's worker processes."""
-    found = []
-    for status in Path("/proc").glob("[0-9]*/status"):
-        try:
-            text = status.read_text()
-        except OSError:
-            continue
-        if re.search(rf"^PPid:\s+{master}$", text, re.M):
-            found.append(int(status.parent.name))
-    return sorted(found)
-
-
 def wait_idle(master, timeout=300):
     """Wait until the workers stop using CPU: wrk leaves slow requests running when it stops."""
     deadline = time.monotonic() + timeout
     previous, quiet = None, 0
     while time.monotonic() < deadline and quiet < 2:
         used = 0
-        for pid in workers(master):
+        for pid in worker_pids(master):
             try:
                 fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
             except OSError:
@@ -381,7 +361,7 @@ def stream_export(path):
 
 def measure_export(master):
     """The export, EXPORT_RUNS times, with every worker's memory sampled while it streams."""
-    pids = workers(master)
+    pids = worker_pids(master)
     before = {pid: memory_kib(pid) for pid in pids}
     peaks = {pid: before[pid].get("VmRSS", 0) for pid in pids}
     done = threading.Event()

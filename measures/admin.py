@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models
@@ -20,8 +19,10 @@ from .ingest.spreadsheets import (
     IMPORT_FORMATS,
     DatabaseUploadStorage,
     InstrumentResource,
-    current_uploader,
+    UploadTooLarge,
+    check_size,
     fresh_upload,
+    uploads_by,
 )
 from .models import Instrument, InstrumentType, Measure, Source, Status
 from .publishing import (
@@ -417,23 +418,16 @@ class InstrumentAdmin(ImportMixin, PublishingAdmin):
     def import_action(self, request, **kwargs):
         # A file over the size limit is refused before it is stored or read.
         upload = request.FILES.get("import_file")
-        if upload is not None and upload.size > settings.SPREADSHEET_LIMITS["bytes"]:
-            messages.error(
-                request,
-                _("The file has %(size)s bytes; an import takes at most %(limit)s.")
-                % {
-                    "size": f"{upload.size:,}",
-                    "limit": f"{settings.SPREADSHEET_LIMITS['bytes']:,}",
-                },
-            )
+        try:
+            if upload is not None:
+                check_size(upload.size)
+        except UploadTooLarge as error:
+            messages.error(request, str(error))
             return HttpResponseRedirect(
                 reverse(f"{self.admin_site.name}:measures_instrument_import")
             )
-        token = current_uploader.set(request.user)
-        try:
+        with uploads_by(request.user):
             return super().import_action(request, **kwargs)
-        finally:
-            current_uploader.reset(token)
 
     def add_data_read_fail_error_to_form(self, form, e):
         # A file over a limit, or one that cannot be read, says why in the editor's words.
@@ -450,11 +444,8 @@ class InstrumentAdmin(ImportMixin, PublishingAdmin):
                 return HttpResponseRedirect(
                     reverse(f"{self.admin_site.name}:measures_instrument_import")
                 )
-        token = current_uploader.set(request.user)
-        try:
+        with uploads_by(request.user):
             return super().process_import(request, **kwargs)
-        finally:
-            current_uploader.reset(token)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("measure", "region", "type")

@@ -10,7 +10,7 @@ class ImportArticleForm(forms.Form):
     title = forms.CharField(
         label=_("Title"),
         required=False,
-        max_length=300,
+        max_length=Source._meta.get_field("title").max_length,
         help_text=_("Default: the article's first line."),
     )
     published_on = forms.DateField(label=_("Published on"), required=False)

@@ -6,6 +6,7 @@ exported from the site can be edited and imported back. Columns the import does 
 prefecture, source, url) are ignored.
 """
 
+import contextlib
 import contextvars
 import csv
 import secrets
@@ -56,11 +57,12 @@ def limits():
     return settings.SPREADSHEET_LIMITS
 
 
-def check_size(data):
-    if len(data) > limits()["bytes"]:
+def check_size(size):
+    """`size`: the file's length in bytes."""
+    if size > limits()["bytes"]:
         raise UploadTooLarge(
             _("The file has %(size)s bytes; an import takes at most %(limit)s.")
-            % {"size": f"{len(data):,}", "limit": f"{limits()['bytes']:,}"}
+            % {"size": f"{size:,}", "limit": f"{limits()['bytes']:,}"}
         )
 
 
@@ -106,7 +108,7 @@ class SpreadsheetCSV(base_formats.CSV):
 
     def create_dataset(self, in_stream, **kwargs):
         if isinstance(in_stream, bytes):
-            check_size(in_stream)
+            check_size(len(in_stream))
             in_stream = decode_spreadsheet_text(in_stream)
         lines = in_stream.splitlines()
         header = next(csv.reader(lines[:1]), [])
@@ -133,7 +135,7 @@ class SpreadsheetXLSX(base_formats.XLSX):
     """
 
     def create_dataset(self, in_stream):
-        check_size(in_stream)
+        check_size(len(in_stream))
         try:
             book = openpyxl.load_workbook(BytesIO(in_stream), read_only=True, data_only=True)
         except Exception as error:  # openpyxl raises many kinds for a file that is no workbook
@@ -478,6 +480,16 @@ class InstrumentResource(resources.ModelResource):
 #: The editor whose upload is being stored: set by the admin around its import view, since
 #: import-export creates the storage without the request.
 current_uploader = contextvars.ContextVar("current_uploader", default=None)
+
+
+@contextlib.contextmanager
+def uploads_by(user):
+    """Within this block, uploads are stored for (and read back only by) `user`."""
+    token = current_uploader.set(user)
+    try:
+        yield
+    finally:
+        current_uploader.reset(token)
 
 
 class DatabaseUploadStorage(BaseStorage):
