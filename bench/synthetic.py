@@ -443,6 +443,7 @@ class Generator:
             region_id=region.pk,
             type_id=type_.pk,
             status=Instrument.Status.PUBLISHED,
+            public=True,  # bulk_create skips save(), which keeps the flag; all three are published
             notes=NOTE,
         )
         return entry, sentence

@@ -190,6 +190,7 @@ class Source(ParsedRecord):
         # Set here rather than with auto_now, which loaddata's raw saves skip.
         self.updated_at = timezone.now()
         super().save(*args, **kwargs)
+        Instrument.objects.filter(measure__source=self).refresh_public()
 
     def get_absolute_url(self):
         return reverse("measures:source", args=[self.slug])
@@ -298,6 +299,10 @@ class Measure(ParsedRecord):
     def __str__(self):
         return f"{self.get_kind_display()} {self.number}: {self.title}"
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        Instrument.objects.filter(measure=self).refresh_public()
+
     def get_absolute_url(self):
         return reverse("measures:detail", args=[self.slug])
 
@@ -397,17 +402,26 @@ class InstrumentType(models.Model):
         return (self.slug,)
 
 
+#: Which entries the public may see: published, under a published measure of a published
+#: source. Drafts are visible in the admin only. Each entry keeps the answer in `public`, so that
+#: public lists and counts read one column of one table (`InstrumentQuerySet.refresh_public`).
+PUBLIC_ENTRY = models.Q(
+    status=Status.PUBLISHED,
+    measure__status=Status.PUBLISHED,
+    measure__source__status=Status.PUBLISHED,
+)
+
+
 class InstrumentQuerySet(models.QuerySet):
     def published(self):
-        """Entries the public may see: published, under a published measure of a published source.
+        """Entries the public may see (`PUBLIC_ENTRY`)."""
+        return self.filter(public=True)
 
-        Drafts are visible in the admin only.
-        """
-        return self.filter(
-            status=Status.PUBLISHED,
-            measure__status=Status.PUBLISHED,
-            measure__source__status=Status.PUBLISHED,
-        )
+    def refresh_public(self):
+        """Store `PUBLIC_ENTRY` on these entries. Every save of an entry, a measure or a source
+        calls it for the entries it may have shown or hidden, in the same transaction."""
+        self.filter(PUBLIC_ENTRY, public=False).update(public=True)
+        self.filter(public=True).exclude(PUBLIC_ENTRY).update(public=False)
 
     def for_region(self, *regions):
         """What a page or filter for these regions shows: a prefecture, county or town with the
@@ -607,12 +621,22 @@ class Instrument(ParsedRecord):
         default=Status.DRAFT,
         help_text=_("Only published entries appear on public pages."),
     )
+    public = models.BooleanField(
+        _("public"),
+        default=False,
+        editable=False,
+        help_text=_(
+            "Whether public pages show it: it, its measure and its source are published. "
+            "Kept up to date on every save of any of the three."
+        ),
+    )
     notes = models.TextField(_("editor notes"), blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now, editable=False)
 
     objects = InstrumentManager()
-    history = HistoricalRecords()
+    # `public` follows from the statuses the history already records.
+    history = HistoricalRecords(excluded_fields=["public"])
 
     class Meta:
         ordering = ["measure", "start", "id"]
@@ -626,15 +650,15 @@ class Instrument(ParsedRecord):
         # index on this table can provide). The searched text has trigram indexes on
         # PostgreSQL (migration 0006_search_trigram).
         indexes = [
-            # Published entries by region, type and measure, with the id: facet counts are
+            # Public entries by region, type and measure, with the id: facet counts are
             # read from this narrow index alone (index-only scans) instead of from the rows,
             # a region filter (with a type) finds its entries in one range of it, and drafts
             # are left out of it. The id is a key column rather than INCLUDE so that SQLite,
             # which has no INCLUDE, builds the same index without a warning.
             models.Index(
                 fields=["region", "type", "measure", "id"],
-                condition=models.Q(status=Status.PUBLISHED),
-                name="instrument_published_idx",
+                condition=models.Q(public=True),
+                name="instrument_public_idx",
             ),
             # Entries waiting for review (the admin's status filter): few, so a partial index.
             models.Index(
@@ -662,6 +686,8 @@ class Instrument(ParsedRecord):
         # Set here rather than with auto_now, which loaddata's raw saves skip.
         self.updated_at = timezone.now()
         super().save(*args, **kwargs)
+        Instrument.objects.filter(pk=self.pk).refresh_public()
+        self.refresh_from_db(fields=["public"])
 
     def get_absolute_url(self):
         return reverse("measures:instrument_detail", args=[self.pk])

@@ -213,6 +213,8 @@ def many_measures(reference_data):
         status=Instrument.Status.DRAFT
     )
     Source.objects.filter(slug="synthetic-5-4").update(status=Source.Status.DRAFT)
+    # Queryset updates skip save(), which keeps each entry's public flag.
+    Instrument.objects.refresh_public()
 
 
 QUERIES = [
