@@ -42,8 +42,10 @@ from .vocabulary import (
     NOT_LIST_CLOSER,
     PHRASE_VERBS,
     PRACTICE_VERBS,
+    PROVINCE_SELF_REFERENCES,
     QUOTED_STEM_MAX,
     SELF_REFERENCES,
+    STATE_VERBS,
     TIME_LEAD,
     TRAILING,
     VERB_JOINERS,
@@ -105,6 +107,8 @@ class SentenceReader:
         self.subject = subject or gazetteer.root_code
         self.allow_fallback = fallback
         self.scan = Scanner(text, start, end)
+        #: The article is about another province (or the nation), not the home province.
+        self.elsewhere = not gazetteer.is_within(self.subject, gazetteer.root_code)
         self.clauses = self._attribute_clauses()
 
     # -- regions -----------------------------------------------------------------------------
@@ -120,7 +124,11 @@ class SentenceReader:
                 body = strip(self.text, ordinal.end(), end)[0] if ordinal else start
             match = self.gazetteer.match_at(self.text, body, end)
             self_reference = self._word_at(SELF_REFERENCES, body, end)
-            if match and self._acts(match[0]):
+            province_reference = self._word_at(PROVINCE_SELF_REFERENCES, body, end)
+            if province_reference and self.elsewhere:
+                # 全省, 省政府 in another province's article: that province, not the home one.
+                region, body, named = self.subject, body + len(province_reference), False
+            elif match and self._acts(match[0]):
                 region, body, named = match[0], body + match[1], True
                 # A chain of units names the deepest: 青海省玉树藏族自治州 is 玉树州.
                 while (inner := self.gazetteer.match_at(self.text, body, end)) and (
@@ -516,6 +524,8 @@ class SentenceReader:
             return []
         # Only the first verb: in 已组建并完成注册登记 the second one has an object of its own.
         action = self._word_at(ACTION_VERBS, verbs[0][0], verbs[0][1]) or ""
+        if action in STATE_VERBS:
+            return []  # 市场机制逐步健全: how far it has come, not an adoption
         action_span = (verbs[0][0], verbs[0][0] + len(action)) if action else ""
         return [self._make([(start, end)], (start, end), action_span, rule="before-verb")]
 

@@ -89,11 +89,23 @@ SELF_REFERENCES = tuple(
     )
 )  # fmt: skip
 
+#: How a clause refers to the writer's own province: in a 甘肃 paper, 全省 and 省政府 are 甘肃.
+PROVINCE_SELF_REFERENCES = ("省委省政府", "省人民政府", "省委", "省政府", "全省")
+
+#: Verbs that say how far something has come, not that it was adopted: in 市场机制逐步健全 the
+#: name before the verb is the theme of a paragraph, not a new instrument.
+STATE_VERBS = ("完善", "健全", "优化", "深化", "创新")
+
 #: Time phrases that may open a title or lead before its subject: 近日，西藏自治区…
 TIME_LEAD = re.compile(
     r"(?:近日|日前|近期|近年来|多年来|今年以来|今年|去年以来|上半年|下半年|"
     r"(?:近|过去)?(?:\d{1,2}|[一二三四五六七八九十]{1,2})年(?:以)?来|"
     r"\d{4}年(?:\d{1,2}月)?(?:\d{1,2}日)?(?:以来|来)?|\d{1,2}月\d{1,2}日|\d{1,2}日)"
+)
+
+#: A news service's dateline before a lead: 黄南新闻网讯, 本报讯, 新华社西宁6月10日电(记者…).
+DATELINE = re.compile(
+    r"[^\s，,。；;：:]{0,24}?(?:讯|\d{1,2}月\d{1,2}日电)(?:\s*[（(][^（()）]{0,24}[)）])?(?=[\s　：:]|$)"
 )
 
 #: A status after a document's name: X管理办法（试行） is still a 办法.
