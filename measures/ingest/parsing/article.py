@@ -20,7 +20,7 @@ from .structure import (
     title_line,
 )
 from .textscan import CLAUSE_BREAKS, Scanner, strip
-from .vocabulary import TIME_LEAD
+from .vocabulary import DATELINE, TIME_LEAD
 
 #: Where a title or a lead may name its subject: at its start or after one of these.
 SUBJECT_BREAKS = CLAUSE_BREAKS + " 　丨|｜—-【】"
@@ -101,7 +101,7 @@ def article_subject(plain: str, gazetteer: Gazetteer, spans: list[MeasureSpan]) 
             pieces.append(sentences[0])
     found = [code for start, end in pieces if (code := _subject_in(plain, start, end, gazetteer))]
     if not found:
-        return gazetteer.root_code
+        return _province_named(plain, [*([title] if title else []), *content[:1]], gazetteer)
     # A lead that names a unit inside the title's (青海湖北岸… / 青海省海北藏族自治州…) is more
     # precise than the title.
     deeper = [
@@ -110,6 +110,27 @@ def article_subject(plain: str, gazetteer: Gazetteer, spans: list[MeasureSpan]) 
         if gazetteer.is_within(code, found[0]) and gazetteer.depth(code) > gazetteer.depth(found[0])
     ]
     return deeper[0] if deeper else found[0]
+
+
+def _province_named(plain: str, spans: list[tuple[int, int]], gazetteer: Gazetteer) -> str:
+    """The province an article without a subject at its start is about.
+
+    A province's own paper writes 省政府… or 自治区党委… and names its province further on
+    (携手推进甘肃…, 视察宁夏时): the first other province the title or lead names is the
+    subject, unless they name the home province too (a text of one paragraph is its own lead).
+    Neither: the home province.
+    """
+    named = [
+        code
+        for start, end in spans
+        for s, e, code in gazetteer.mentions(plain, start, end)
+        # by name: 全省 is the writer's own province, whichever that is
+        if gazetteer.by_code[code].level == "province"
+        and plain[s:e] in (gazetteer.by_code[code].name, gazetteer.by_code[code].short_name)
+    ]
+    if not named or gazetteer.root_code in named:
+        return gazetteer.root_code
+    return named[0]
 
 
 def _in_speech(plain: str, start: int, pos: int) -> bool:
@@ -127,8 +148,12 @@ def _in_speech(plain: str, start: int, pos: int) -> bool:
 
 def _subject_in(plain: str, start: int, end: int, gazetteer: Gazetteer) -> str | None:
     starts = [start] + [pos + 1 for pos in range(start, end) if plain[pos] in SUBJECT_BREAKS]
-    for pos in starts:
+    for index, pos in enumerate(starts):
         pos = strip(plain, pos, end)[0]
+        dateline = DATELINE.match(plain, pos, end) if index == 0 else None
+        if dateline:
+            # 黄南新闻网讯 海南州…: the news service is not what the article is about.
+            pos = strip(plain, dateline.end(), end)[0]
         time = TIME_LEAD.match(plain, pos, end)
         if time:
             pos = strip(plain, time.end(), end, " ，,、")[0]

@@ -26,11 +26,14 @@ from .textscan import WHITESPACE, Scanner, Span, strip
 from .vocabulary import (
     ACTION_VERBS,
     ADVERBS,
+    CLASS_OPENERS,
     CLAUSE_INITIAL_VERBS,
     DASHES,
     DEMONSTRATIVES,
+    FIELD_FRAME,
     GENERIC_MODIFIERS,
     INSTRUMENT_WORDS,
+    JOINT_WORDS,
     LEADING_COUNT,
     LENDABLE_MODIFIERS,
     LIST_CLOSER,
@@ -42,8 +45,11 @@ from .vocabulary import (
     NOT_LIST_CLOSER,
     PHRASE_VERBS,
     PRACTICE_VERBS,
+    PROVINCE_SELF_REFERENCES,
     QUOTED_STEM_MAX,
     SELF_REFERENCES,
+    SOURCE_OPENERS,
+    STATE_VERBS,
     TIME_LEAD,
     TRAILING,
     VERB_JOINERS,
@@ -105,6 +111,8 @@ class SentenceReader:
         self.subject = subject or gazetteer.root_code
         self.allow_fallback = fallback
         self.scan = Scanner(text, start, end)
+        #: The article is about another province (or the nation), not the home province.
+        self.elsewhere = not gazetteer.is_within(self.subject, gazetteer.root_code)
         self.clauses = self._attribute_clauses()
 
     # -- regions -----------------------------------------------------------------------------
@@ -120,7 +128,11 @@ class SentenceReader:
                 body = strip(self.text, ordinal.end(), end)[0] if ordinal else start
             match = self.gazetteer.match_at(self.text, body, end)
             self_reference = self._word_at(SELF_REFERENCES, body, end)
-            if match and self._acts(match[0]):
+            province_reference = self._word_at(PROVINCE_SELF_REFERENCES, body, end)
+            if province_reference and self.elsewhere:
+                # 全省, 省政府 in another province's article: that province, not the home one.
+                region, body, named = self.subject, body + len(province_reference), False
+            elif match and self._acts(match[0]):
                 region, body, named = match[0], body + match[1], True
                 # A chain of units names the deepest: 青海省玉树藏族自治州 is 玉树州.
                 while (inner := self.gazetteer.match_at(self.text, body, end)) and (
@@ -181,7 +193,12 @@ class SentenceReader:
     def _name_end(self, start: int, end: int) -> int | None:
         """Where a name ending in an instrument word ends, allowing a trailing 工作, 编制 …"""
         for cut in range(end, start, -1):
-            if TRAILING.fullmatch(self.text, cut, end) and self._ending_word(start, cut):
+            if not TRAILING.fullmatch(self.text, cut, end):
+                continue
+            if self._ending_word(start, cut):
+                return cut
+            # “国家生态文明建设示范县”称号: the name ends inside its quotation marks
+            if self.text[cut - 1] == "”" and self._ending_word(start, cut - 1):
                 return cut
         return None
 
@@ -207,6 +224,9 @@ class SentenceReader:
         """Action verbs of the clause, adjacent ones (建立完善, 建立并完善) merged into one."""
         found: list[Span] = []
         pos = clause.body_start
+        frame = FIELD_FRAME.match(self.text, self._strip_adverbs(pos, clause.end)[0], clause.end)
+        if frame:
+            pos = frame.end()  # 从打造…、实施…等方面: the fields a document covers
         while pos < clause.end:
             verb = self.scan.top(pos) and self._word_at(ACTION_VERBS, pos, clause.end)
             if not verb and not found and self.scan.top(pos):
@@ -381,11 +401,24 @@ class SentenceReader:
             if not left_word:
                 continue
             right = pos + len(joiner)
+            if self._joins(right, end):
+                return [((start, end),)]  # 河湖长制与林长制协同联动机制: one mechanism
             if self.text[right:end] in INSTRUMENT_WORDS:
                 return [((start, pos),), ((start, pos - len(left_word)), (right, end))]
             if self._ending_word(right, end):
                 return [((start, pos),), *self._split_conjoined(right, end)]
         return [((start, end),)]
+
+    def _joins(self, start: int, end: int) -> bool:
+        """Whether text[start:end] is a name and then a tail that joins it to its neighbour.
+
+        林长制协同联动机制: 林长制, then 协同联动机制 (with what stands before it).
+        """
+        return any(
+            self._ending_word(start, pos)
+            for pos in range(start + 1, end)
+            if self.text.startswith(JOINT_WORDS, pos)
+        )
 
     # -- the four readings -------------------------------------------------------------------
 
@@ -412,10 +445,19 @@ class SentenceReader:
         if len(parts) > 1:
             return False
         start, end = parts[0]
+        if self.text.startswith(CLASS_OPENERS, start, end):
+            return True  # 各类生态功能保护区: a class of things, not one of them
         stripped = False
         while word := self._word_at(GENERIC_MODIFIERS, start, end):
             start, stripped = start + len(word), True
-        return stripped and self.text[start:end] in INSTRUMENT_WORDS
+        # 重点工程项目: instrument words after the modifiers, nothing else
+        while start < end and (word := self._word_at(INSTRUMENT_WORDS, start, end)):
+            start += len(word)
+        if stripped and start == end:
+            return True
+        # 生态保护治理重大工程, 天然草原生态保护等重点工程: works in a field, summed up
+        word = self._ending_word(parts[0][0], end)
+        return bool(word) and self.text.endswith(("重大", "重点"), parts[0][0], end - len(word))
 
     def _unquote(self, parts: tuple[Span, ...]) -> tuple[Span, ...]:
         """A name that is exactly one quoted term is stored without the marks, like a 《》 title."""
@@ -460,6 +502,8 @@ class SentenceReader:
         for clause, verbs in next_clauses:
             if verbs or clause.body_start != clause.start:
                 return end
+            if FIELD_FRAME.match(self.text, clause.start, clause.end):
+                return end  # 从…等方面: the fields of the document, not more of its list
             if self._list_closer(clause.start, clause.end):
                 return clause.end
         return end
@@ -514,8 +558,15 @@ class SentenceReader:
         start = self._trim_lead(start, end)
         if self._generic(((start, end),)):
             return []
+        if self._word_at(PHRASE_VERBS + PRACTICE_VERBS, start, end):
+            return []  # 推动制度落实: a verb phrase, not a name
+        opener = self._word_at(MEANS_OPENERS, start, end)
+        if opener and self.text[start + len(opener) : end] in INSTRUMENT_WORDS:
+            return []  # 以制度创新推进…: a means, not a name
         # Only the first verb: in 已组建并完成注册登记 the second one has an object of its own.
         action = self._word_at(ACTION_VERBS, verbs[0][0], verbs[0][1]) or ""
+        if action in STATE_VERBS:
+            return []  # 市场机制逐步健全: how far it has come, not an adoption
         action_span = (verbs[0][0], verbs[0][0] + len(action)) if action else ""
         return [self._make([(start, end)], (start, end), action_span, rule="before-verb")]
 
@@ -526,6 +577,8 @@ class SentenceReader:
             start, end = self._strip_adverbs(clause.body_start, clause.end)
             if start >= end:
                 continue
+            if self.text.startswith(SOURCE_OPENERS, start, end):
+                continue  # 据统计: where a figure comes from
             chosen = chosen or (start, end)
             if not self.text.startswith(MEANS_OPENERS, start, end):
                 chosen = (start, end)

@@ -38,7 +38,10 @@ NEXT_STEP_CUES = ("下一步", "下步", "今后", "接下来")
 # Page chrome and footer lines, not article text: scraper headers (SOURCE:, DATE:), bare
 # timestamps, print and share links, site banners and breadcrumbs.
 CHROME = re.compile(
-    r"^(?:来源|發布|发布时间|发布日期|發布時間|來源|责任编辑|責任編輯|编辑|編輯|作者|字号|字號|"
+    # a field may stand in a bulleted list (- 时间:2021-09-14, - 点击:1054)
+    r"^(?:[-•·*]\s*)?(?:来源|發布|发布时间|发布日期|發布時間|來源|发表时间|发表日期|發表時間|"
+    r"(?:时间|時間|日期|点击|點擊|阅读|閱讀|浏览|瀏覽)\s*[:：]|阅读量|閱讀量|"
+    r"责任编辑|責任編輯|编辑|編輯|作者|字号|字號|"
     r"分享|打印|关闭|關閉|关怀版|关怀模式|无障碍|浏览次数|阅读次数|点击数|当前位置|您当前的位置|"
     r"首页\s*[>＞»]|【|(?:SOURCE|DATE|URL|TITLE|AUTHOR)\s*[:：]|"
     r"\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?\s*[|｜丨]?\s*$|"

@@ -20,6 +20,8 @@ ACTION_VERBS = tuple(
             "制定印发", "印发实施", "出台实施", "修订完善", "审议通过", "推出", "搭建", "筹建",
             "挂牌", "揭牌", "上线", "投运", "完工", "竣工", "开工", "获批", "入选", "签订",
             "签署", "引入", "推进",
+            # designations and zoning: 获评…示范基地, 划定生态保护红线
+            "获评", "划定", "落实",
         },
         key=lambda verb: (-len(verb), verb),
     )
@@ -39,6 +41,12 @@ INSTRUMENT_WORDS = tuple(
             "基金", "专项资金", "系统", "数据库", "监测站", "服务站", "工作站", "管护站",
             "委员会", "领导小组", "工作专班", "研究院", "实验室", "联盟", "先行区", "保护区",
             "项目库", "基准",
+            # systems named by their holder or rule: 河湖长制, 林长制, 三级包保制, 告知承诺制
+            "长制", "责任制", "包保制", "承诺制", "负责制",
+            # bodies: 生态环境保护治理协会, 河湖长制办公室, 生态法庭
+            "协会", "办公室", "法庭",
+            # designations and zones: 国家生态文明建设示范市 (…县), 生态保护红线
+            "示范市", "示范县", "红线",
         },
         key=lambda word: (-len(word), word),
     )
@@ -56,7 +64,8 @@ GENERIC_MODIFIERS = tuple(
     sorted(
         {
             "重点", "相关", "有关", "各类", "各项", "配套", "系列", "一系列", "多项", "这些",
-            "上述", "一批", "各级", "有效", "新", "长效", "全", "一套", "重大",
+            "上述", "一批", "各级", "有效", "新", "长效", "全", "一套", "重大", "专项",
+            "支持性",
         },
         key=lambda word: (-len(word), word),
     )
@@ -89,23 +98,37 @@ SELF_REFERENCES = tuple(
     )
 )  # fmt: skip
 
+#: How a clause refers to the writer's own province: in a 甘肃 paper, 全省 and 省政府 are 甘肃.
+PROVINCE_SELF_REFERENCES = ("省委省政府", "省人民政府", "省委", "省政府", "全省")
+
+#: Verbs that say how far something has come, not that it was adopted: in 市场机制逐步健全 the
+#: name before the verb is the theme of a paragraph, not a new instrument.
+STATE_VERBS = ("完善", "健全", "优化", "深化", "创新")
+
 #: Time phrases that may open a title or lead before its subject: 近日，西藏自治区…
 TIME_LEAD = re.compile(
-    r"(?:近日|日前|近期|近年来|多年来|今年以来|今年|去年以来|上半年|下半年|"
+    r"(?:近日|日前|近期|近年来|多年来|今年以来|今年|去年以来|上半年|下半年|(?:截至|截止|至)?目前|"
     r"(?:近|过去)?(?:\d{1,2}|[一二三四五六七八九十]{1,2})年(?:以)?来|"
     r"\d{4}年(?:\d{1,2}月)?(?:\d{1,2}日)?(?:以来|来)?|\d{1,2}月\d{1,2}日|\d{1,2}日)"
+)
+
+#: A news service's dateline before a lead: 黄南新闻网讯, 本报讯, 新华社西宁6月10日电(记者…).
+DATELINE = re.compile(
+    r"[^\s，,。；;：:]{0,24}?(?:讯|\d{1,2}月\d{1,2}日电)(?:\s*[（(][^（()）]{0,24}[)）])?(?=[\s　：:]|$)"
 )
 
 #: A status after a document's name: X管理办法（试行） is still a 办法.
 DOCUMENT_STATUS = (
     r"[(（](?:试行|暂行|修订|修订版|修正|征求意见稿|草案|送审稿|修订稿|\d{4}年(?:修订|修正)?"
-    r"|\d{4}\s*[-—–－~至]\s*\d{4}年?|[^()（）]{0,6}版)[)）]"
+    r"|\d{4}\s*[-—–－~至]+\s*\d{4}年?|[^()（）]{0,6}版)[)）]"
 )
 
 #: What may follow an instrument's name inside the verb's object without being part of it:
 #: 目录编制, 试点工作, 试点基础上, EOD项目建设要素, 垂管制度改革, 基地创建工作, 办法(试行).
 TRAILING = re.compile(
-    rf"(?:{DOCUMENT_STATUS})?(?:建设|创建|工作|编制|改革|要素|基础上|遴选|申报|评选|验收|研究)*"
+    rf"(?:{DOCUMENT_STATUS})?(?:建设|创建|工作|编制|改革|要素|基础上|遴选|申报|评选|验收|研究|称号)*"
+    # 推行河湖长制以来; a count after the name: 打造万亩青稞生产基地4个
+    r"(?:以来|(?:\d+|[一二三四五六七八九十两]+)(?:个|处|座|家|所|项))?"
 )
 
 #: Generic words that belong to a coordinated item's instrument word when it is lent to a
@@ -126,6 +149,13 @@ ADVERBS = tuple(
     )
 )  # fmt: skip
 
+#: Words saying that coordinated items work as one: 河湖长制与林长制协同联动机制 is one
+#: mechanism, not 河湖长制 and 林长制…机制.
+JOINT_WORDS = ("协同", "联动", "衔接", "联合", "融合", "贯通", "一体化")
+
+#: Words opening a class of things rather than one named instrument: 各类生态功能保护区.
+CLASS_OPENERS = ("各类", "各项", "各种")
+
 #: Joiners between coordinated names: 生态环境保护条例和湟水流域水生态保护条例.
 NAME_CONJUNCTIONS = ("以及", "和", "与", "及")
 
@@ -139,6 +169,16 @@ PRACTICE_VERBS = tuple(
         key=lambda word: (-len(word), word),
     )
 )  # fmt: skip
+
+#: A clause that opens with one of these gives the source of a statement (据统计, 据介绍), not a
+#: practice.
+SOURCE_OPENERS = ("据",)
+
+#: A frame that lists the fields a document covers (从打造…、实施…等方面提出要求): the verbs
+#: inside it describe content, they adopt nothing.
+FIELD_FRAME = re.compile(
+    r"(?:从|围绕|就)(?P<fields>.+?)(?:等)?(?:[一二三四五六七八九十\d]+个)?方面"
+)
 
 #: A clause that opens with one of these states the means, not the practice (依托…优势).
 MEANS_OPENERS = ("依托", "通过", "按照", "结合", "围绕", "以", "会同", "协同", "与", "在")

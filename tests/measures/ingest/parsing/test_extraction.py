@@ -361,3 +361,112 @@ def test_reported_speech_is_read_as_sentences_and_the_lead_names_the_subject():
     assert article.subject_code == "632200"
     names = {i.name for m in article.measures for i in m.instruments}
     assert "祁连山生态修复试点项目" in names
+
+
+# -- the subject of articles that do not open with it -----------------------------------------
+
+
+def entries_of(text):
+    article = parse_article(text, regions=REGIONS, type_rules=RULES)
+    found = [(i.name, i.region_code) for m in article.measures for i in m.instruments]
+    return article, found
+
+
+def test_a_news_service_dateline_is_not_the_subject():
+    # 黄南 is a prefecture, but here only the name of the news site that reports on 海南州.
+    article, found = entries_of(
+        "标题\n\n黄南新闻网讯 海南州制定河道采砂管理办法。\n\n海南州建立河湖管护机制。\n"
+    )
+    assert article.subject_code == "632500"
+    assert ("河湖管护机制", "632500") in found
+
+
+def test_a_provincial_paper_names_its_province_after_the_start():
+    # A province's own paper writes 省政府 and 全省; the title names the province further on.
+    article, found = entries_of(
+        "省政府召开改革推进会 为甘肃绿色发展注入动能\n\n"
+        "本报讯 省政府日前召开会议,部署全年改革任务。\n\n"
+        "全省建立生态环境执法正面清单制度。省政府印发排污许可管理办法。\n"
+    )
+    assert article.subject_code == "620000" and article.elsewhere
+    assert found == [("生态环境执法正面清单制度", "620000"), ("排污许可管理办法", "620000")]
+
+
+def test_an_autonomous_region_named_only_in_its_lead_is_the_subject():
+    article, found = entries_of(
+        "自治区党委坚决贯彻视察宁夏时的重要指示要求,建设美丽宁夏。\n"
+        "编制黄河流域生态保护修复规划。\n"
+    )
+    assert article.subject_code == "640000"
+    assert found and all(code == "640000" for _, code in found)
+
+
+def test_an_article_naming_the_home_province_in_its_lead_stays_home():
+    article, _ = entries_of(
+        "省政府召开改革推进会\n\n本报讯 会议指出,青海与甘肃建立跨省协作机制。\n\n全省编制规划。\n"
+    )
+    assert article.subject_code == PROVINCE
+
+
+def test_a_name_before_a_verb_of_progress_is_a_theme_not_an_entry():
+    # 市场机制逐步健全 says how far the mechanisms have come; the entries follow.
+    assert names("市场机制逐步健全,探索建立横向生态保护补偿机制。") == ["横向生态保护补偿机制"]
+
+
+# -- names of the genre beyond documents and mechanisms ----------------------------------------
+
+
+def test_systems_named_by_their_holder_and_zoning_lines():
+    assert names("全面推行河湖长制以来,全省落实属地责任制,划定生态保护红线。") == [
+        "河湖长制",
+        "属地责任制",
+        "生态保护红线",
+    ]
+
+
+def test_systems_joined_by_a_tail_that_makes_them_work_together_are_one_name():
+    assert names("推行河湖长制与林长制协同联动机制。") == ["河湖长制与林长制协同联动机制"]
+    assert names("制定A管理办法和B实施细则。") == ["A管理办法", "B实施细则"]
+
+
+def test_a_count_after_the_name_and_a_designation_in_quotes():
+    assert names("西宁市建成高原林果基地3个,荣获“国家生态文明建设示范市”称号。") == [
+        "高原林果基地",
+        "国家生态文明建设示范市",
+    ]
+
+
+def test_bodies_courts_and_offices():
+    assert names("组建生态保护协会,成立生态环境法庭,设立河湖长制办公室。") == [
+        "生态保护协会",
+        "生态环境法庭",
+        "河湖长制办公室",
+    ]
+
+
+def test_the_fields_a_document_covers_are_not_adopted():
+    # 从…等方面 lists what a document is about; its verbs adopt nothing.
+    assert names("印发《A实施方案》,从完善组织体系、健全管护机制等方面提出要求。") == ["A实施方案"]
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "在各类自然保护地建设保护区。",  # a class of things
+        "实施一批重点工程项目。",  # generic words only
+        "实施多项生态保护治理重大工程。",  # works in a field, summed up
+        "以制度创新推动管护提质。",  # a means
+    ],
+)
+def test_summaries_classes_and_means_are_not_names(paragraph):
+    assert names(paragraph) == []
+
+
+def test_a_span_of_years_with_a_double_dash_is_a_status():
+    (entry,) = read("出台《A草原管护员管理办法(2024——2026年)》。")
+    assert entry.type_slug == "rule"
+
+
+def test_where_a_figure_comes_from_is_no_practice():
+    # A county named in a sentence of statistics keeps no fallback entry made of 据统计 or 至目前.
+    assert names("据统计,达日县至目前已累计巡林8000余人次。") == []

@@ -251,3 +251,15 @@ def test_enumerations_nested_in_numbered_measures_are_not_the_measures():
     )
     article = parse(text)
     assert [m.title for m in article.measures] == ["推进审批改革", "建立责任清单"]
+
+
+def test_header_fields_in_a_bulleted_list_and_a_reading_count_are_chrome():
+    text = (
+        "某州召开改革推进会\n\n- 时间:2024-05-16\n- 点击:862\n- 来源:某报\n\n"
+        "发表时间:2024-05-16 09:30:12 来源:某厅 阅读量:\n\n"
+        "会议部署改革任务,西宁市制定督察整改销号办法。\n"
+    )
+    article = parse(text)
+    (measure,) = article.measures
+    assert article.published_on == datetime.date(2024, 5, 16)
+    assert measure.title.startswith("会议部署改革任务")
