@@ -306,6 +306,11 @@ def test_no_duplicate_within_a_measure_and_region():
         ("黑水虻处理厨余垃圾示范基地", "pilot"),
         ("纵向贯通横向协同联动机制", "mechanism"),
         ("问题反馈整改销号闭环管理制度", "system"),
+        ("河湖长制", "system"),
+        ("环评审批告知承诺制", "system"),
+        ("河湖长制办公室", "organization"),
+        ("环保产业协会", "organization"),
+        ("环境资源法庭", "organization"),
         ("简易案件项目化", "other"),
     ],
 )
