@@ -83,10 +83,10 @@ def setup_django():
 def edit():
     """What editors leave behind: an account, an edited entry, a draft, a deletion."""
     from measures.management.commands.make_editor import make_editor
-    from measures.models import Instrument
+    from measures.models import Mention
 
     make_editor("backup-check-editor", create=True)
-    entries = Instrument.objects.published().order_by("pk")
+    entries = Mention.objects.published().order_by("pk")
     edited = entries.first()
     edited.name = f"{edited.name}（已修订）"
     edited.save()
@@ -94,7 +94,7 @@ def edit():
     draft.pk = None
     draft.key = "backup-check-draft"
     draft.name = f"{draft.name}（草稿）"
-    draft.status = Instrument.Status.DRAFT
+    draft.status = Mention.Status.DRAFT
     draft.save()
     deleted = entries.last()
     deleted_pk = deleted.pk
@@ -105,12 +105,12 @@ def edit():
 def public_urls():
     from django.conf import settings
 
-    from measures.models import Instrument, Measure, Source
+    from measures.models import Measure, Mention, Source
     from regions.models import Region
 
-    entries = Instrument.history.values_list("id", flat=True).distinct().order_by("id")
-    listed = Instrument.objects.published().count()
-    pages = max(1, -(-listed // settings.INSTRUMENTS_PER_PAGE))
+    entries = Mention.history.values_list("id", flat=True).distinct().order_by("id")
+    listed = Mention.objects.published().count()
+    pages = max(1, -(-listed // settings.MENTIONS_PER_PAGE))
     return [
         "/",
         "/regions/",

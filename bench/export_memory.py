@@ -34,7 +34,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
-from measures.models import Instrument, InstrumentType, Measure, Source  # noqa: E402
+from measures.models import InstrumentType, Measure, Mention, Source  # noqa: E402
 from regions.models import Region  # noqa: E402
 
 ARTICLE = (
@@ -90,8 +90,8 @@ def add_synthetic_entries(first, count, measures, regions, types):
     )
     numbers = iter(range(first, first + count))
     while batch := list(islice(numbers, BATCH)):
-        Instrument.objects.bulk_create(
-            Instrument(
+        Mention.objects.bulk_create(
+            Mention(
                 key=f"synthetic-{n}",
                 name=f"合成条目{n}（synthetic）生态环境保护条例",
                 action="制定",
@@ -101,7 +101,7 @@ def add_synthetic_entries(first, count, measures, regions, types):
                 measure=measure,
                 region=region,
                 type=type_,
-                status=Instrument.Status.PUBLISHED,
+                status=Mention.Status.PUBLISHED,
             )
             for n, (measure, region, type_) in zip(batch, combinations, strict=False)
         )
@@ -185,7 +185,7 @@ def main():
             for size in SIZES:
                 add_synthetic_entries(created, size - created, measures, regions, types)
                 created = size
-                assert Instrument.objects.published().count() == size
+                assert Mention.objects.published().count() == size
                 results += [measure_export(client, fmt, size) for fmt in options.formats]
             print_table(results)
         finally:

@@ -81,7 +81,7 @@ HOSTILE = [
     quote('"><img src=x onerror=alert(1)>'),
     quote("javascript:alert(1)"),
     quote("' OR 1=1 --"),
-    quote("'; DROP TABLE measures_instrument; --"),
+    quote("'; DROP TABLE measures_mention; --"),
     "..%2F..%2Fetc%2Fpasswd",
     "%0d%0aSet-Cookie:%20x=1",
     quote("\u202e\u200b\ufeff"),

@@ -23,7 +23,7 @@ def middle_entry_sql(seed):
     """SQL for the id of the synthetic entry of `seed` in the middle of the id range."""
     prefix = f"synthetic-{seed}-entry-"
     return (
-        "SELECT id FROM measures_instrument WHERE key LIKE %s ORDER BY id "
-        "OFFSET (SELECT count(*) / 2 FROM measures_instrument WHERE key LIKE %s) LIMIT 1",
+        "SELECT id FROM measures_mention WHERE key LIKE %s ORDER BY id "
+        "OFFSET (SELECT count(*) / 2 FROM measures_mention WHERE key LIKE %s) LIMIT 1",
         [prefix + "%", prefix + "%"],
     )

@@ -31,7 +31,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from bench.pages import EXPORT, PAGES, middle_entry_sql  # noqa: E402
-from measures.models import Instrument  # noqa: E402
+from measures.models import Mention  # noqa: E402
 
 
 def measure(client, path):
@@ -73,7 +73,7 @@ def main():
             "sql_ms": statistics.median(run[2] for run in runs),
             "wall_ms": statistics.median(run[3] for run in runs),
         }
-    print(json.dumps({"entries": Instrument.objects.published().count(), "pages": pages}))
+    print(json.dumps({"entries": Mention.objects.published().count(), "pages": pages}))
 
 
 if __name__ == "__main__":

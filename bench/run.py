@@ -134,7 +134,7 @@ def ensure_database(url):
 def synthetic_count(url, seed):
     with connect(url) as conn:
         return conn.execute(
-            "SELECT count(*) FROM measures_instrument WHERE key LIKE %s",
+            "SELECT count(*) FROM measures_mention WHERE key LIKE %s",
             [f"synthetic-{seed}-entry-%"],
         ).fetchone()[0]
 
@@ -151,7 +151,7 @@ def prepare(url, env, *, synthetic=None, total=None):
     found = synthetic_count(url, SEED)
     if synthetic is None:
         with connect(url) as conn:
-            everything = conn.execute("SELECT count(*) FROM measures_instrument").fetchone()[0]
+            everything = conn.execute("SELECT count(*) FROM measures_mention").fetchone()[0]
         synthetic = total - (everything - found)
     name = urlsplit(url).path[1:]
     if found == synthetic:
@@ -160,7 +160,7 @@ def prepare(url, env, *, synthetic=None, total=None):
         say(f"{name}: seeding {synthetic:,} synthetic entries (seed {SEED})")
         started = time.perf_counter()
         manage(
-            ["seed_synthetic", "--instruments", str(synthetic), "--seed", str(SEED), "--replace"],
+            ["seed_synthetic", "--mentions", str(synthetic), "--seed", str(SEED), "--replace"],
             url,
             env,
             quiet=True,
@@ -168,9 +168,9 @@ def prepare(url, env, *, synthetic=None, total=None):
         say(f"seeded in {time.perf_counter() - started:.1f} s")
     with connect(url) as conn:
         # Fresh statistics for the planner, and a visibility map for index-only scans.
-        conn.execute("VACUUM (ANALYZE) measures_instrument, measures_measure, measures_source")
+        conn.execute("VACUUM (ANALYZE) measures_mention, measures_measure, measures_source")
         published = conn.execute(
-            "SELECT count(*) FROM measures_instrument i "
+            "SELECT count(*) FROM measures_mention i "
             "JOIN measures_measure m ON m.id = i.measure_id "
             "JOIN measures_source s ON s.id = m.source_id "
             "WHERE i.status = 'published' AND s.status = 'published'"

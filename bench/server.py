@@ -79,7 +79,7 @@ def prepare(url, *, entries=0, tool="bench"):
         manage(
             url,
             "seed_synthetic",
-            "--instruments",
+            "--mentions",
             str(entries),
             "--replace",
             settings="bench.settings",

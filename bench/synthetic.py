@@ -36,7 +36,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from measures.ingest.parsing import classify
-from measures.models import Instrument, InstrumentType, Measure, Source
+from measures.models import InstrumentType, Measure, Mention, Source
 from regions.models import Region
 
 PUBLISHER = "synthetic"
@@ -199,7 +199,7 @@ class SyntheticReport:
     dry_run: bool = False
     sources: int = 0
     measures: int = 0
-    instruments: int = 0
+    mentions: int = 0
     #: Entries of an earlier run with the same seed that --replace deleted.
     replaced: int = 0
     seconds: float = 0.0
@@ -216,9 +216,9 @@ def synthetic_sources(seed):
     return Source.objects.filter(publisher=PUBLISHER, slug__startswith=source_prefix(seed))
 
 
-def synthetic_instruments(seed):
+def synthetic_mentions(seed):
     """The entries of the synthetic sources made with `seed`."""
-    return Instrument.objects.filter(measure__source__in=synthetic_sources(seed))
+    return Mention.objects.filter(measure__source__in=synthetic_sources(seed))
 
 
 def delete_synthetic(seed):
@@ -231,7 +231,7 @@ def delete_synthetic(seed):
     measures = Measure.objects.filter(source__in=sources)
     with transaction.atomic():
         # `_raw_delete` skips the PROTECT checks, so the rows that point here go first.
-        deleted = Instrument.objects.filter(measure__in=measures)._raw_delete(Instrument.objects.db)
+        deleted = Mention.objects.filter(measure__in=measures)._raw_delete(Mention.objects.db)
         Measure.continues.through.objects.filter(
             Q(from_measure__in=measures) | Q(to_measure__in=measures)
         ).delete()
@@ -242,20 +242,20 @@ def delete_synthetic(seed):
 
 def seed_synthetic(
     *,
-    instruments,
+    mentions,
     seed,
     per_source=ENTRIES_PER_SOURCE,
     replace=False,
     dry_run=False,
     batch_size=BATCH_SIZE,
 ):
-    """Create `instruments` synthetic published entries made with `seed`; returns a report.
+    """Create `mentions` synthetic published entries made with `seed`; returns a report.
 
     Needs the regions and instrument types (`manage.py load_knowledge_base`). Refuses a seed
     already used unless `replace`, which deletes that seed's sources and entries first. All in
     one transaction: a failure leaves the database as it was.
     """
-    if instruments < 0:
+    if mentions < 0:
         raise SyntheticDataError("The number of entries cannot be negative.")
     if per_source < 1:
         raise SyntheticDataError("Each source needs at least one entry.")
@@ -273,19 +273,19 @@ def seed_synthetic(
         if not replace:
             raise SyntheticDataError(
                 f"Synthetic data with seed {seed} is already there "
-                f"({synthetic_instruments(seed).count()} entries); "
+                f"({synthetic_mentions(seed).count()} entries); "
                 "use --replace to delete it and seed again, or choose another seed."
             )
-        report.replaced = synthetic_instruments(seed).count()
+        report.replaced = synthetic_mentions(seed).count()
     generator = Generator(seed=seed, regions=regions, types=types)
     with transaction.atomic():
         if existing and not dry_run:
             delete_synthetic(seed)
         pending, pending_entries = [], 0
-        for plan in generator.sources(instruments, per_source):
+        for plan in generator.sources(mentions, per_source):
             report.sources += 1
             report.measures += len(plan.measures)
-            report.instruments += len(plan.entries)
+            report.mentions += len(plan.entries)
             if dry_run:
                 continue
             pending.append(plan)
@@ -315,7 +315,7 @@ def write(plans, batch_size):
             measure.source = plan.source  # now it has its id
     Measure.objects.bulk_create([m for plan in plans for m in plan.measures])
     # bulk_create takes each entry's measure_id from its measure, saved just above.
-    Instrument.objects.bulk_create(
+    Mention.objects.bulk_create(
         [entry for plan in plans for entry in plan.entries], batch_size=batch_size
     )
 
@@ -428,7 +428,7 @@ class Generator:
         self.entry_number += 1
         self.by_region[region.code] += 1
         self.by_type[type_.slug] += 1
-        entry = Instrument(
+        entry = Mention(
             key=f"{source_prefix(self.seed)}entry-{self.entry_number}",
             name=name,
             is_document_title=is_document,
@@ -442,7 +442,7 @@ class Generator:
             # Ids rather than objects: a third faster to build, and 100,000 are built.
             region_id=region.pk,
             type_id=type_.pk,
-            status=Instrument.Status.PUBLISHED,
+            status=Mention.Status.PUBLISHED,
             public=True,  # bulk_create skips save(), which keeps the flag; all three are published
             notes=NOTE,
         )

@@ -75,13 +75,13 @@ def run_one(kind):
     if kind == "xlsx":
         content, url, field, extra = (
             make_xlsx(),
-            "/admin/measures/instrument/import/",
+            "/admin/measures/mention/import/",
             "import_file",
             {"format": "1"},
         )
     elif kind == "csv":
         content = b"id,instrument_name\r\n" + b",x\r\n" * (50 * 1024 * 1024 // 4)
-        url, field, extra = "/admin/measures/instrument/import/", "import_file", {"format": "0"}
+        url, field, extra = "/admin/measures/mention/import/", "import_file", {"format": "0"}
     else:
         content = "标题\n".encode() + "一是。\n".encode() * 100_000
         url, field, extra = "/admin/measures/source/import-article/", "file", {"import": "1"}

@@ -18,13 +18,13 @@ from .ingest.articles import ImportRefused, import_article
 from .ingest.spreadsheets import (
     IMPORT_FORMATS,
     DatabaseUploadStorage,
-    InstrumentResource,
+    MentionResource,
     UploadTooLarge,
     check_size,
     fresh_upload,
     uploads_by,
 )
-from .models import Instrument, InstrumentType, Measure, Source, Status
+from .models import InstrumentType, Measure, Mention, Source, Status
 from .publishing import (
     can_publish,
     keep_status_unless_permitted,
@@ -241,7 +241,7 @@ class SourceAdmin(PublishingAdmin):
         # An article creates a source, its measures and its entries.
         return all(
             request.user.has_perm(f"measures.add_{model}")
-            for model in ("source", "measure", "instrument")
+            for model in ("source", "measure", "mention")
         )
 
     def import_article_view(self, request):
@@ -305,7 +305,7 @@ def review_url(source_slug):
     """The admin list of an imported source's draft entries."""
     source = Source.objects.get(slug=source_slug)
     return (
-        reverse("admin:measures_instrument_changelist")
+        reverse("admin:measures_mention_changelist")
         + f"?status__exact=draft&measure__source__id__exact={source.pk}"
     )
 
@@ -347,7 +347,7 @@ class PrefectureFilter(admin.SimpleListFilter):
                 | Q(level=Region.Level.PROVINCE, children__isnull=False)
                 | Q(
                     level__in=[Region.Level.PROVINCE, Region.Level.NATIONAL],
-                    instruments__isnull=False,
+                    mentions__isnull=False,
                 )
             )
             .distinct()
@@ -380,8 +380,8 @@ EDITOR_HELP = _(
 )
 
 
-@admin.register(Instrument)
-class InstrumentAdmin(ImportMixin, PublishingAdmin):
+@admin.register(Mention)
+class MentionAdmin(ImportMixin, PublishingAdmin):
     list_display = ["name", "type", "region", "measure", "status", "updated_at", "public_page"]
     list_filter = [
         "measure__source",
@@ -408,7 +408,7 @@ class InstrumentAdmin(ImportMixin, PublishingAdmin):
         (_("Editorial"), {"fields": ["notes", "key", "created_at", "updated_at"]}),
     ]
 
-    resource_classes = [InstrumentResource]
+    resource_classes = [MentionResource]
     import_formats = IMPORT_FORMATS
     import_template_name = "admin/measures/instrument/import.html"
     # Uploads wait for confirmation in the database, bound to their editor: any app server can
@@ -423,9 +423,7 @@ class InstrumentAdmin(ImportMixin, PublishingAdmin):
                 check_size(upload.size)
         except UploadTooLarge as error:
             messages.error(request, str(error))
-            return HttpResponseRedirect(
-                reverse(f"{self.admin_site.name}:measures_instrument_import")
-            )
+            return HttpResponseRedirect(reverse(f"{self.admin_site.name}:measures_mention_import"))
         with uploads_by(request.user):
             return super().import_action(request, **kwargs)
 
@@ -442,7 +440,7 @@ class InstrumentAdmin(ImportMixin, PublishingAdmin):
             if problem:
                 messages.error(request, problem)
                 return HttpResponseRedirect(
-                    reverse(f"{self.admin_site.name}:measures_instrument_import")
+                    reverse(f"{self.admin_site.name}:measures_mention_import")
                 )
         with uploads_by(request.user):
             return super().process_import(request, **kwargs)
@@ -482,7 +480,5 @@ class InstrumentAdmin(ImportMixin, PublishingAdmin):
                 _("Nothing was imported: %(problems)s Upload the file again to see every row.")
                 % {"problems": " ".join(result.problems()[:3])},
             )
-            return HttpResponseRedirect(
-                reverse(f"{self.admin_site.name}:measures_instrument_import")
-            )
+            return HttpResponseRedirect(reverse(f"{self.admin_site.name}:measures_mention_import"))
         return super().process_result(result, request)

@@ -4,7 +4,8 @@ Everything the site holds is in the database (entries, drafts, their history, ed
 so a backup is the database, whole:
 
 * PostgreSQL: `pg_dump --format=custom`, a consistent snapshot taken while the site runs, read
-  back with `pg_restore` (which needs a pg_restore at least as new as the pg_dump that wrote it);
+  back with `pg_restore` (which needs a pg_restore at least as new as the pg_dump that wrote it)
+  and `psql`, in one transaction that first drops every table the database holds;
 * SQLite: a copy made with SQLite's online backup API, consistent even while the site writes.
 
 Restoring replaces what the target database holds with what the backup holds.
@@ -13,6 +14,7 @@ Restoring replaces what the target database holds with what the backup holds.
 import os
 import sqlite3
 import subprocess
+import tempfile
 from datetime import datetime
 from pathlib import Path
 
@@ -20,6 +22,23 @@ from django.db import connections
 
 POSTGRESQL = "postgresql"
 SQLITE = "sqlite"
+
+#: The first statement of a PostgreSQL restore's transaction. Dropping only what the backup holds
+#: is not enough: a database migrated past the backup has tables the backup does not know (after
+#: a model was renamed or added), which would stay behind, and whose foreign keys would stop the
+#: backup's own tables from being dropped.
+DROP_EVERY_TABLE = """
+DO $$
+DECLARE
+  stale record;
+BEGIN
+  FOR stale IN SELECT schemaname, tablename FROM pg_tables WHERE schemaname = current_schema()
+  LOOP
+    EXECUTE format('DROP TABLE IF EXISTS %I.%I CASCADE', stale.schemaname, stale.tablename);
+  END LOOP;
+END
+$$;
+"""
 
 
 def vendor_of(database):
@@ -70,19 +89,35 @@ def restore(*, path, database="default", dry_run=False):
         listing = run_postgresql_tool("pg_restore", "--list", str(path), database=None)
         entries = sum(1 for line in listing.splitlines() if line and not line.startswith(";"))
         if not dry_run:
-            run_postgresql_tool(
-                "pg_restore",
-                # Drop what the backup holds before recreating it; IF EXISTS makes an empty
-                # database a valid target too.
-                "--clean",
-                "--if-exists",
-                "--no-owner",
-                "--no-privileges",
-                "--single-transaction",
-                "--exit-on-error",
-                str(path),
-                database=database,
-            )
+            with tempfile.TemporaryDirectory(prefix="qhreform-restore-") as directory:
+                script = Path(directory) / "restore.sql"
+                # The backup as SQL, written whole before the database is touched.
+                run_postgresql_tool(
+                    "pg_restore",
+                    # Drop what the backup holds before recreating it; IF EXISTS makes an empty
+                    # database a valid target too.
+                    "--clean",
+                    "--if-exists",
+                    "--no-owner",
+                    "--no-privileges",
+                    "--file",
+                    str(script),
+                    str(path),
+                    database=None,
+                )
+                run_postgresql_tool(
+                    "psql",
+                    "--no-psqlrc",
+                    "--quiet",
+                    "--single-transaction",
+                    "--set",
+                    "ON_ERROR_STOP=1",
+                    "--command",
+                    DROP_EVERY_TABLE,
+                    "--file",
+                    str(script),
+                    database=database,
+                )
         return f"{entries} objects"
     backup = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
@@ -110,7 +145,7 @@ def sqlite_connection(database):
 
 
 def run_postgresql_tool(tool, *args, database):
-    """Run pg_dump or pg_restore against `database` (or none); its standard output.
+    """Run pg_dump, pg_restore or psql against `database` (or none); its standard output.
 
     The connection goes by environment variables, so the password never shows in a process list.
     """

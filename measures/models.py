@@ -190,7 +190,7 @@ class Source(ParsedRecord):
         # Set here rather than with auto_now, which loaddata's raw saves skip.
         self.updated_at = timezone.now()
         super().save(*args, **kwargs)
-        Instrument.objects.filter(measure__source=self).refresh_public()
+        Mention.objects.filter(measure__source=self).refresh_public()
 
     def get_absolute_url(self):
         return reverse("measures:source", args=[self.slug])
@@ -301,7 +301,7 @@ class Measure(ParsedRecord):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        Instrument.objects.filter(measure=self).refresh_public()
+        Mention.objects.filter(measure=self).refresh_public()
 
     def get_absolute_url(self):
         return reverse("measures:detail", args=[self.slug])
@@ -404,7 +404,7 @@ class InstrumentType(models.Model):
 
 #: Which entries the public may see: published, under a published measure of a published
 #: source. Drafts are visible in the admin only. Each entry keeps the answer in `public`, so that
-#: public lists and counts read one column of one table (`InstrumentQuerySet.refresh_public`).
+#: public lists and counts read one column of one table (`MentionQuerySet.refresh_public`).
 PUBLIC_ENTRY = models.Q(
     status=Status.PUBLISHED,
     measure__status=Status.PUBLISHED,
@@ -412,7 +412,7 @@ PUBLIC_ENTRY = models.Q(
 )
 
 
-class InstrumentQuerySet(models.QuerySet):
+class MentionQuerySet(models.QuerySet):
     def published(self):
         """Entries the public may see (`PUBLIC_ENTRY`)."""
         return self.filter(public=True)
@@ -476,7 +476,7 @@ class InstrumentQuerySet(models.QuerySet):
     def successor_of(self, entry_id):
         """The entry that continues entry `entry_id` in the version of its article that replaced
         it: the same measure, region and parsed name (or None)."""
-        entry = Instrument.objects.filter(pk=entry_id).select_related("measure__source").first()
+        entry = Mention.objects.filter(pk=entry_id).select_related("measure__source").first()
         if entry is None or entry.identity is None:
             return None
         successor = entry.measure.source.published_successor()
@@ -525,7 +525,7 @@ class InstrumentQuerySet(models.QuerySet):
 UNPLACED = 2**31 - 1
 
 
-class InstrumentManager(models.Manager.from_queryset(InstrumentQuerySet)):
+class MentionManager(models.Manager.from_queryset(MentionQuerySet)):
     def get_by_natural_key(self, key):
         return self.get(key=key)
 
@@ -542,8 +542,9 @@ def new_entry_key():
     return f"entry-{uuid.uuid4().hex}"
 
 
-class Instrument(ParsedRecord):
-    """One policy instrument one region adopted under one measure, as one sentence states it."""
+class Mention(ParsedRecord):
+    """A mention of a policy instrument: one region adopted it under one measure, as one
+    sentence of an article states it."""
 
     PARSER_FIELDS = (
         "measure",
@@ -602,17 +603,17 @@ class Instrument(ParsedRecord):
         help_text=_("Character offset just after the name in the source."),
     )
     measure = models.ForeignKey(
-        Measure, verbose_name=_("measure"), on_delete=models.PROTECT, related_name="instruments"
+        Measure, verbose_name=_("measure"), on_delete=models.PROTECT, related_name="mentions"
     )
     region = models.ForeignKey(
         Region,
         verbose_name=_("region"),
         on_delete=models.PROTECT,
-        related_name="instruments",
+        related_name="mentions",
         help_text=_("The most specific unit it is attributed to."),
     )
     type = models.ForeignKey(
-        InstrumentType, verbose_name=_("type"), on_delete=models.PROTECT, related_name="instruments"
+        InstrumentType, verbose_name=_("type"), on_delete=models.PROTECT, related_name="mentions"
     )
     status = models.CharField(
         _("status"),
@@ -634,15 +635,15 @@ class Instrument(ParsedRecord):
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now, editable=False)
 
-    objects = InstrumentManager()
+    objects = MentionManager()
     # `public` follows from the statuses the history already records.
     history = HistoricalRecords(excluded_fields=["public"])
 
     class Meta:
         ordering = ["measure", "start", "id"]
-        verbose_name = _("instrument")
-        verbose_name_plural = _("instruments")
-        permissions = [("publish_instrument", "Can publish entries")]
+        verbose_name = _("mention")
+        verbose_name_plural = _("mentions")
+        permissions = [("publish_mention", "Can publish mentions")]
         # What the public list, its facets and the admin filter and sort on; docs/performance.md
         # has the plans they make at 100,000 entries. Measure, region and type need none of
         # their own: their foreign keys are indexed, and that on measure is what a page of the
@@ -658,24 +659,24 @@ class Instrument(ParsedRecord):
             models.Index(
                 fields=["region", "type", "measure", "id"],
                 condition=models.Q(public=True),
-                name="instrument_public_idx",
+                name="mention_public_idx",
             ),
             # Entries waiting for review (the admin's status filter): few, so a partial index.
             models.Index(
                 fields=["status"],
                 condition=models.Q(status=Status.DRAFT),
-                name="instrument_draft_idx",
+                name="mention_draft_idx",
             ),
             # The list sorted by name (?sort=name: name, then id).
-            models.Index(fields=["name", "id"], name="instrument_name_idx"),
+            models.Index(fields=["name", "id"], name="mention_name_idx"),
         ]
         constraints = [
-            models.UniqueConstraint(fields=["key"], name="instrument_key_unique"),
+            models.UniqueConstraint(fields=["key"], name="mention_key_unique"),
             models.CheckConstraint(
                 condition=models.Q(start__isnull=True)
                 | models.Q(end__isnull=True)
                 | models.Q(start__lt=models.F("end")),
-                name="instrument_start_before_end",
+                name="mention_start_before_end",
             ),
         ]
 
@@ -686,7 +687,7 @@ class Instrument(ParsedRecord):
         # Set here rather than with auto_now, which loaddata's raw saves skip.
         self.updated_at = timezone.now()
         super().save(*args, **kwargs)
-        Instrument.objects.filter(pk=self.pk).refresh_public()
+        Mention.objects.filter(pk=self.pk).refresh_public()
         self.refresh_from_db(fields=["public"])
 
     def get_absolute_url(self):

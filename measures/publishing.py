@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from .models import Instrument, Source, Status
+from .models import Mention, Source, Status
 
-PUBLISH_PERMISSION = "measures.publish_instrument"
+PUBLISH_PERMISSION = "measures.publish_mention"
 
 
 def can_publish(user):
@@ -122,10 +122,10 @@ EDITOR_FIELDS = ("name", "type_id", "region_id", "action", "notes")
 def _take_over_entries(old, new, result, *, user):
     new_entries = {
         entry.identity: entry
-        for entry in Instrument.objects.filter(measure__source=new).exclude(parsed_digest="")
+        for entry in Mention.objects.filter(measure__source=new).exclude(parsed_digest="")
     }
     new_measures = {pair[0].pk: pair[1] for pair in _pairs(old, new)}
-    for entry in Instrument.objects.filter(measure__source=old).select_related("measure"):
+    for entry in Mention.objects.filter(measure__source=old).select_related("measure"):
         counterpart = new_entries.get(entry.identity) if entry.is_parsed else None
         if counterpart is not None:
             edited = bool(entry.notes) or entry.changed_by_editor()

@@ -203,7 +203,7 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 KNOWLEDGE_BASE_DIR = BASE_DIR / "fixtures"
 
 # Entries per page on the instruments list.
-INSTRUMENTS_PER_PAGE = 50
+MENTIONS_PER_PAGE = 50
 
 LOGGING = {
     "version": 1,

@@ -7,7 +7,7 @@ from django.contrib.auth.models import Permission
 from django.test import Client
 
 from measures.management.commands.make_editor import make_editor
-from measures.models import Instrument, InstrumentType, Measure, Source
+from measures.models import InstrumentType, Measure, Mention, Source
 from regions.models import Region
 
 _counter = itertools.count(1)
@@ -46,7 +46,7 @@ def make_region(*, code, parent, level=Region.Level.TOWNSHIP, **fields):
     return Region.objects.create(code=code, parent=parent, level=level, **values)
 
 
-def make_instrument(*, measure=None, region="630000", type="other", **fields):
+def make_mention(*, measure=None, region="630000", type="other", **fields):
     measure = measure or make_measure()
     region = region if isinstance(region, Region) else Region.objects.get(code=region)
     type = type if isinstance(type, InstrumentType) else InstrumentType.objects.get(slug=type)
@@ -54,10 +54,10 @@ def make_instrument(*, measure=None, region="630000", type="other", **fields):
         "name": f"测试机制{next(_counter)}",
         "action": "建立",
         "quote": "青海省建立测试机制。",
-        "status": Instrument.Status.PUBLISHED,
+        "status": Mention.Status.PUBLISHED,
     }
     values.update(fields)
-    return Instrument.objects.create(measure=measure, region=region, type=type, **values)
+    return Mention.objects.create(measure=measure, region=region, type=type, **values)
 
 
 def make_staff(username, *permissions):

@@ -2,7 +2,7 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from tests.factories import make_instrument
+from tests.factories import make_mention
 
 pytestmark = pytest.mark.django_db
 
@@ -15,19 +15,39 @@ REGISTERED = sorted(
 def test_every_admin_changelist_and_add_page_opens_for_a_superuser(
     admin_client, reference_data, app_label, model_name
 ):
-    make_instrument()
+    make_mention()
     for view in ("changelist", "add"):
         response = admin_client.get(reverse(f"admin:{app_label}_{model_name}_{view}"))
         assert response.status_code == 200, (view, app_label, model_name)
 
 
-def test_the_instrument_changelist_lists_entries(admin_client, reference_data):
-    make_instrument(name="大气污染防治条例", region="630100", type="regulation")
-    response = admin_client.get(reverse("admin:measures_instrument_changelist"))
+def test_the_mention_changelist_lists_entries(admin_client, reference_data):
+    make_mention(name="大气污染防治条例", region="630100", type="regulation")
+    response = admin_client.get(reverse("admin:measures_mention_changelist"))
     assert "大气污染防治条例" in response.content.decode()
 
 
 def test_an_entry_change_page_opens(admin_client, reference_data):
-    entry = make_instrument()
-    response = admin_client.get(reverse("admin:measures_instrument_change", args=[entry.pk]))
+    entry = make_mention()
+    response = admin_client.get(reverse("admin:measures_mention_change", args=[entry.pk]))
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "old,new",
+    [
+        ("", "admin:measures_mention_changelist"),
+        ("?status__exact=draft", "admin:measures_mention_changelist"),
+        ("{pk}/change/", "admin:measures_mention_change"),
+        ("{pk}/history/", "admin:measures_mention_history"),
+        ("deleted/", "admin:measures_mention_deleted"),
+        ("import/", "admin:measures_mention_import"),
+    ],
+)
+def test_the_old_admin_urls_of_entries_redirect_for_good(client, reference_data, old, new):
+    entry = make_mention()
+    response = client.get("/admin/measures/instrument/" + old.format(pk=entry.pk))
+    target = reverse(new, args=[entry.pk] if "{pk}" in old else [])
+    if "?" in old:
+        target += old[old.index("?") :]
+    assert (response.status_code, response["Location"]) == (301, target)

@@ -17,8 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from measures.browse.filters import InstrumentFilter
-from measures.models import Instrument, InstrumentType, Measure, Source
+from measures.browse.filters import MentionFilter
+from measures.models import InstrumentType, Measure, Mention, Source
 from regions.models import Region
 
 pytestmark = pytest.mark.django_db
@@ -69,8 +69,8 @@ def server_errors(client, requests):
 LONG = "长" * 10_000
 HOSTILE_QUERIES = {
     "SQL in a search": "q=%27%20OR%201%3D1%20--",
-    "SQL in a region": "region=630100;DROP%20TABLE%20measures_instrument",
-    "SQL unencoded": "region=630100';DROP TABLE measures_instrument;--&kind=reform' OR '1'='1",
+    "SQL in a region": "region=630100;DROP%20TABLE%20measures_mention",
+    "SQL unencoded": "region=630100';DROP TABLE measures_mention;--&kind=reform' OR '1'='1",
     "long search": "q=" + quote(LONG),
     "long region": "region=" + "9" * 10_000,
     "long key": "x" * 10_000 + "=1",
@@ -112,21 +112,21 @@ HOSTILE_QUERIES = {
 
 
 def test_no_public_url_answers_a_hostile_query_string_with_a_server_error(client, knowledge_base):
-    entry = Instrument.objects.published().first()
-    before = Instrument.objects.count()
+    entry = Mention.objects.published().first()
+    before = Mention.objects.count()
     requests = [
         (what, path, query)
         for path in public_urls(entry.pk)
         for what, query in HOSTILE_QUERIES.items()
     ]
     assert server_errors(client, requests) == []
-    assert Instrument.objects.count() == before
+    assert Mention.objects.count() == before
 
 
 @pytest.mark.parametrize(
     "query",
     [
-        "region=630100;DROP%20TABLE%20measures_instrument",
+        "region=630100;DROP%20TABLE%20measures_mention",
         "sort=__class__",
         "sort=-id",
         "page=-1",
@@ -173,7 +173,7 @@ def test_a_nul_byte_in_a_region_code_answers_not_found(client, reference_data, p
 
 # Generated query strings -----------------------------------------------------------------------
 
-FILTER_KEYS = [*InstrumentFilter.base_filters, "page"]
+FILTER_KEYS = [*MentionFilter.base_filters, "page"]
 
 text_with_control_characters = st.text(
     st.characters(min_codepoint=0, max_codepoint=0x10FFFF, exclude_categories=["Cs"]),
@@ -269,7 +269,7 @@ def markup_everywhere(admin_client, knowledge_base):
     save_in_admin(admin_client, f"/admin/measures/source/{source.pk}/change/", title=ALL)
     save_in_admin(
         admin_client,
-        "/admin/measures/instrument/add/",
+        "/admin/measures/mention/add/",
         name=ALL,
         action=SHORT,
         quote=ALL,
@@ -277,9 +277,9 @@ def markup_everywhere(admin_client, knowledge_base):
         type=type_.pk,
         region=region.pk,
         measure=measure.pk,
-        status=Instrument.Status.PUBLISHED,
+        status=Mention.Status.PUBLISHED,
     )
-    return Instrument.objects.get(name=ALL)
+    return Mention.objects.get(name=ALL)
 
 
 def assert_no_live_markup(html, url):

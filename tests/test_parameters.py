@@ -4,7 +4,7 @@ never a server error: a table of values run against each pattern of the URL conf
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from measures.models import Instrument, Measure
+from measures.models import Measure, Mention
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +65,7 @@ def concrete(route, samples):
 
 @pytest.fixture
 def samples(knowledge_base):
-    entry = Instrument.objects.published().order_by("pk").first()
+    entry = Mention.objects.published().order_by("pk").first()
     return {
         "pk": str(entry.pk),
         "object_id": str(entry.pk),
@@ -91,7 +91,7 @@ def routes(samples):
 def test_the_table_covers_the_public_pages_and_the_admin(samples):
     paths = routes(samples)
     assert "/instruments/" in paths and "/matrix/" in paths and "/regions/632800/" in paths
-    assert "/admin/measures/instrument/" in paths
+    assert "/admin/measures/mention/" in paths
     assert "/admin/measures/source/import-article/" in paths
     assert len(paths) > 60
 
@@ -136,9 +136,9 @@ def hostile_queries():
     [
         "/matrix/?source=a%00b",
         "/instruments/?q=%00",
-        "/admin/measures/instrument/?prefecture=%00",
+        "/admin/measures/mention/?prefecture=%00",
         "/admin/measures/source/?status__exact=%00",
-        "/admin/autocomplete/?app_label=measures&model_name=instrument&field_name=measure&term=%00",
+        "/admin/autocomplete/?app_label=measures&model_name=mention&field_name=measure&term=%00",
     ],
 )
 def test_a_nul_in_any_parameter_answers_400_with_a_message(admin_client, knowledge_base, path):
@@ -155,9 +155,9 @@ def test_the_edge_answers_a_page_for_pages_and_plain_text_for_files(client, know
 
 
 def test_a_nul_in_a_posted_form_answers_400_and_saves_nothing(admin_client, knowledge_base):
-    entry = Instrument.objects.order_by("pk").first()
+    entry = Mention.objects.order_by("pk").first()
     response = admin_client.post(
-        f"/admin/measures/instrument/{entry.pk}/change/", {"name": "条例\x00", "notes": "x"}
+        f"/admin/measures/mention/{entry.pk}/change/", {"name": "条例\x00", "notes": "x"}
     )
     assert response.status_code == 400
     entry.refresh_from_db()
@@ -172,7 +172,7 @@ def test_a_date_part_no_date_can_have_answers_400_in_the_admin(admin_client, kno
 
 
 def test_an_add_form_ignores_initial_values_that_name_no_row(admin_client, knowledge_base):
-    response = admin_client.get("/admin/measures/instrument/add/?measure=六&region=-1&type=x")
+    response = admin_client.get("/admin/measures/mention/add/?measure=六&region=-1&type=x")
     assert response.status_code == 200
     form = response.context["adminform"].form
     assert not {"measure", "region", "type"} & set(form.initial)
@@ -186,9 +186,9 @@ def test_pages_answer_on_a_database_with_nothing_loaded(client, empty_database):
 @pytest.mark.parametrize(
     "path",
     [
-        "/admin/measures/instrument/%25/history/",
+        "/admin/measures/mention/%25/history/",
         "/admin/measures/source/abc/history/",
-        "/admin/measures/instrument/1/history/x/",
+        "/admin/measures/mention/1/history/x/",
     ],
 )
 def test_an_admin_history_url_with_an_id_that_is_no_number_is_not_found(admin_client, path):
@@ -197,7 +197,7 @@ def test_an_admin_history_url_with_an_id_that_is_no_number_is_not_found(admin_cl
 
 def test_an_empty_to_field_answers_400_on_every_admin_page(admin_client, admin_user):
     for url in [
-        "/admin/measures/instrument/1/change/?_to_field=",
+        "/admin/measures/mention/1/change/?_to_field=",
         f"/admin/auth/user/{admin_user.pk}/change/?_to_field=&_to_field=",
     ]:
         assert admin_client.get(url).status_code == 400, url

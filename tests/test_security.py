@@ -19,8 +19,8 @@ from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.defaults import server_error
 
-from measures.models import Instrument
-from tests.factories import make_instrument
+from measures.models import Mention
+from tests.factories import make_mention
 
 PROJECT = Path(__file__).resolve().parent.parent
 SOURCE = "/sources/qinghai-eco-reform-2024-12-26/"
@@ -273,12 +273,12 @@ def csrf_client(editor):
     return client
 
 
-def entry_form(instrument):
+def entry_form(mention):
     return {
         "name": "改过的名称",
-        "type": instrument.type_id,
-        "region": instrument.region_id,
-        "measure": instrument.measure_id,
+        "type": mention.type_id,
+        "region": mention.region_id,
+        "measure": mention.measure_id,
         "action": "制定",
         "status": "published",
         "notes": "",
@@ -286,21 +286,21 @@ def entry_form(instrument):
 
 
 def test_an_admin_form_posted_without_the_csrf_token_is_refused(csrf_client, reference_data):
-    instrument = make_instrument()
-    url = f"/admin/measures/instrument/{instrument.pk}/change/"
-    assert csrf_client.post(url, entry_form(instrument)).status_code == 403
-    instrument.refresh_from_db()
-    assert instrument.name != "改过的名称"
+    mention = make_mention()
+    url = f"/admin/measures/mention/{mention.pk}/change/"
+    assert csrf_client.post(url, entry_form(mention)).status_code == 403
+    mention.refresh_from_db()
+    assert mention.name != "改过的名称"
 
 
 def test_the_same_admin_form_with_its_token_is_saved(csrf_client, reference_data):
-    instrument = make_instrument()
-    url = f"/admin/measures/instrument/{instrument.pk}/change/"
+    mention = make_mention()
+    url = f"/admin/measures/mention/{mention.pk}/change/"
     token = csrf_client.get(url).context["csrf_token"]
-    response = csrf_client.post(url, {**entry_form(instrument), "csrfmiddlewaretoken": token})
+    response = csrf_client.post(url, {**entry_form(mention), "csrfmiddlewaretoken": token})
     assert response.status_code == 302
-    instrument.refresh_from_db()
-    assert instrument.name == "改过的名称"
+    mention.refresh_from_db()
+    assert mention.name == "改过的名称"
 
 
 def test_the_language_switch_needs_the_csrf_token(db):
@@ -355,14 +355,14 @@ def test_the_language_switch_returns_to_the_page_it_was_used_on(client, db):
 
 ADMIN_URLS = [
     "/admin/",
-    "/admin/measures/instrument/",
-    "/admin/measures/instrument/add/",
-    "/admin/measures/instrument/{id}/change/",
-    "/admin/measures/instrument/{id}/delete/",
-    "/admin/measures/instrument/{id}/history/",
-    "/admin/measures/instrument/deleted/",
-    "/admin/measures/instrument/import/",
-    "/admin/measures/instrument/process_import/",
+    "/admin/measures/mention/",
+    "/admin/measures/mention/add/",
+    "/admin/measures/mention/{id}/change/",
+    "/admin/measures/mention/{id}/delete/",
+    "/admin/measures/mention/{id}/history/",
+    "/admin/measures/mention/deleted/",
+    "/admin/measures/mention/import/",
+    "/admin/measures/mention/process_import/",
     "/admin/measures/source/import-article/",
     "/admin/measures/source/add/",
     "/admin/measures/measure/add/",
@@ -379,16 +379,16 @@ ADMIN_URLS = [
 def test_anonymous_visitors_are_sent_to_sign_in_from_every_admin_url(
     client, reference_data, template, method
 ):
-    instrument = make_instrument()
-    url = template.format(id=instrument.pk)
+    mention = make_mention()
+    url = template.format(id=mention.pk)
     response = getattr(client, method)(url, {"name": "x", "action": "delete_selected"})
     assert response.status_code == 302, url
     query = "" if method == "post" else "?name=x&action=delete_selected"
     assert response["Location"] == "/admin/login/?next=" + quote(url + query, safe="/")
-    assert Instrument.objects.filter(pk=instrument.pk, name=instrument.name).exists()
+    assert Mention.objects.filter(pk=mention.pk, name=mention.name).exists()
 
 
-def public_urls(instrument_id):
+def public_urls(mention_id):
     return [
         "/",
         "/regions/",
@@ -396,7 +396,7 @@ def public_urls(instrument_id):
         "/measures/reform-6/",
         "/matrix/",
         "/instruments/",
-        f"/instruments/{instrument_id}/",
+        f"/instruments/{mention_id}/",
         "/instruments/export.csv",
         "/instruments/export.json",
         "/instruments/export.xlsx",
@@ -406,7 +406,7 @@ def public_urls(instrument_id):
 
 
 def test_public_pages_accept_no_writes(client, knowledge_base):
-    entry = Instrument.objects.published().first()
+    entry = Mention.objects.published().first()
     strict = Client(enforce_csrf_checks=True)
     wrong = []
     for url in public_urls(entry.pk):
@@ -437,7 +437,7 @@ def assert_protective_headers(response, url):
 
 
 def test_every_response_carries_the_protective_headers(client, knowledge_base, editor):
-    entry = Instrument.objects.published().first()
+    entry = Mention.objects.published().first()
     urls = [
         *public_urls(entry.pk),
         "/instruments/?region=999999",  # 400

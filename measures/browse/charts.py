@@ -61,8 +61,8 @@ class Tally:
         return sorted(m for m, n in self._by_code.get(code, {}).items() if n)
 
 
-def tally(instruments, regions=None):
-    """Count `instruments` per (measure, prefecture-or-province) in one query.
+def tally(mentions, regions=None):
+    """Count `mentions` per (measure, prefecture-or-province) in one query.
 
     `regions`: every region, linked (`Region.objects.linked()`); fetched when not given.
     """
@@ -70,7 +70,7 @@ def tally(instruments, regions=None):
         regions = Region.objects.linked()
     by_id = {region.pk: region for region in regions}
     result = Tally()
-    for (measure_id, region_id), n in instruments.count_by("measure_id", "region_id").items():
+    for (measure_id, region_id), n in mentions.count_by("measure_id", "region_id").items():
         # An entry counts in its prefecture's column, or in its own (the province's).
         region = by_id[region_id]
         result.cells[(measure_id, (region.prefecture or region).code)] += n
@@ -133,13 +133,13 @@ def map_of(counts, regions, *, highlight=None):
     )
 
 
-def type_charts(instruments, types, *, region=None):
+def type_charts(mentions, types, *, region=None):
     """Bars of entries by category and by type, each linking to the list it counts.
 
     One aggregate query (by type); categories are summed from it. `region`, when given, is added
-    to every link, and `instruments` must already be limited to it.
+    to every link, and `mentions` must already be limited to it.
     """
-    per_type = instruments.count_by("type_id")
+    per_type = mentions.count_by("type_id")
     base = reverse("measures:instrument_list") + "?"
     scope = {"region": region.code} if region is not None else {}
 

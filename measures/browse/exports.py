@@ -1,6 +1,6 @@
 """Exports of the filtered instruments list: CSV, JSON and XLSX.
 
-Every export builds the list page's `InstrumentListing` from the same query string, so it holds
+Every export builds the list page's `MentionListing` from the same query string, so it holds
 exactly the rows the page counts, in the page's order, all pages of them (`page` is ignored).
 One row generator, `export_rows`, feeds all three formats, so their columns cannot drift apart.
 """
@@ -27,8 +27,8 @@ from openpyxl.utils import get_column_letter
 from regions.models import Region, prefecture_in
 
 from ..formulas import guarded
-from .filters import InstrumentFilter
-from .listing import InstrumentListing
+from .filters import MentionFilter
+from .listing import MentionListing
 
 #: The columns of every export, in order: the CSV and XLSX header, the keys of each JSON result.
 COLUMNS = (
@@ -60,7 +60,7 @@ COLUMNS = (
 CHUNK_SIZE = 2000
 
 # The parameters that narrow the list; `sort` and `page` do not change which rows it holds.
-FILTER_NAMES = tuple(name for name in InstrumentFilter.base_filters if name != "sort")
+FILTER_NAMES = tuple(name for name in MentionFilter.base_filters if name != "sort")
 
 # A streamed response sends each piece it is given as one write; a few large writes cost the
 # server far less than one per row, and pieces of this size still keep memory flat.
@@ -252,7 +252,7 @@ def csv_lines(rows):
 @require_safe
 def export_csv(request):
     """The filtered list as CSV: UTF-8 with a byte-order mark, RFC 4180 quoting, streamed."""
-    listing = InstrumentListing(request.GET)
+    listing = MentionListing(request.GET)
     if listing.errors:
         return unusable_parameters(listing)
     lines = csv_lines(export_rows(listing, request))
@@ -284,7 +284,7 @@ def export_json(request):
     each result has the CSV's columns as keys, with text as stored (no formula protection, which
     only spreadsheets need).
     """
-    listing = InstrumentListing(request.GET)
+    listing = MentionListing(request.GET)
     if listing.errors:
         return unusable_parameters(listing)
     filters = {key: request.GET.getlist(key) for key in request.GET if key != "page"}
@@ -344,7 +344,7 @@ def export_xlsx(request):
     A workbook is a zip archive whose directory comes last, so it is built whole (rows still read
     in chunks, the file spooled to disk when large) and then sent.
     """
-    listing = InstrumentListing(request.GET)
+    listing = MentionListing(request.GET)
     if listing.errors:
         return unusable_parameters(listing)
     # A workbook is built whole, at a cost that grows with its rows; a larger list is for the

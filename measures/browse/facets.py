@@ -10,7 +10,7 @@ from functools import cached_property
 from regions.models import Region, always_listed, home_province, roll_up
 
 from ..models import InstrumentType, Measure
-from .filters import InstrumentFilter
+from .filters import MentionFilter
 from .querystrings import toggler
 
 #: A published measure as the measure facet and the pages read it.
@@ -56,7 +56,7 @@ class Facets:
                 counts[name] = self.filterset.facet_counts(name)
             else:
                 counts[name] = self._summed(counts[other], attribute)
-        return {name: counts[name] for name in InstrumentFilter.FACETS}
+        return {name: counts[name] for name in MentionFilter.FACETS}
 
     def _summed(self, counts, attribute):
         """Counts keyed by measure or type id, summed by that object's `attribute`."""
@@ -97,7 +97,7 @@ class Facets:
         measures = self.measures
         regions = Region.objects.linked()
         options = {}
-        for name in InstrumentFilter.FACETS:
+        for name in MentionFilter.FACETS:
             counts = self.counts[name]
             if name == "kind":
                 found = [(v, str(label), counts.get(v, 0)) for v, label in Measure.Kind.choices]
@@ -139,7 +139,7 @@ class Facets:
             facets.append(
                 {
                     "name": name,
-                    "label": InstrumentFilter.base_filters[name].label,
+                    "label": MentionFilter.base_filters[name].label,
                     "options": [
                         {
                             **option,

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from regions.models import Region
 
-from ..models import Instrument, InstrumentType, Measure
+from ..models import InstrumentType, Measure, Mention
 from .search import MAX_WORDS, read_words, split_words
 
 # The search names up to this many matching measures by id; more go in a subquery.
@@ -29,7 +29,7 @@ SORTS = (
 )
 
 
-class InstrumentFilter(django_filters.FilterSet):
+class MentionFilter(django_filters.FilterSet):
     """Filters take natural identifiers and repeat for several values.
 
     Several values of one filter are OR, different filters are AND. A region includes the units
@@ -79,7 +79,7 @@ class InstrumentFilter(django_filters.FilterSet):
     )
 
     class Meta:
-        model = Instrument
+        model = Mention
         fields = []
 
     #: The filters shown as facets, in the order the page lists them.

@@ -1,6 +1,6 @@
 """The public instruments list: request → FilterSet → QuerySet → a page (or an export).
 
-The list page and every export build an `InstrumentListing` from the same query string, so an
+The list page and every export build a `MentionListing` from the same query string, so an
 export holds exactly the rows the page counts. Its facets are in `facets`.
 """
 
@@ -11,17 +11,17 @@ from django.core.paginator import Paginator
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 
-from ..models import Instrument
+from ..models import Mention
 from .facets import Facets
-from .filters import SORTS, InstrumentFilter
+from .filters import SORTS, MentionFilter
 from .querystrings import replaced, without
 from .search import explain, quoted
 
 #: The parameters the list reads: its filters (and sort), and the page number.
-KNOWN_PARAMETERS = frozenset([*InstrumentFilter.base_filters, "page"])
+KNOWN_PARAMETERS = frozenset([*MentionFilter.base_filters, "page"])
 
 
-class InstrumentListing:
+class MentionListing:
     def __init__(self, query):
         # Links on the page are built from this query, so it keeps only what the list reads
         # (the filters and `page`), each value once: an unknown parameter or a repeated value
@@ -34,9 +34,7 @@ class InstrumentListing:
             values = [v for v in dict.fromkeys(query.getlist(key)) if v.strip() != ""]
             if values:
                 self.query.setlist(key, values)
-        self.filterset = InstrumentFilter(
-            self.query, queryset=Instrument.objects.published().for_list()
-        )
+        self.filterset = MentionFilter(self.query, queryset=Mention.objects.published().for_list())
         self.errors = self._errors()
 
     def _errors(self):
@@ -44,8 +42,8 @@ class InstrumentListing:
         if not self.filterset.is_valid():
             for name, messages in self.filterset.errors.items():
                 label = (
-                    InstrumentFilter.base_filters[name].label
-                    if name in InstrumentFilter.base_filters
+                    MentionFilter.base_filters[name].label
+                    if name in MentionFilter.base_filters
                     else name
                 )
                 given = ", ".join(
@@ -62,7 +60,7 @@ class InstrumentListing:
     def queryset(self):
         """Exactly the matching rows, in the order the page shows them; none when input is bad."""
         if self.errors:
-            return Instrument.objects.none()
+            return Mention.objects.none()
         queryset = self.filterset.qs
         if not self.filterset.form.cleaned_data.get("sort"):
             return queryset.in_article_order()
@@ -74,10 +72,10 @@ class InstrumentListing:
         if self.errors:
             return None
         if self.filterset.form.cleaned_data.get("sort"):
-            paginator = Paginator(self.queryset, settings.INSTRUMENTS_PER_PAGE)
+            paginator = Paginator(self.queryset, settings.MENTIONS_PER_PAGE)
         else:
             paginator = ArticleOrderPaginator(
-                self.queryset, settings.INSTRUMENTS_PER_PAGE, per_measure=self._per_measure
+                self.queryset, settings.MENTIONS_PER_PAGE, per_measure=self._per_measure
             )
         if number in (None, ""):
             return self._explained(paginator.page(1))
@@ -136,7 +134,7 @@ class InstrumentListing:
         A few queries per word and filter given (never per row); only for an empty list.
         """
         words = self.search_words
-        published = Instrument.objects.published()
+        published = Mention.objects.published()
         unmatched = [
             word.text
             for word in words
@@ -174,7 +172,7 @@ class InstrumentListing:
     def _alternative(self, query):
         """The list URL for `query` and how many entries it holds (one count query; the words
         already read are not read again)."""
-        other = InstrumentFilter(query, queryset=self.filterset.queryset)
+        other = MentionFilter(query, queryset=self.filterset.queryset)
         for cache in ("_search_cache", "_measure_cache"):
             if cache in self.filterset.__dict__:
                 other.__dict__[cache] = self.filterset.__dict__[cache]
@@ -223,7 +221,7 @@ class InstrumentListing:
     def active_filters(self):
         """Each given filter value with a link that removes just it."""
         active = []
-        for name, field in InstrumentFilter.base_filters.items():
+        for name, field in MentionFilter.base_filters.items():
             if name == "sort":
                 continue
             options = {} if self.errors else self._facets.options

@@ -9,7 +9,7 @@ from django.utils.http import urlencode
 
 from regions.models import Region, home_province
 
-from ..models import Instrument, InstrumentType, Measure, Source
+from ..models import InstrumentType, Measure, Mention, Source
 from .charts import map_of, matrix, measure_rows, tally, type_charts
 
 # A prefecture may have thousands of entries over many articles; its page shows the first
@@ -24,7 +24,7 @@ OTHER_SOURCES_SHOWN = 20
 def published_tally():
     """(every region, linked; the tally of published entries per measure and prefecture)."""
     regions = Region.objects.linked()
-    return regions, tally(Instrument.objects.published(), regions)
+    return regions, tally(Mention.objects.published(), regions)
 
 
 def home():
@@ -37,7 +37,7 @@ def home():
     return {
         "source": source,
         "map": map_of(counts, regions),
-        "charts": type_charts(Instrument.objects.published(), InstrumentType.objects.all()),
+        "charts": type_charts(Mention.objects.published(), InstrumentType.objects.all()),
         "reforms": [row for row in rows if row["measure"].is_reform],
         "directions": [row for row in rows if not row["measure"].is_reform],
         "total": counts.total(),
@@ -110,7 +110,7 @@ def region_page(region):
     first entries, the map with its prefecture highlighted, its entries by category and type."""
     regions = Region.objects.linked()
     prefecture = {unit.pk: unit for unit in regions}[region.pk].prefecture
-    entries = Instrument.objects.published().for_region(region)
+    entries = Mention.objects.published().for_region(region)
     totals = entries.count_by("measure")
     shown = Measure.objects.filter(pk__in=totals).in_article_order()[:MEASURES_SHOWN]
     return {
@@ -126,7 +126,7 @@ def region_page(region):
         "measure_total": len(totals),
         # The province's own page has no prefecture to highlight, so no map.
         "map": map_of(
-            tally(Instrument.objects.published(), regions), regions, highlight=prefecture.code
+            tally(Mention.objects.published(), regions), regions, highlight=prefecture.code
         )
         if prefecture
         else None,

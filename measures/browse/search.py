@@ -4,7 +4,7 @@
 happened there and in the units below it), 条例 is the mark of the type 地方性法规 (so it finds
 that type's entries, and any entry with 条例 in its name). A word that names nothing is looked
 for as a substring of the entry's name, its sentence and its measure's title, so two-character
-words work without word segmentation. `measures.browse.filters.InstrumentFilter.search` turns
+words work without word segmentation. `measures.browse.filters.MentionFilter.search` turns
 the words into one condition; `explain` tells a row why it matched, from what the row already
 holds.
 """

@@ -8,10 +8,10 @@ from django.views.generic import DetailView, TemplateView
 from regions.models import Region
 
 from ..ingest.parsing.structure import content_paragraphs
-from ..models import Instrument, Measure, Source
+from ..models import Measure, Mention, Source
 from . import pages
 from .highlighting import highlight
-from .listing import InstrumentListing
+from .listing import MentionListing
 
 
 class HomeView(TemplateView):
@@ -33,7 +33,7 @@ class MeasureDetailView(DetailView):
     )
 
     def get_context_data(self, **kwargs):
-        entries = list(self.object.instruments.published().for_list().in_article_order())
+        entries = list(self.object.mentions.published().for_list().in_article_order())
         return super().get_context_data(
             # Grouped by region for the tables; the paragraph uses article order.
             entries_by_region=sorted(entries, key=lambda entry: entry.region.code),
@@ -44,13 +44,13 @@ class MeasureDetailView(DetailView):
         )
 
 
-class InstrumentListView(TemplateView):
-    """The filterable list; the same `InstrumentListing` feeds the exports."""
+class MentionListView(TemplateView):
+    """The filterable list; the same `MentionListing` feeds the exports."""
 
     template_name = "measures/instrument_list.html"
 
     def get(self, request, *args, **kwargs):
-        listing = InstrumentListing(request.GET)
+        listing = MentionListing(request.GET)
         context = self.get_context_data(listing=listing, page=listing.page(request.GET.get("page")))
         status = 400 if listing.errors else 200
         return self.render_to_response(context, status=status)
@@ -70,13 +70,14 @@ class FollowReplacedVersions:
             return redirect(successor, permanent=True)
 
 
-class InstrumentDetailView(FollowReplacedVersions, DetailView):
-    model = Instrument
-    queryset = Instrument.objects.published().for_list()
+class MentionDetailView(FollowReplacedVersions, DetailView):
+    model = Mention
+    template_name = "measures/instrument_detail.html"
+    queryset = Mention.objects.published().for_list()
     context_object_name = "entry"
 
     def successor(self):
-        return Instrument.objects.published().successor_of(self.kwargs["pk"])
+        return Mention.objects.published().successor_of(self.kwargs["pk"])
 
     def get_context_data(self, **kwargs):
         entry = self.object
@@ -85,8 +86,8 @@ class InstrumentDetailView(FollowReplacedVersions, DetailView):
             quote_pieces=highlight(entry.quote, entry.start, quote_entries)
             if entry.start is not None
             else [],
-            previous_entry=Instrument.objects.published().preceding(entry),
-            next_entry=Instrument.objects.published().following(entry),
+            previous_entry=Mention.objects.published().preceding(entry),
+            next_entry=Mention.objects.published().following(entry),
             **kwargs,
         )
 
@@ -100,7 +101,7 @@ class SourceDetailView(FollowReplacedVersions, DetailView):
 
     def get_context_data(self, **kwargs):
         source = self.object
-        entries = Instrument.objects.published().filter(measure__source=source).for_list()
+        entries = Mention.objects.published().filter(measure__source=source).for_list()
         measures = {m.start: m for m in source.measures.published() if m.start is not None}
         return super().get_context_data(
             paragraphs=source_paragraphs(source.text, list(entries), measures), **kwargs

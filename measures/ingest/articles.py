@@ -17,7 +17,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from pypinyin import lazy_pinyin
 
-from ..models import Instrument, Source, key_identity
+from ..models import Mention, Source, key_identity
 from ..publishing import replaced_by
 from .loading import LoadReport, RowExists, load_records
 from .records import build_records, parse_text, prefixed_measure_slug
@@ -98,7 +98,7 @@ def describe(source):
         "slug": source.slug,
         "status": source.get_status_display(),
         "measures": source.measures.count(),
-        "entries": Instrument.objects.filter(measure__source=source).count(),
+        "entries": Mention.objects.filter(measure__source=source).count(),
     }
 
 
@@ -170,10 +170,10 @@ def affected_by(new_version_of, records):
     if old is None:
         return None
     new_identities = {
-        key_identity(r["fields"]["key"]) for r in records if r["model"] == "measures.instrument"
+        key_identity(r["fields"]["key"]) for r in records if r["model"] == "measures.mention"
     }
     entries = list(
-        Instrument.objects.filter(measure__source=old).values_list("key", "status", "parsed_digest")
+        Mention.objects.filter(measure__source=old).values_list("key", "status", "parsed_digest")
     )
     published = [key for key, status, _digest in entries if status == Source.Status.PUBLISHED]
     old_identities = {key_identity(key) for key, _status, parsed in entries if parsed}

@@ -25,14 +25,14 @@ from django.db import models, transaction
 
 from regions.models import Region
 
-from ..models import Instrument, InstrumentType, Measure, Source, digest
+from ..models import InstrumentType, Measure, Mention, Source, digest
 
 MODELS = {
     "regions.region": Region,
     "measures.instrumenttype": InstrumentType,
     "measures.source": Source,
     "measures.measure": Measure,
-    "measures.instrument": Instrument,
+    "measures.mention": Mention,
 }
 REFERENCE_MODELS = (Region, InstrumentType)
 
@@ -188,36 +188,36 @@ def _own_key(model, fields):
         return ("source", (fields["slug"],))
     if model is Measure:
         return ("measure", (fields["source"][0], fields["kind"], fields["number"]))
-    return ("instrument", (fields["key"],))
+    return ("mention", (fields["key"],))
 
 
 def _describe(model, fields):
     if model is Measure:
         return f"{fields['source'][0]} {fields['kind']}-{fields['number']}"
-    if model is Instrument:
+    if model is Mention:
         return fields["key"]
     return fields.get("slug") or fields.get("code")
 
 
 def _remove_orphans(source_slugs, loaded_keys, report):
     """Parsed entries the records no longer contain: removed if untouched, else kept."""
-    orphans = Instrument.objects.filter(measure__source__slug__in=source_slugs).exclude(
+    orphans = Mention.objects.filter(measure__source__slug__in=source_slugs).exclude(
         key__in=loaded_keys
     )
     for entry in orphans.exclude(parsed_digest=""):
         if not entry.changed_by_editor() and entry.notes == "":
-            report.removed.append(f"instrument {entry.key}")
+            report.removed.append(f"mention {entry.key}")
             entry._change_reason = LOADER_REMOVAL_REASON
             entry.delete()
         else:
-            report.kept_edited.append(f"instrument {entry.key} (no longer parsed)")
+            report.kept_edited.append(f"mention {entry.key} (no longer parsed)")
 
 
 def _parent_key(model, fields):
     """The natural key of the row a record hangs from: a measure's source, an entry's measure."""
     if model is Measure:
         return ("source", tuple(fields["source"]))
-    if model is Instrument:
+    if model is Mention:
         return ("measure", tuple(fields["measure"]))
     return None
 
@@ -241,9 +241,9 @@ def load_records(records, *, dry_run=False, status=None, create_only=False):
             if model in REFERENCE_MODELS:
                 _load_reference(model, fields, report)
                 continue
-            if status is not None and model in (Source, Measure, Instrument):
+            if status is not None and model in (Source, Measure, Mention):
                 fields["status"] = status
-            if model is Instrument:
+            if model is Mention:
                 keys.add(fields["key"])
             if model is Source:
                 sources.add(fields["slug"])

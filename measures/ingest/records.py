@@ -16,7 +16,7 @@ REGIONS_FIXTURE = "regions.json"
 TYPES_FIXTURE = "instrument_types.json"
 KNOWLEDGE_BASE_FIXTURE = "knowledge_base.json"
 
-# Longest instrument key the model stores; longer ones end in a digest instead of the name.
+# Longest mention key the model stores; longer ones end in a digest instead of the name.
 MAX_KEY_LENGTH = 200
 
 
@@ -42,7 +42,7 @@ def prefixed_measure_slug(source_slug, kind, number):
     return f"{source_slug}-{kind}-{number}"
 
 
-def instrument_key(source_slug, kind, number, region_code, name):
+def mention_key(source_slug, kind, number, region_code, name):
     key = f"{source_slug}/{kind}-{number}/{region_code}/{name}"
     if len(key) > MAX_KEY_LENGTH:
         digest = hashlib.sha256(name.encode()).hexdigest()[:16]
@@ -61,7 +61,7 @@ def build_records(
     status="published",
     measure_slug=default_measure_slug,
 ):
-    """Fixture rows for one article: its Source, Measures and Instruments, in a stable order.
+    """Fixture rows for one article: its Source, Measures and Mentions, in a stable order.
 
     `title` and `published_on` override what the parser read from the page header.
     """
@@ -106,9 +106,9 @@ def build_records(
         for entry in measure.instruments:
             records.append(
                 {
-                    "model": "measures.instrument",
+                    "model": "measures.mention",
                     "fields": {
-                        "key": instrument_key(
+                        "key": mention_key(
                             slug, measure.kind, measure.number, entry.region_code, entry.name
                         ),
                         "name": entry.name,

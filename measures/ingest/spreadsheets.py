@@ -28,7 +28,7 @@ from import_export.tmp_storages import BaseStorage
 from regions.models import Region
 
 from ..formulas import unguarded
-from ..models import Instrument, InstrumentType, Measure, PendingUpload
+from ..models import InstrumentType, Measure, Mention, PendingUpload
 from ..publishing import keep_status_unless_permitted
 
 #: Tried in order. UTF-8 (with or without the byte-order mark Excel writes) first; then GB18030,
@@ -342,7 +342,7 @@ class PreviewDiff(Diff):
             self.right[columns.index("id")] = ""
 
 
-class InstrumentResource(resources.ModelResource):
+class MentionResource(resources.ModelResource):
     # The related entries and the status are shown in the preview but set by import_instance
     # (read-only here), because they are looked up from several columns.
     id = fields.Field(
@@ -357,7 +357,7 @@ class InstrumentResource(resources.ModelResource):
     status = fields.Field(attribute="get_status_display", column_name="status", readonly=True)
 
     class Meta:
-        model = Instrument
+        model = Mention
         fields = ("id", "measure", "region", "type", "name", "action", "quote", "status")
         import_order = fields
         # Model.clean() holds the rules every form applies (blank name, offsets).

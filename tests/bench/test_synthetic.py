@@ -10,13 +10,13 @@ from django.test.utils import CaptureQueriesContext
 from bench.synthetic import (
     SyntheticDataError,
     seed_synthetic,
-    synthetic_instruments,
+    synthetic_mentions,
     synthetic_sources,
 )
-from measures.browse.filters import InstrumentFilter
-from measures.browse.listing import InstrumentListing
+from measures.browse.filters import MentionFilter
+from measures.browse.listing import MentionListing
 from measures.browse.querystrings import toggled
-from measures.models import Instrument, InstrumentType, Measure, Source
+from measures.models import InstrumentType, Measure, Mention, Source
 from regions.models import Region
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +27,7 @@ PREFECTURES = {"630100", "630200", "632200", "632300", "632500", "632600", "6327
 def rows(seed):
     """What a reader sees of each synthetic entry, in key order."""
     return list(
-        synthetic_instruments(seed)
+        synthetic_mentions(seed)
         .order_by("key")
         .values_list(
             "key",
@@ -45,7 +45,7 @@ def rows(seed):
 @pytest.fixture
 def seeded(reference_data):
     """300 entries over three sources."""
-    seed_synthetic(instruments=300, seed=7, per_source=100)
+    seed_synthetic(mentions=300, seed=7, per_source=100)
 
 
 # The generator -----------------------------------------------------------------------------------
@@ -53,10 +53,10 @@ def seeded(reference_data):
 
 def test_the_same_seed_gives_the_same_rows_and_another_seed_others(seeded):
     first = rows(7)
-    seed_synthetic(instruments=300, seed=7, per_source=100, replace=True)
+    seed_synthetic(mentions=300, seed=7, per_source=100, replace=True)
     assert rows(7) == first
 
-    seed_synthetic(instruments=300, seed=8, per_source=100)
+    seed_synthetic(mentions=300, seed=8, per_source=100)
     other = rows(8)
     assert len(other) == 300
     assert [row[1:4] for row in other] != [row[1:4] for row in first]
@@ -70,12 +70,12 @@ def test_everything_is_marked_synthetic_and_published(seeded):
         assert source.publisher == "synthetic"
         assert "【合成数据】" in source.title and "synthetic" in source.title
         assert source.status == Source.Status.PUBLISHED
-    entries = synthetic_instruments(7)
+    entries = synthetic_mentions(7)
     assert entries.count() == 300
     assert set(entries.values_list("notes", flat=True)) == {"synthetic"}
-    assert set(entries.values_list("status", flat=True)) == {Instrument.Status.PUBLISHED}
+    assert set(entries.values_list("status", flat=True)) == {Mention.Status.PUBLISHED}
     assert all(key.startswith("synthetic-7-") for key in entries.values_list("key", flat=True))
-    assert Instrument.objects.published().count() == 300
+    assert Mention.objects.published().count() == 300
 
 
 def test_entries_spread_over_sources_measures_and_every_prefecture(seeded):
@@ -85,19 +85,19 @@ def test_entries_spread_over_sources_measures_and_every_prefecture(seeded):
             [("reform", n) for n in range(1, 10)] + [("direction", n) for n in range(1, 5)]
         )
         assert all(m.slug.startswith(source.slug + "-") for m in measures)
-        assert source.measures.filter(instruments__isnull=False).distinct().count() > 5
+        assert source.measures.filter(mentions__isnull=False).distinct().count() > 5
     regions = Region.objects.linked()
     prefectures = {
         region.prefecture.code
         for region in regions
-        if region.prefecture and synthetic_instruments(7).filter(region=region).exists()
+        if region.prefecture and synthetic_mentions(7).filter(region=region).exists()
     }
     assert prefectures == PREFECTURES
 
 
 def test_entries_are_valid_and_quote_their_source(seeded):
     rules = {t.slug: t.as_rule() for t in InstrumentType.objects.all()}
-    entries = synthetic_instruments(7).select_related("measure__source", "type", "region")
+    entries = synthetic_mentions(7).select_related("measure__source", "type", "region")
     for entry in entries.order_by("key")[::15]:
         entry.full_clean()
         entry.measure.full_clean()
@@ -115,37 +115,37 @@ def test_entries_are_valid_and_quote_their_source(seeded):
 
 
 def test_seeding_a_used_seed_again_is_refused_unless_replaced(seeded):
-    seed_synthetic(instruments=50, seed=9)
+    seed_synthetic(mentions=50, seed=9)
     with pytest.raises(SyntheticDataError, match="--replace"):
-        seed_synthetic(instruments=300, seed=7)
+        seed_synthetic(mentions=300, seed=7)
     with pytest.raises(CommandError, match="--replace"):
-        call_command("seed_synthetic", "--instruments", "300", "--seed", "7")
+        call_command("seed_synthetic", "--mentions", "300", "--seed", "7")
 
-    report = seed_synthetic(instruments=120, seed=7, per_source=100, replace=True)
+    report = seed_synthetic(mentions=120, seed=7, per_source=100, replace=True)
 
     assert report.replaced == 300
-    assert synthetic_instruments(7).count() == 120
+    assert synthetic_mentions(7).count() == 120
     assert synthetic_sources(7).count() == 2
     # Another seed's rows are not touched.
-    assert synthetic_instruments(9).count() == 50
+    assert synthetic_mentions(9).count() == 50
 
 
 def test_a_dry_run_reports_and_writes_nothing(reference_data):
-    report = seed_synthetic(instruments=250, seed=3, per_source=100, dry_run=True)
+    report = seed_synthetic(mentions=250, seed=3, per_source=100, dry_run=True)
 
-    assert (report.sources, report.measures, report.instruments) == (3, 39, 250)
+    assert (report.sources, report.measures, report.mentions) == (3, 39, 250)
     assert sum(report.by_region.values()) == 250
     assert not Source.objects.exists()
-    assert not Instrument.objects.exists()
+    assert not Mention.objects.exists()
 
 
 def test_the_command_needs_the_reference_data(empty_database):
     with pytest.raises(CommandError, match="load_knowledge_base"):
-        call_command("seed_synthetic", "--instruments", "10")
+        call_command("seed_synthetic", "--mentions", "10")
 
 
 def test_the_command_reports_what_it_made(reference_data, capsys):
-    call_command("seed_synthetic", "--instruments", "20", "--seed", "4")
+    call_command("seed_synthetic", "--mentions", "20", "--seed", "4")
     out = capsys.readouterr().out
     assert "Created 20 synthetic entries (seed 4) in 1 sources and 13 measures" in out
     assert Measure.objects.filter(slug__startswith="synthetic-4-1-").count() == 13
@@ -180,26 +180,26 @@ def queries_for(client, url):
 def test_the_list_facets_and_exports_need_as_many_queries_for_3000_entries_as_for_300(
     client, reference_data
 ):
-    seed_synthetic(instruments=300, seed=1, per_source=100)
+    seed_synthetic(mentions=300, seed=1, per_source=100)
     few = {url: queries_for(client, url) for url in URLS}
 
-    seed_synthetic(instruments=3000, seed=1, per_source=100, replace=True)
+    seed_synthetic(mentions=3000, seed=1, per_source=100, replace=True)
     many = {url: queries_for(client, url) for url in URLS}
 
     assert many == few
-    assert Instrument.objects.published().count() == 3000
+    assert Mention.objects.published().count() == 3000
 
 
 def test_each_facet_is_one_aggregate_query(reference_data, django_assert_num_queries):
-    seed_synthetic(instruments=300, seed=1, per_source=100)
+    seed_synthetic(mentions=300, seed=1, per_source=100)
     query = QueryDict(
         "region=632800&type=pilot&type=rule&q=西宁&kind=reform&category=demonstration"
         "&measure=synthetic-1-1-reform-1"
     )
-    filterset = InstrumentFilter(query, queryset=Instrument.objects.published().for_list())
+    filterset = MentionFilter(query, queryset=Mention.objects.published().for_list())
     assert filterset.is_valid()
     filterset.qs  # noqa: B018 - validates the form and looks up what the search names
-    for name in InstrumentFilter.FACETS:
+    for name in MentionFilter.FACETS:
         with django_assert_num_queries(1):
             filterset.facet_counts(name)
 
@@ -207,14 +207,14 @@ def test_each_facet_is_one_aggregate_query(reference_data, django_assert_num_que
 @pytest.fixture
 def many_measures(reference_data):
     """1,200 entries over four sources (52 measures), some of them drafts."""
-    seed_synthetic(instruments=1200, seed=5, per_source=300)
+    seed_synthetic(mentions=1200, seed=5, per_source=300)
     # Drafts, and a source that is not published: neither may count anywhere.
-    Instrument.objects.filter(pk__in=synthetic_instruments(5).order_by("pk")[:40]).update(
-        status=Instrument.Status.DRAFT
+    Mention.objects.filter(pk__in=synthetic_mentions(5).order_by("pk")[:40]).update(
+        status=Mention.Status.DRAFT
     )
     Source.objects.filter(slug="synthetic-5-4").update(status=Source.Status.DRAFT)
     # Queryset updates skip save(), which keeps each entry's public flag.
-    Instrument.objects.refresh_public()
+    Mention.objects.refresh_public()
 
 
 QUERIES = [
@@ -232,7 +232,7 @@ QUERIES = [
 
 @pytest.mark.parametrize("query", QUERIES)
 def test_every_page_holds_the_rows_of_the_list_in_order(many_measures, query):
-    listing = InstrumentListing(QueryDict(query))
+    listing = MentionListing(QueryDict(query))
     expected = list(listing.queryset.values_list("pk", flat=True))
     assert expected
 
@@ -240,13 +240,13 @@ def test_every_page_holds_the_rows_of_the_list_in_order(many_measures, query):
     assert first.paginator.count == len(expected)
     shown = []
     for number in first.paginator.page_range:
-        shown += [entry.pk for entry in InstrumentListing(QueryDict(query)).page(number)]
+        shown += [entry.pk for entry in MentionListing(QueryDict(query)).page(number)]
     assert shown == expected
 
 
 @pytest.mark.parametrize("query", QUERIES[:4])
 def test_each_facet_count_is_what_its_link_lists(many_measures, query):
-    listing = InstrumentListing(QueryDict(query))
+    listing = MentionListing(QueryDict(query))
     total = listing.page(1).paginator.count
     for facet in listing.facets:
         if facet["name"] != "region" and facet["name"] not in listing.query:
@@ -256,25 +256,23 @@ def test_each_facet_count_is_what_its_link_lists(many_measures, query):
             assert option["url"] == toggled(listing.query, facet["name"], option["value"])
             if option["selected"] or facet["name"] in listing.query:
                 continue
-            followed = InstrumentListing(QueryDict(option["url"].lstrip("?")))
+            followed = MentionListing(QueryDict(option["url"].lstrip("?")))
             assert followed.page(1).paginator.count == option["count"], (facet["name"], option)
 
 
 def test_the_region_facet_needs_no_query_for_the_units_that_have_entries(client, reference_data):
-    seed_synthetic(instruments=20, seed=2)
+    seed_synthetic(mentions=20, seed=2)
     # A town's prefecture's parent is the province: walking up to it must not cost a query.
     town = Region.objects.get(code="632821101")
-    without_town = Instrument.objects.exclude(region=town)
+    without_town = Mention.objects.exclude(region=town)
 
     def queries():
         return queries_for(client, "/instruments/?type=pilot&type=rule&type=mechanism")
 
-    Instrument.objects.filter(region=town).update(region=Region.objects.get(code="632800"))
+    Mention.objects.filter(region=town).update(region=Region.objects.get(code="632800"))
     assert without_town.count() == 20
     few = queries()
-    Instrument.objects.filter(pk__in=synthetic_instruments(2).order_by("pk")[:5]).update(
-        region=town
-    )
+    Mention.objects.filter(pk__in=synthetic_mentions(2).order_by("pk")[:5]).update(region=town)
     assert queries() == few
 
 
@@ -282,10 +280,10 @@ def test_the_region_facet_needs_no_query_for_the_units_that_have_entries(client,
 def test_the_search_finds_entries_by_name_sentence_measure_and_region(reference_data, word):
     # 60 sources: 540 reform measures, whose titles all end in 深化改革, more than the search
     # names by id.
-    seed_synthetic(instruments=60, seed=6, per_source=1)
+    seed_synthetic(mentions=60, seed=6, per_source=1)
     haixi = Region.objects.get(code="632800")
     expected = set(
-        Instrument.objects.published()
+        Mention.objects.published()
         .filter(
             Q(name__contains=word)
             | Q(quote__contains=word)
@@ -300,7 +298,7 @@ def test_the_search_finds_entries_by_name_sentence_measure_and_region(reference_
     )
     assert expected
 
-    listing = InstrumentListing(QueryDict(f"q={word}"))
+    listing = MentionListing(QueryDict(f"q={word}"))
 
     assert set(listing.queryset.values_list("pk", flat=True)) == expected
     assert listing.page(1).paginator.count == len(expected)

@@ -131,8 +131,9 @@ def site_data(transactional_db):
 
 
 @pytest.fixture
-def editors_group(transactional_db):
-    """The Editors group, made by the code of the migration that makes it.
+def editors_group(transactional_db, monkeypatch):
+    """The Editors group, made by the code of the migrations that make it: 0003 creates it with
+    the permissions' names of its time, which 0011 renamed.
 
     An earlier transactional test's flush deletes the group the migration created. Django's
     serialized rollback cannot put it back here: while Playwright's event loop runs in the test
@@ -147,5 +148,11 @@ def editors_group(transactional_db):
     from django.db import connection
 
     migration = importlib.import_module("measures.migrations.0003_editors_group")
+    renaming = importlib.import_module("measures.migrations.0011_rename_instrument_mention")
+    permissions = {
+        app_label: [renaming.renamed_codename(codename) for codename in codenames]
+        for app_label, codenames in migration.EDITOR_PERMISSIONS.items()
+    }
+    monkeypatch.setattr(migration, "EDITOR_PERMISSIONS", permissions)
     migration.create_editors_group(apps, SimpleNamespace(connection=connection))
     return Group.objects.get(name=migration.EDITORS)

@@ -14,9 +14,9 @@ from django.db.models import Q
 from playwright.sync_api import expect
 
 from measures.management.commands.make_editor import make_editor
-from measures.models import Instrument, InstrumentType, Measure
+from measures.models import InstrumentType, Measure, Mention
 from regions.models import Region
-from tests.factories import make_instrument
+from tests.factories import make_mention
 
 # The live server reads the database from another thread, so the tests commit their data
 # (transactional database access) and the database is emptied after each of them.
@@ -70,7 +70,7 @@ def facet_option(page, facet, value):
 
 
 def published():
-    return Instrument.objects.published()
+    return Mention.objects.published()
 
 
 def codes_within(*codes):
@@ -137,7 +137,7 @@ def many_pilots(site_data):
     """Sixty more published pilots in 西宁市, so the filtered list runs to a second page."""
     measure = Measure.objects.get(kind=Measure.Kind.REFORM, number=1)
     return [
-        make_instrument(
+        make_mention(
             measure=measure,
             region=XINING,
             type="pilot",
@@ -300,7 +300,7 @@ def test_editor_adds_a_draft_publishes_it_and_edits_it(page, site_data, editors_
     measure6 = Measure.objects.get(kind=Measure.Kind.REFORM, number=6)
     name = "端到端草稿试点区"
 
-    page.goto("/admin/measures/instrument/add/")
+    page.goto("/admin/measures/mention/add/")
     page.locator("#id_name").fill(name)
     choose(page, "id_type", "pilot", str(pilot))
     choose(page, "id_region", HAIXI, str(haixi))
@@ -308,8 +308,8 @@ def test_editor_adds_a_draft_publishes_it_and_edits_it(page, site_data, editors_
     page.locator("#id_action").fill("开展")
     follow(page, page.locator('input[name="_save"]'))
     expect(page.locator(".messagelist .success")).to_be_visible()
-    entry = Instrument.objects.get(name=name)
-    assert entry.status == Instrument.Status.DRAFT
+    entry = Mention.objects.get(name=name)
+    assert entry.status == Mention.Status.DRAFT
     assert (entry.type, entry.region, entry.measure) == (pilot, haixi, measure6)
 
     # A draft is on no public page: no row on the list, no page of its own.
@@ -318,7 +318,7 @@ def test_editor_adds_a_draft_publishes_it_and_edits_it(page, site_data, editors_
     expect(page.locator("table.entries tbody tr")).to_have_count(0)
     assert page.goto(f"/instruments/{entry.pk}/").status == 404
 
-    page.goto(f"/admin/measures/instrument/?q={name}")
+    page.goto(f"/admin/measures/mention/?q={name}")
     page.locator(f'input[name="_selected_action"][value="{entry.pk}"]').check()
     page.locator('select[name="action"]').select_option("publish")
     follow(page, page.locator('button[name="index"]'))
@@ -328,15 +328,15 @@ def test_editor_adds_a_draft_publishes_it_and_edits_it(page, site_data, editors_
     expect_count(page, 1)
     assert listed_ids(page) == [entry.pk]
 
-    page.goto(f"/admin/measures/instrument/{entry.pk}/change/")
+    page.goto(f"/admin/measures/mention/{entry.pk}/change/")
     renamed = "端到端已发布试点区"
     page.locator("#id_name").fill(renamed)
     follow(page, page.locator('input[name="_save"]'))
     expect(page.locator(".messagelist .success")).to_be_visible()
     entry.refresh_from_db()
-    assert (entry.name, entry.status) == (renamed, Instrument.Status.PUBLISHED)
+    assert (entry.name, entry.status) == (renamed, Mention.Status.PUBLISHED)
 
-    page.goto(f"/admin/measures/instrument/{entry.pk}/history/")
+    page.goto(f"/admin/measures/mention/{entry.pk}/history/")
     versions = page.locator("#change-history tbody tr")
     expect(versions).to_have_count(3)  # added, published, renamed
     expect(versions.nth(0)).to_contain_text(renamed)
@@ -375,7 +375,7 @@ def test_two_editors_save_the_same_entry_and_the_second_sees_the_conflict(
     browser, browser_context_args, site_data, editors_group
 ):
     entry = published().get(measure__slug="reform-1", name="大气污染防治条例")
-    change_url = f"/admin/measures/instrument/{entry.pk}/change/"
+    change_url = f"/admin/measures/mention/{entry.pk}/change/"
     pages = []
     for username in ("first-editor", "second-editor"):
         editor = make_editor(username, create=True).user

@@ -11,13 +11,13 @@ from django.urls import reverse
 from django.utils import translation
 
 from measures.management.commands.make_editor import EDITORS_GROUP, make_editor
-from measures.models import Instrument, InstrumentType
+from measures.models import InstrumentType, Mention
 from regions.models import Region
 from tests.factories import (
     client_for,
     form_data,
-    make_instrument,
     make_measure,
+    make_mention,
     make_source,
     make_staff,
 )
@@ -36,10 +36,10 @@ def english(settings):
 TEXT = "一是测试措施。西宁市制定大气污染防治条例。海西州建立协同机制。"
 
 EDITOR_PERMISSIONS = {
-    "measures.add_instrument",
-    "measures.change_instrument",
-    "measures.view_instrument",
-    "measures.publish_instrument",
+    "measures.add_mention",
+    "measures.change_mention",
+    "measures.view_mention",
+    "measures.publish_mention",
     "measures.add_measure",
     "measures.change_measure",
     "measures.view_measure",
@@ -52,7 +52,7 @@ EDITOR_PERMISSIONS = {
 
 
 def admin_url(view, *args):
-    return reverse(f"admin:measures_instrument_{view}", args=args)
+    return reverse(f"admin:measures_mention_{view}", args=args)
 
 
 def available_actions(changelist_response):
@@ -82,7 +82,7 @@ def entry_form(measure, **changes):
         "region": Region.objects.get(code="630100").pk,
         "measure": measure.pk,
         "action": "制定",
-        "status": Instrument.Status.DRAFT,
+        "status": Mention.Status.DRAFT,
         "quote": "西宁市制定大气污染防治条例。",
         "start": "7",
         "end": "21",
@@ -111,8 +111,8 @@ def test_make_editor_creates_a_staff_editor_who_cannot_sign_in_until_given_a_pas
     assert user.is_staff and not user.is_superuser
     assert not user.has_usable_password()
     assert list(user.groups.values_list("name", flat=True)) == [EDITORS_GROUP]
-    assert user.has_perm("measures.publish_instrument")
-    assert not user.has_perm("measures.delete_instrument")
+    assert user.has_perm("measures.publish_mention")
+    assert not user.has_perm("measures.delete_mention")
 
 
 def test_the_make_editor_command_explains_how_to_set_a_password(capsys):
@@ -134,19 +134,19 @@ def test_make_editor_dry_run_writes_nothing(django_user_model):
 
 def test_an_editor_adds_an_entry_and_it_starts_as_a_draft(editor_client, editor, measure):
     add_page = editor_client.get(admin_url("add"))
-    assert add_page.context["adminform"].form["status"].value() == Instrument.Status.DRAFT
+    assert add_page.context["adminform"].form["status"].value() == Mention.Status.DRAFT
 
     response = editor_client.post(admin_url("add"), entry_form(measure))
 
     assert response.status_code == 302, response.context["adminform"].form.errors
-    entry = Instrument.objects.get()
-    assert entry.status == Instrument.Status.DRAFT
+    entry = Mention.objects.get()
+    assert entry.status == Mention.Status.DRAFT
     assert entry.history.get().history_user == editor
 
 
 def test_the_history_page_shows_both_versions_and_who_made_them(editor_client, measure):
     editor_client.post(admin_url("add"), entry_form(measure))
-    entry = Instrument.objects.get()
+    entry = Mention.objects.get()
     editor_client.post(admin_url("change", entry.pk), entry_form(measure, name="大气污染防治办法"))
 
     response = editor_client.get(admin_url("history", entry.pk))
@@ -160,13 +160,11 @@ def test_the_history_page_shows_both_versions_and_who_made_them(editor_client, m
 
 def test_an_editor_reverts_to_an_earlier_version_through_the_history_form(editor_client, measure):
     editor_client.post(admin_url("add"), entry_form(measure))
-    entry = Instrument.objects.get()
+    entry = Mention.objects.get()
     first = entry.history.get()
     editor_client.post(admin_url("change", entry.pk), entry_form(measure, name="改错的名称"))
 
-    revert_url = reverse(
-        "admin:measures_instrument_simple_history", args=[entry.pk, first.history_id]
-    )
+    revert_url = reverse("admin:measures_mention_simple_history", args=[entry.pk, first.history_id])
     form = editor_client.get(revert_url).context["adminform"].form
     response = editor_client.post(revert_url, form_data(form))
 
@@ -177,7 +175,7 @@ def test_an_editor_reverts_to_an_earlier_version_through_the_history_form(editor
 
 
 def test_the_change_page_links_to_the_history_and_the_list_to_the_import(editor_client, measure):
-    entry = make_instrument(measure=measure)
+    entry = make_mention(measure=measure)
 
     change_page = editor_client.get(admin_url("change", entry.pk)).content.decode()
     list_page = editor_client.get(admin_url("changelist")).content.decode()
@@ -189,7 +187,7 @@ def test_the_change_page_links_to_the_history_and_the_list_to_the_import(editor_
 def test_publishing_puts_a_draft_on_the_public_list_and_unpublishing_takes_it_off(
     editor_client, editor, measure
 ):
-    entry = make_instrument(measure=measure, name="草稿里的条例", status=Instrument.Status.DRAFT)
+    entry = make_mention(measure=measure, name="草稿里的条例", status=Mention.Status.DRAFT)
     public_list = reverse("measures:instrument_list")
     assert "草稿里的条例" not in Client().get(public_list).content.decode()
 
@@ -198,26 +196,26 @@ def test_publishing_puts_a_draft_on_the_public_list_and_unpublishing_takes_it_of
     )
 
     entry.refresh_from_db()
-    assert entry.status == Instrument.Status.PUBLISHED
+    assert entry.status == Mention.Status.PUBLISHED
     assert "草稿里的条例" in Client().get(public_list).content.decode()
     latest = entry.history.first()
-    assert latest.history_user == editor and latest.status == Instrument.Status.PUBLISHED
+    assert latest.history_user == editor and latest.status == Mention.Status.PUBLISHED
 
     editor_client.post(
         admin_url("changelist"), {"action": "unpublish", "_selected_action": [entry.pk]}
     )
 
     entry.refresh_from_db()
-    assert entry.status == Instrument.Status.DRAFT
+    assert entry.status == Mention.Status.DRAFT
     assert "草稿里的条例" not in Client().get(public_list).content.decode()
 
 
 def test_staff_without_the_publish_permission_get_no_publish_action(measure):
     clerk = make_staff(
-        "clerk", "measures.view_instrument", "measures.change_instrument", "regions.view_region"
+        "clerk", "measures.view_mention", "measures.change_mention", "regions.view_region"
     )
     client = client_for(clerk)
-    entry = make_instrument(measure=measure, status=Instrument.Status.DRAFT)
+    entry = make_mention(measure=measure, status=Mention.Status.DRAFT)
 
     changelist = client.get(admin_url("changelist"))
     actions = available_actions(changelist)
@@ -226,19 +224,19 @@ def test_staff_without_the_publish_permission_get_no_publish_action(measure):
 
     assert "publish" not in actions and "unpublish" not in actions
     entry.refresh_from_db()
-    assert entry.status == Instrument.Status.DRAFT
+    assert entry.status == Mention.Status.DRAFT
     assert "status" not in change_form.fields
 
 
 def test_an_editor_cannot_delete(editor_client, measure):
-    entry = make_instrument(measure=measure)
+    entry = make_mention(measure=measure)
 
     response = editor_client.get(admin_url("delete", entry.pk))
     changelist = editor_client.get(admin_url("changelist"))
 
     assert response.status_code == 403
     assert available_actions(changelist) == {"", "publish", "unpublish"}
-    assert Instrument.objects.filter(pk=entry.pk).exists()
+    assert Mention.objects.filter(pk=entry.pk).exists()
 
 
 def test_an_anonymous_visitor_is_sent_to_sign_in(client):
@@ -252,11 +250,11 @@ def test_a_blank_name_is_refused_with_a_message(editor_client, measure):
     response = editor_client.post(admin_url("add"), entry_form(measure, name="   "))
 
     assert "name" in response.context["adminform"].form.errors
-    assert not Instrument.objects.exists()
+    assert not Mention.objects.exists()
 
 
 def test_a_whitespace_name_is_refused_by_the_model_for_every_form(measure):
-    entry = Instrument(
+    entry = Mention(
         measure=measure,
         region=Region.objects.get(code="630100"),
         type=InstrumentType.objects.get(slug="other"),
@@ -285,11 +283,11 @@ def test_offsets_outside_the_source_text_are_refused_with_a_message(
 
     errors = response.context["adminform"].form.errors
     assert message in " ".join(errors.get(field, [])), errors
-    assert not Instrument.objects.exists()
+    assert not Mention.objects.exists()
 
 
 def test_entries_read_from_the_article_keep_their_quote_and_offsets(editor_client, measure):
-    entry = make_instrument(
+    entry = make_mention(
         measure=measure,
         parsed_digest="d" * 64,
         quote="西宁市制定大气污染防治条例。",
@@ -311,8 +309,8 @@ def test_entries_read_from_the_article_keep_their_quote_and_offsets(editor_clien
 
 
 def test_only_published_entries_link_to_their_public_page(editor_client, measure):
-    published = make_instrument(measure=measure, status=Instrument.Status.PUBLISHED)
-    draft = make_instrument(measure=measure, status=Instrument.Status.DRAFT)
+    published = make_mention(measure=measure, status=Mention.Status.PUBLISHED)
+    draft = make_mention(measure=measure, status=Mention.Status.DRAFT)
 
     page = editor_client.get(admin_url("changelist")).content.decode()
     draft_page = editor_client.get(admin_url("change", draft.pk))
@@ -325,9 +323,9 @@ def test_only_published_entries_link_to_their_public_page(editor_client, measure
 def test_the_prefecture_filter_includes_sub_units_and_the_province_means_itself(
     editor_client, measure
 ):
-    make_instrument(measure=measure, region="632821", name="乌兰县的机制")
-    make_instrument(measure=measure, region="630100", name="西宁市的机制")
-    make_instrument(measure=measure, region="630000", name="全省的机制")
+    make_mention(measure=measure, region="632821", name="乌兰县的机制")
+    make_mention(measure=measure, region="630100", name="西宁市的机制")
+    make_mention(measure=measure, region="630000", name="全省的机制")
 
     def names(code):
         response = editor_client.get(admin_url("changelist"), {"prefecture": code})
@@ -343,7 +341,7 @@ def test_the_prefecture_filter_includes_sub_units_and_the_province_means_itself(
 
 
 def test_the_prefecture_filter_includes_units_at_any_depth(editor_client, measure, village):
-    make_instrument(measure=measure, region=village, name="茶卡村的机制")
+    make_mention(measure=measure, region=village, name="茶卡村的机制")
 
     response = editor_client.get(admin_url("changelist"), {"prefecture": "632800"})
 
@@ -357,42 +355,42 @@ def test_the_changelist_needs_as_many_queries_for_many_entries_as_for_one(editor
             editor_client.get(admin_url("changelist"))
         return len(queries)
 
-    make_instrument(measure=measure)
+    make_mention(measure=measure)
     for_one = queries_for_changelist()
     for _ in range(20):
-        make_instrument(measure=measure, region="632821")
+        make_mention(measure=measure, region="632821")
 
     assert queries_for_changelist() == for_one
 
 
 def test_a_deleted_entry_keeps_its_history_and_can_be_restored(admin_client, measure):
-    entry = make_instrument(measure=measure, name="将被删除的条例")
+    entry = make_mention(measure=measure, name="将被删除的条例")
     entry_id = entry.pk
     admin_client.post(admin_url("delete", entry_id), {"post": "yes"})
-    assert not Instrument.objects.filter(pk=entry_id).exists()
+    assert not Mention.objects.filter(pk=entry_id).exists()
 
     deleted_list = admin_client.get(admin_url("deleted")).content.decode()
     history = admin_client.get(admin_url("history", entry_id))
 
     assert "将被删除的条例" in deleted_list and admin_url("history", entry_id) in deleted_list
     assert history.status_code == 200
-    assert Instrument.history.filter(id=entry_id).count() == 2
+    assert Mention.history.filter(id=entry_id).count() == 2
 
-    created = Instrument.history.filter(id=entry_id).last()
+    created = Mention.history.filter(id=entry_id).last()
     revert_url = reverse(
-        "admin:measures_instrument_simple_history", args=[entry_id, created.history_id]
+        "admin:measures_mention_simple_history", args=[entry_id, created.history_id]
     )
     form = admin_client.get(revert_url).context["adminform"].form
     admin_client.post(revert_url, form_data(form))
 
-    assert Instrument.objects.get(pk=entry_id).name == "将被删除的条例"
+    assert Mention.objects.get(pk=entry_id).name == "将被删除的条例"
     assert not admin_client.get(admin_url("deleted")).context["records"].exists()
 
 
 @pytest.mark.parametrize(
     "model,can_add",
     [
-        ("measures_instrument", True),
+        ("measures_mention", True),
         ("measures_measure", True),
         ("measures_source", True),
         ("measures_instrumenttype", False),
@@ -409,7 +407,7 @@ def test_editors_add_entries_measures_and_sources_and_only_look_up_the_rest(
     assert add_page.status_code == (200 if can_add else 403)
 
 
-@pytest.mark.parametrize("model", ["source", "measure", "instrument"])
+@pytest.mark.parametrize("model", ["source", "measure", "mention"])
 def test_every_list_with_history_links_to_its_deleted_rows(editor_client, measure, model):
     deleted_url = reverse(f"admin:measures_{model}_deleted")
 

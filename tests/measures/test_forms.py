@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from measures.models import Instrument
+from measures.models import Mention
 from tests.factories import client_for, form_data, make_staff
 from tests.measures.test_publishing import PUBLISHER_PERMISSIONS
 
@@ -12,11 +12,11 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def entry(knowledge_base):
-    return Instrument.objects.get(measure__slug="reform-1", name="大气污染防治条例")
+    return Mention.objects.get(measure__slug="reform-1", name="大气污染防治条例")
 
 
 def opened(client, entry):
-    url = reverse("admin:measures_instrument_change", args=[entry.pk])
+    url = reverse("admin:measures_mention_change", args=[entry.pk])
     return url, form_data(client.get(url).context["adminform"].form)
 
 

@@ -5,9 +5,9 @@ import pytest
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
 
-from measures.models import Instrument, InstrumentType, Measure, Source
+from measures.models import InstrumentType, Measure, Mention, Source
 from regions.models import Region
-from tests.factories import make_instrument, make_measure, make_source
+from tests.factories import make_measure, make_mention, make_source
 
 pytestmark = pytest.mark.django_db
 
@@ -39,13 +39,13 @@ def test_a_duplicate_region_code_is_refused_by_the_database(reference_data):
 
 def test_an_entry_ending_before_it_starts_is_refused_by_the_database(reference_data):
     with pytest.raises(IntegrityError), transaction.atomic():
-        make_instrument(start=10, end=5)
+        make_mention(start=10, end=5)
 
 
 def test_deleting_a_type_an_entry_uses_is_refused(reference_data):
     from django.db.models import ProtectedError
 
-    make_instrument(type="pilot")
+    make_mention(type="pilot")
     with pytest.raises(ProtectedError):
         InstrumentType.objects.get(slug="pilot").delete()
 
@@ -66,7 +66,7 @@ def test_reference_fixtures_load_twice_without_change(reference_data):
 def test_natural_keys_round_trip_through_dumpdata_and_loaddata(reference_data, tmp_path):
     source = make_source(slug="round-trip")
     measure = make_measure(source=source, kind=Measure.Kind.DIRECTION, number=2, slug="d-2")
-    entry = make_instrument(measure=measure, region="632821101", type="pilot", name="试点甲")
+    entry = make_mention(measure=measure, region="632821101", type="pilot", name="试点甲")
     dump = tmp_path / "dump.json"
     call_command(
         "dumpdata",
@@ -74,7 +74,7 @@ def test_natural_keys_round_trip_through_dumpdata_and_loaddata(reference_data, t
         "measures.source",
         "measures.measure",
         "measures.instrumenttype",
-        "measures.instrument",
+        "measures.mention",
         natural_foreign=True,
         natural_primary=True,
         output=str(dump),
@@ -84,12 +84,12 @@ def test_natural_keys_round_trip_through_dumpdata_and_loaddata(reference_data, t
     assert all("pk" not in row for row in rows)
 
     key = entry.key
-    Instrument.objects.all().delete()
+    Mention.objects.all().delete()
     Measure.objects.all().delete()
     Source.objects.all().delete()
     call_command("loaddata", str(dump), verbosity=0)
 
-    restored = Instrument.objects.get(key=key)
+    restored = Mention.objects.get(key=key)
     assert restored.name == "试点甲"
     assert restored.region.code == "632821101"
     assert restored.type.slug == "pilot"

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from measures.ingest.articles import import_article
-from measures.models import PUBLIC_ENTRY, Instrument, Measure, Source
+from measures.models import PUBLIC_ENTRY, Measure, Mention, Source
 from measures.publishing import publish_source, set_status
 from tests.measures.test_publishing import SLUG, revised_text
 
@@ -14,8 +14,8 @@ pytestmark = pytest.mark.django_db
 
 
 def assert_flag_follows_the_rule():
-    stored = set(Instrument.objects.published().values_list("pk", flat=True))
-    by_rule = set(Instrument.objects.filter(PUBLIC_ENTRY).values_list("pk", flat=True))
+    stored = set(Mention.objects.published().values_list("pk", flat=True))
+    by_rule = set(Mention.objects.filter(PUBLIC_ENTRY).values_list("pk", flat=True))
     assert stored == by_rule
 
 
@@ -31,12 +31,12 @@ def publisher(db):
 
 def test_the_shipped_knowledge_base_is_public_as_loaded(knowledge_base, client):
     assert_flag_follows_the_rule()
-    assert listed(client) == Instrument.objects.count() == 90
+    assert listed(client) == Mention.objects.count() == 90
 
 
 def test_an_entry_saved_as_a_draft_leaves_the_public_pages(knowledge_base, client):
-    entry = Instrument.objects.get(measure__slug="reform-1", name="大气污染防治条例")
-    entry.status = Instrument.Status.DRAFT
+    entry = Mention.objects.get(measure__slug="reform-1", name="大气污染防治条例")
+    entry.status = Mention.Status.DRAFT
     entry.save()
 
     assert entry.public is False
@@ -49,7 +49,7 @@ def test_unpublishing_a_measure_hides_its_entries_and_publishing_it_shows_them(
     knowledge_base, client, publisher
 ):
     measure = Measure.objects.get(slug="reform-1")
-    count = measure.instruments.count()
+    count = measure.mentions.count()
 
     set_status([measure], Measure.Status.DRAFT, user=publisher)
     assert_flag_follows_the_rule()
@@ -79,4 +79,4 @@ def test_an_imported_article_stays_out_until_published_and_its_new_version_repla
     assert_flag_follows_the_rule()
     # One document renamed and one entry added, which waits for review as a draft.
     assert listed(client) == 89
-    assert not Instrument.objects.published().filter(measure__source__slug=SLUG).exists()
+    assert not Mention.objects.published().filter(measure__source__slug=SLUG).exists()

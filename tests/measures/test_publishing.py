@@ -13,8 +13,8 @@ from django.urls import reverse
 from measures.ingest.articles import import_article
 from measures.ingest.loading import load_records
 from measures.ingest.records import KNOWLEDGE_BASE_FIXTURE, fixture_path
-from measures.ingest.spreadsheets import InstrumentResource
-from measures.models import Instrument, Measure, Source
+from measures.ingest.spreadsheets import MentionResource
+from measures.models import Measure, Mention, Source
 from tests.factories import client_for, form_data, make_staff
 from tests.measures.ingest.test_loading import records
 from tests.measures.test_admin import EDITOR_PERMISSIONS
@@ -73,7 +73,7 @@ def public_snapshot(client):
 
 
 def published_rows():
-    return sorted(Instrument.objects.published().values_list("pk", "name", "updated_at"))
+    return sorted(Mention.objects.published().values_list("pk", "name", "updated_at"))
 
 
 # --- An import never changes what it did not create -----------------------------------------
@@ -122,7 +122,7 @@ def test_the_file_name_no_longer_chooses_the_slug(knowledge_base, client, admin_
     )
     assert response.context["result"].slug == "yu-shu-zhou-sheng-tai-huan-jing-bao-2025-03-01"
     assert public_snapshot(client) == before
-    assert not Instrument.objects.filter(measure__source__slug__startswith="yu-shu").filter(
+    assert not Mention.objects.filter(measure__source__slug__startswith="yu-shu").filter(
         status="published"
     )
 
@@ -140,7 +140,7 @@ def test_a_new_version_is_drafts_beside_the_published_article(knowledge_base, cl
     assert result.slug == new.slug and new.previous_version == old
     assert new.status == "draft"
     assert not new.measures.filter(status="published").exists()
-    assert not Instrument.objects.filter(measure__source=new, status="published").exists()
+    assert not Mention.objects.filter(measure__source=new, status="published").exists()
     assert (result.affected.published_entries, result.affected.continued) == (90, 89)
     assert (result.affected.not_in_new_version, result.affected.new_entries) == (1, 2)
     assert published_rows() == rows
@@ -164,7 +164,7 @@ def test_publishing_a_new_version_replaces_the_old_one_and_keeps_editors_work(
     knowledge_base, client
 ):
     old = Source.objects.get(slug=SLUG)
-    corrected = Instrument.objects.get(measure__slug="reform-1", name="大气污染防治条例")
+    corrected = Mention.objects.get(measure__slug="reform-1", name="大气污染防治条例")
     corrected.notes = "名称核对无误"
     corrected.action = "修订完善"
     corrected.save()
@@ -185,18 +185,16 @@ def test_publishing_a_new_version_replaces_the_old_one_and_keeps_editors_work(
     # The article's measure links now lead to the new version.
     assert Measure.objects.get(slug="reform-1").source == new
     # A new entry is a draft until reviewed.
-    assert not Instrument.objects.published().filter(name="扬尘污染防治条例").exists()
+    assert not Mention.objects.published().filter(name="扬尘污染防治条例").exists()
     assert "扬尘污染防治条例" not in client.get("/instruments/?q=扬尘").content.decode()
     assert (
         "关于深化生态环境分区管控的实施意见"
         not in client.get("/instruments/?q=分区").content.decode()
     )
     # 89 entries continue; the renamed document left with the old version.
-    assert Instrument.objects.published().count() == 89
-    assert not Instrument.objects.published().filter(measure__source=old).exists()
-    continued = Instrument.objects.published().get(
-        measure__slug="reform-1", name="大气污染防治条例"
-    )
+    assert Mention.objects.published().count() == 89
+    assert not Mention.objects.published().filter(measure__source=old).exists()
+    continued = Mention.objects.published().get(measure__slug="reform-1", name="大气污染防治条例")
     assert (continued.action, continued.notes) == ("修订完善", "名称核对无误")
     # Old links follow the article to its new version.
     moved = client.get(f"/sources/{SLUG}/")
@@ -219,7 +217,7 @@ def test_publishing_a_new_version_by_its_change_form_replaces_the_old_one_too(kn
     assert response.status_code == 302
     assert Source.objects.published().get() == new
     assert Measure.objects.get(slug="reform-1").source == new
-    assert Instrument.objects.published().count() == 89
+    assert Mention.objects.published().count() == 89
 
 
 # --- A deletion is an edit -------------------------------------------------------------------
@@ -228,8 +226,8 @@ def test_publishing_a_new_version_by_its_change_form_replaces_the_old_one_too(kn
 def test_an_entry_a_superuser_deleted_stays_deleted_across_reloads(
     knowledge_base, admin_client, capsys
 ):
-    entry = Instrument.objects.get(measure__slug="reform-1", name="大气污染防治条例")
-    admin_client.post(reverse("admin:measures_instrument_delete", args=[entry.pk]), {"post": "1"})
+    entry = Mention.objects.get(measure__slug="reform-1", name="大气污染防治条例")
+    admin_client.post(reverse("admin:measures_mention_delete", args=[entry.pk]), {"post": "1"})
 
     call_command("load_knowledge_base", "--dry-run")
     dry = capsys.readouterr().out
@@ -238,14 +236,14 @@ def test_an_entry_a_superuser_deleted_stays_deleted_across_reloads(
 
     for report in (dry, out):
         assert "1 kept deleted" in report
-        assert f"deleted by an editor, kept deleted: instrument {entry.key}" in report
-    assert not Instrument.objects.filter(key=entry.key).exists()
-    assert Instrument.objects.published().count() == 89
+        assert f"deleted by an editor, kept deleted: mention {entry.key}" in report
+    assert not Mention.objects.filter(key=entry.key).exists()
+    assert Mention.objects.published().count() == 89
 
 
 def test_a_deleted_measure_keeps_its_entries_from_coming_back(knowledge_base, capsys):
     measure = Measure.objects.get(slug="reform-5")
-    measure.instruments.all().delete()
+    measure.mentions.all().delete()
     measure.delete()
 
     call_command("load_knowledge_base")
@@ -259,27 +257,27 @@ def test_the_loaders_own_removals_do_not_count_as_deletions(reference_data):
     load_records(records())
     load_records(records(with_mechanism=False))  # the loader removes the mechanism
     report = load_records(records())
-    assert report.created == ["instrument test-article/reform-1/632800/mechanism"]
+    assert report.created == ["mention test-article/reform-1/632800/mechanism"]
     assert not report.kept_deleted
 
 
 # --- The status changes only with the publish permission -------------------------------------
 
 # What an editor may do, less publishing.
-EDITOR_WITHOUT_PUBLISHING = tuple(sorted(EDITOR_PERMISSIONS - {"measures.publish_instrument"}))
-PUBLISHER_PERMISSIONS = (*EDITOR_WITHOUT_PUBLISHING, "measures.publish_instrument")
+EDITOR_WITHOUT_PUBLISHING = tuple(sorted(EDITOR_PERMISSIONS - {"measures.publish_mention"}))
+PUBLISHER_PERMISSIONS = (*EDITOR_WITHOUT_PUBLISHING, "measures.publish_mention")
 
 
 def test_reverting_to_a_published_version_does_not_publish_without_the_permission(
     knowledge_base, client
 ):
-    entry = Instrument.objects.get(measure__slug="reform-1", name="大气污染防治条例")
+    entry = Mention.objects.get(measure__slug="reform-1", name="大气污染防治条例")
     published_version = entry.history.first()
     entry.status = "draft"
     entry.save()
     editor = make_staff("careless", *EDITOR_WITHOUT_PUBLISHING)
     revert_url = reverse(
-        "admin:measures_instrument_simple_history", args=[entry.pk, published_version.history_id]
+        "admin:measures_mention_simple_history", args=[entry.pk, published_version.history_id]
     )
     editor_client = client_for(editor)
     form = editor_client.get(revert_url).context["adminform"].form
@@ -334,7 +332,7 @@ def test_a_publisher_publishes_a_new_measure_with_the_action(knowledge_base, cli
 
 
 def test_a_spreadsheet_cannot_publish_whoever_imports_it(knowledge_base):
-    entry = Instrument.objects.get(measure__slug="reform-1", name="大气污染防治条例")
+    entry = Mention.objects.get(measure__slug="reform-1", name="大气污染防治条例")
     entry.status = "draft"
     entry.save()
     dataset = tablib.Dataset(
@@ -358,12 +356,12 @@ def test_a_spreadsheet_cannot_publish_whoever_imports_it(knowledge_base):
             "status",
         ],
     )
-    result = InstrumentResource().import_data(dataset, dry_run=False)
+    result = MentionResource().import_data(dataset, dry_run=False)
 
     assert not result.has_errors() and not result.has_validation_errors(), result.problems()
     entry.refresh_from_db()
     assert (entry.name, entry.status) == ("大气污染防治条例(修订)", "draft")
-    assert Instrument.objects.get(name="新增条例").status == "draft"
+    assert Mention.objects.get(name="新增条例").status == "draft"
 
 
 def test_the_shipped_measures_load_published(knowledge_base):

@@ -3,9 +3,9 @@ import json
 import pytest
 from django.db.models import ProtectedError
 
-from measures.models import Instrument
+from measures.models import Mention
 from regions.models import Region, roll_up
-from tests.factories import make_instrument, make_measure, make_region
+from tests.factories import make_measure, make_mention, make_region
 
 pytestmark = pytest.mark.django_db
 
@@ -13,24 +13,24 @@ pytestmark = pytest.mark.django_db
 def test_prefecture_in_region_includes_its_counties_and_towns(reference_data):
     measure = make_measure()
     haixi_entries = {
-        make_instrument(measure=measure, region=code).pk
+        make_mention(measure=measure, region=code).pk
         for code in ["632800", "632823", "632857", "632821", "632821101"]
     }
-    make_instrument(measure=measure, region="630100")
-    make_instrument(measure=measure, region="630000")
+    make_mention(measure=measure, region="630100")
+    make_mention(measure=measure, region="630000")
 
     haixi = Region.objects.get(code="632800")
-    assert set(Instrument.objects.for_region(haixi).values_list("pk", flat=True)) == haixi_entries
+    assert set(Mention.objects.for_region(haixi).values_list("pk", flat=True)) == haixi_entries
 
 
 def test_county_in_region_includes_its_town_but_not_its_prefecture(reference_data):
     measure = make_measure()
-    town = make_instrument(measure=measure, region="632821101")
-    county = make_instrument(measure=measure, region="632821")
-    make_instrument(measure=measure, region="632800")
+    town = make_mention(measure=measure, region="632821101")
+    county = make_mention(measure=measure, region="632821")
+    make_mention(measure=measure, region="632800")
 
     ulan = Region.objects.get(code="632821")
-    assert set(Instrument.objects.for_region(ulan)) == {town, county}
+    assert set(Mention.objects.for_region(ulan)) == {town, county}
 
 
 def test_region_knows_its_prefecture_without_queries(reference_data, django_assert_num_queries):
@@ -57,12 +57,12 @@ def test_the_units_below_a_region_are_found_at_any_depth(reference_data, village
 def test_an_entry_at_any_depth_counts_for_every_unit_above_it_but_the_province(
     reference_data, village
 ):
-    entry = make_instrument(region=village)
+    entry = make_mention(region=village)
 
     for code in [village.code, "632821101", "632821", "632800"]:
-        assert entry in Instrument.objects.for_region(Region.objects.get(code=code)), code
-    assert entry not in Instrument.objects.for_region(Region.objects.get(code="630000"))
-    assert entry not in Instrument.objects.for_region(Region.objects.get(code="632823"))
+        assert entry in Mention.objects.for_region(Region.objects.get(code=code)), code
+    assert entry not in Mention.objects.for_region(Region.objects.get(code="630000"))
+    assert entry not in Mention.objects.for_region(Region.objects.get(code="632823"))
 
 
 def test_a_unit_at_any_depth_knows_its_prefecture_from_one_query(
@@ -81,19 +81,19 @@ def test_counts_roll_up_to_exactly_the_regions_whose_filter_selects_them(referen
     regions = Region.objects.linked()
     for n, region in enumerate(regions):
         for _ in range(n % 3 + 1):
-            make_instrument(measure=measure, region=region)
-    own = {region.pk: Instrument.objects.filter(region=region).count() for region in regions}
+            make_mention(measure=measure, region=region)
+    own = {region.pk: Mention.objects.filter(region=region).count() for region in regions}
 
     totals = roll_up(own, regions)
 
     for region in regions:
-        assert totals[region.code] == Instrument.objects.for_region(region).count(), region.code
+        assert totals[region.code] == Mention.objects.for_region(region).count(), region.code
     assert totals["630000"] == own[next(r.pk for r in regions if r.code == "630000")]
     assert totals["100000"] == own[next(r.pk for r in regions if r.code == "100000")]
 
 
 def test_deleting_a_region_an_entry_uses_is_refused(reference_data):
-    make_instrument(region="632823")
+    make_mention(region="632823")
     with pytest.raises(ProtectedError):
         Region.objects.get(code="632823").delete()
     assert Region.objects.filter(code="632823").exists()

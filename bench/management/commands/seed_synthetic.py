@@ -13,7 +13,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--instruments", type=int, required=True, help="How many entries to create."
+            "--mentions", type=int, required=True, help="How many entries to create."
         )
         parser.add_argument(
             "--seed", type=int, default=1, help="Random seed; also names the rows (default 1)."
@@ -31,12 +31,12 @@ class Command(BaseCommand):
         )
         parser.add_argument("--dry-run", action="store_true", help="Report, write nothing.")
 
-    def handle(self, *args, instruments, seed, per_source, replace, dry_run, **options):
+    def handle(self, *args, mentions, seed, per_source, replace, dry_run, **options):
         if seed < 0:
             raise CommandError("--seed must be 0 or more.")
         try:
             report = seed_synthetic(
-                instruments=instruments,
+                mentions=mentions,
                 seed=seed,
                 per_source=per_source,
                 replace=replace,
@@ -51,7 +51,7 @@ class Command(BaseCommand):
                 f"{deleted} {report.replaced:,} synthetic entries of an earlier run (seed {seed})."
             )
         self.stdout.write(
-            f"{verb} {report.instruments:,} synthetic entries (seed {seed}) in "
+            f"{verb} {report.mentions:,} synthetic entries (seed {seed}) in "
             f"{report.sources:,} sources and {report.measures:,} measures "
             f"in {report.seconds:.1f} s."
         )

@@ -14,9 +14,9 @@ from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from measures.browse.listing import InstrumentListing
-from measures.models import Instrument
-from tests.factories import make_instrument, make_measure, make_region, make_source
+from measures.browse.listing import MentionListing
+from measures.models import Mention
+from tests.factories import make_measure, make_mention, make_region, make_source
 
 pytestmark = pytest.mark.django_db
 
@@ -79,7 +79,7 @@ def article(reference_data):
         title="健全生态环境保护基础制度",
     )
     published = [
-        make_instrument(
+        make_mention(
             measure=reform_1,
             region="630000",
             type="list",
@@ -89,7 +89,7 @@ def article(reference_data):
             start=100,
             end=160,
         ),
-        make_instrument(
+        make_mention(
             measure=reform_1,
             region="630100",
             type="regulation",
@@ -99,7 +99,7 @@ def article(reference_data):
             start=300,
             end=340,
         ),
-        make_instrument(
+        make_mention(
             measure=reform_1,
             region="632500",
             type="regulation",
@@ -109,7 +109,7 @@ def article(reference_data):
             start=400,
             end=420,
         ),
-        make_instrument(
+        make_mention(
             measure=reform_3,
             region="630000",
             type="market",
@@ -117,7 +117,7 @@ def article(reference_data):
             action="深化",
             quote="深化排污权有偿使用和交易试点工作。",
         ),
-        make_instrument(
+        make_mention(
             measure=reform_3,
             region="630100",
             type="compensation",
@@ -125,7 +125,7 @@ def article(reference_data):
             action="实行",
             quote="西宁市探索实行水环境生态补偿机制，试点开展南川河生态补偿。",
         ),
-        make_instrument(
+        make_mention(
             measure=reform_3,
             region="632821101",
             type="pilot",
@@ -133,7 +133,7 @@ def article(reference_data):
             action="荣获",
             quote="茶卡镇荣获国家第六批“绿水青山就是金山银山”实践创新基地。",
         ),
-        make_instrument(
+        make_mention(
             measure=reform_3,
             region="632823",
             type="project",
@@ -141,7 +141,7 @@ def article(reference_data):
             action="实施",
             quote="海西州实施的布哈河流域(天峻县区段)水环境治理与生态修复工程项目。",
         ),
-        make_instrument(
+        make_mention(
             measure=reform_9,
             region="630100",
             type="rule",
@@ -149,7 +149,7 @@ def article(reference_data):
             action="出台",
             quote="西宁市出台《西宁市生态环境损害赔偿案件办理规定》。",
         ),
-        make_instrument(
+        make_mention(
             measure=reform_9,
             region="632700",
             type="rule",
@@ -157,7 +157,7 @@ def article(reference_data):
             action="制定",
             quote="玉树州制定考核管理办法、政府聘用人员管理办法。",
         ),
-        make_instrument(
+        make_mention(
             measure=direction_1,
             region="630000",
             type="plan",
@@ -165,7 +165,7 @@ def article(reference_data):
             action="编制",
             quote="编制实施美丽青海建设规划。",
         ),
-        make_instrument(
+        make_mention(
             measure=direction_1,
             region="630000",
             type="evaluation",
@@ -176,13 +176,13 @@ def article(reference_data):
     ]
     # Drafts that every filter combination below would otherwise match.
     drafts = [
-        make_instrument(
+        make_mention(
             measure=measure,
             region=region,
             type=type_,
             name=f"草稿{type_}条例试点",
             quote="草稿试点。",
-            status=Instrument.Status.DRAFT,
+            status=Mention.Status.DRAFT,
         )
         for measure, region, type_ in [
             (reform_1, "630100", "regulation"),
@@ -201,7 +201,7 @@ def make_entries(count):
     regions = ["630000", "630100", "632700", "632823", "632821101"]
     types = ["regulation", "rule", "pilot", "mechanism"]
     return [
-        make_instrument(
+        make_mention(
             measure=measures[n % len(measures)],
             region=regions[n % len(regions)],
             type=types[n % len(types)],
@@ -292,14 +292,14 @@ def test_an_export_holds_exactly_the_rows_the_list_page_counts_in_its_order(
 def test_an_export_holds_every_page_and_ignores_the_page_parameter(
     client, reference_data, settings, fmt
 ):
-    settings.INSTRUMENTS_PER_PAGE = 3
+    settings.MENTIONS_PER_PAGE = 3
     make_entries(10)
 
     page = list_page(client, "page=2")
     response = export(client, fmt, "page=2")
 
     assert (len(page.object_list), page.paginator.num_pages) == (3, 4)
-    every_page = InstrumentListing(QueryDict()).queryset
+    every_page = MentionListing(QueryDict()).queryset
     assert [int(record["id"]) for record in records(response, fmt)] == [e.id for e in every_page]
 
 
@@ -308,7 +308,7 @@ def test_drafts_never_appear_in_an_export(client, article):
     for fmt in FORMATS:
         ids = {int(record["id"]) for record in records(export(client, fmt, "q=草稿"), fmt)}
         assert ids == set(), fmt
-    assert Instrument.objects.filter(name__contains="草稿").count() == len(drafts)
+    assert Mention.objects.filter(name__contains="草稿").count() == len(drafts)
 
 
 # CSV ---------------------------------------------------------------------------------------------
@@ -368,7 +368,7 @@ def test_a_csv_row_carries_the_entry_its_region_prefecture_type_and_source(clien
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_an_entry_at_any_depth_exports_its_prefecture(client, article, village, fmt):
-    make_instrument(region=village, name="村级机制")
+    make_mention(region=village, name="村级机制")
 
     rows = {row["instrument_name"]: row for row in records(export(client, fmt), fmt)}
 
@@ -384,13 +384,13 @@ def test_the_query_count_grows_neither_with_the_rows_nor_with_deep_units(
     client, reference_data, village, fmt
 ):
     make_entries(5)
-    make_instrument(region=village)
+    make_mention(region=village)
     few_queries, few_rows = queries_for_export(client, fmt, "")
     make_entries(45)
     for n in range(3):
         hamlet = make_region(code=f"63282110120{n + 2}", parent=village)
-        make_instrument(region=hamlet)
-        make_instrument(region=make_region(code=f"63282110130{n}", parent="632821101"))
+        make_mention(region=hamlet)
+        make_mention(region=make_region(code=f"63282110130{n}", parent="632821101"))
     many_queries, many_rows = queries_for_export(client, fmt, "")
 
     assert many_rows > few_rows > 0
@@ -406,7 +406,7 @@ FORMULA_NAMES = ["=1+1", "＝1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1", "＋1
 def test_text_that_could_run_as_a_formula_is_neutralised_in_csv_and_xlsx(
     client, reference_data, name
 ):
-    make_instrument(name=name, action="=HYPERLINK(1)")
+    make_mention(name=name, action="=HYPERLINK(1)")
 
     csv_row = csv_records(export(client, "csv"))[0]
     xlsx_row = xlsx_records(export(client, "xlsx"))[0]
@@ -418,7 +418,7 @@ def test_text_that_could_run_as_a_formula_is_neutralised_in_csv_and_xlsx(
 
 
 def test_json_keeps_formula_like_text_unchanged_and_numbers_stay_numbers(client, reference_data):
-    entry = make_instrument(name="=1+1", action="＝")
+    entry = make_mention(name="=1+1", action="＝")
 
     [result] = json_document(export(client, "json"))["results"]
     [xlsx_row] = xlsx_records(export(client, "xlsx"))
@@ -429,7 +429,7 @@ def test_json_keeps_formula_like_text_unchanged_and_numbers_stay_numbers(client,
 
 
 def test_control_characters_cannot_break_the_workbook_or_hide_a_formula(client, reference_data):
-    make_instrument(name="\x01=1+1", quote="第一行\x0b第二行")
+    make_mention(name="\x01=1+1", quote="第一行\x0b第二行")
 
     response = export(client, "xlsx")
 
@@ -534,7 +534,7 @@ def test_an_unusable_parameter_answers_400_naming_it(client, reference_data, fmt
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_a_bad_page_number_is_ignored_by_the_exports(client, reference_data, fmt):
-    make_instrument()
+    make_mention()
 
     response = export(client, fmt, "page=abc")
 

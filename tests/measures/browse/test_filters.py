@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from measures.models import Instrument
-from tests.factories import make_instrument, make_measure, make_source
+from measures.models import Mention
+from tests.factories import make_measure, make_mention, make_source
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +33,7 @@ def sample(reference_data):
         title="健全生态环境保护基础制度",
     )
     entries = {
-        "xining_regulation": make_instrument(
+        "xining_regulation": make_mention(
             measure=reform,
             region="630100",
             type="regulation",
@@ -41,22 +41,22 @@ def sample(reference_data):
             start=10,
             end=20,
         ),
-        "xining_pilot": make_instrument(
+        "xining_pilot": make_mention(
             measure=reform, region="630100", type="pilot", name="“无废城市”试点", start=30, end=40
         ),
-        "haixi_rule": make_instrument(
+        "haixi_rule": make_mention(
             measure=reform, region="632800", type="rule", name="整改销号办法", start=50, end=60
         ),
-        "tianjun_project": make_instrument(
+        "tianjun_project": make_mention(
             measure=reform, region="632823", type="project", name="布哈河工程项目", start=70, end=80
         ),
-        "chaka_pilot": make_instrument(
+        "chaka_pilot": make_mention(
             measure=reform, region="632821101", type="pilot", name="实践创新基地", start=90, end=99
         ),
-        "yushu_rule": make_instrument(
+        "yushu_rule": make_mention(
             measure=reform, region="632700", type="rule", name="考核管理办法", start=100, end=110
         ),
-        "province_mechanism": make_instrument(
+        "province_mechanism": make_mention(
             measure=reform,
             region="630000",
             type="mechanism",
@@ -65,7 +65,7 @@ def sample(reference_data):
             start=120,
             end=130,
         ),
-        "province_plan": make_instrument(
+        "province_plan": make_mention(
             measure=direction,
             region="630000",
             type="plan",
@@ -74,12 +74,12 @@ def sample(reference_data):
             end=210,
         ),
     }
-    make_instrument(
+    make_mention(
         measure=reform,
         region="630100",
         type="regulation",
         name="草稿条例",
-        status=Instrument.Status.DRAFT,
+        status=Mention.Status.DRAFT,
     )
     return entries
 
@@ -192,11 +192,11 @@ def test_facet_counts_use_the_other_filters_only(client, sample):
 
 
 def test_searching_the_province_lists_every_entry_of_the_knowledge_base(client, knowledge_base):
-    town_entry = Instrument.objects.published().get(region__code="632821101")
+    town_entry = Mention.objects.published().get(region__code="632821101")
 
     response = client.get(f"{LIST}?q=青海")
 
-    assert count(response) == Instrument.objects.published().count() == 90
+    assert count(response) == Mention.objects.published().count() == 90
     listed = client.get(f"{LIST}?q=青海&region=632821101")
     assert names(listed) == {town_entry.name}
 
@@ -204,7 +204,7 @@ def test_searching_the_province_lists_every_entry_of_the_knowledge_base(client, 
 def test_a_unit_at_any_depth_is_filtered_searched_and_counted_with_the_units_above(
     client, sample, village
 ):
-    entry = make_instrument(
+    entry = make_mention(
         measure=sample["haixi_rule"].measure, region=village, type="pilot", name="村级试点"
     )
 
@@ -220,7 +220,7 @@ def test_a_unit_at_any_depth_is_filtered_searched_and_counted_with_the_units_abo
 def test_pagination_keeps_every_filter(client, reference_data):
     measure = make_measure(slug="reform-9", kind="reform", number=9)
     for i in range(120):
-        make_instrument(
+        make_mention(
             measure=measure,
             region="632823" if i % 2 else "630100",
             type="pilot",
@@ -298,10 +298,10 @@ def test_the_query_count_does_not_grow_with_the_data(client, reference_data):
         return len(captured)
 
     for i in range(10):
-        make_instrument(measure=measure, region="632823", type="pilot", name=f"基地{i}")
+        make_mention(measure=measure, region="632823", type="pilot", name=f"基地{i}")
     small = queries()
     for i in range(100):
-        make_instrument(measure=measure, region="632823", type="pilot", name=f"基地甲{i}")
+        make_mention(measure=measure, region="632823", type="pilot", name=f"基地甲{i}")
     assert queries() == small
 
 

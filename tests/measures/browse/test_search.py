@@ -8,9 +8,9 @@ from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 
 from measures.browse.search import split_words
-from measures.models import Instrument
+from measures.models import Mention
 from regions.models import Region
-from tests.factories import make_instrument, make_measure
+from tests.factories import make_measure, make_mention
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +18,7 @@ LIST = "/instruments/"
 
 
 def published():
-    return Instrument.objects.published()
+    return Mention.objects.published()
 
 
 def in_region(code):
@@ -148,9 +148,9 @@ def test_the_query_count_of_a_search_does_not_grow_with_the_data(client, referen
         return len(captured)
 
     for i in range(10):
-        make_instrument(measure=measure, region="632823", type="pilot", name=f"基地{i}")
+        make_mention(measure=measure, region="632823", type="pilot", name=f"基地{i}")
     small = queries()
     for i in range(100):
-        make_instrument(measure=measure, region="630100", type="regulation", name=f"条例{i}")
-        make_instrument(measure=measure, region="632823", type="pilot", name=f"基地甲{i}")
+        make_mention(measure=measure, region="630100", type="regulation", name=f"条例{i}")
+        make_mention(measure=measure, region="632823", type="pilot", name=f"基地甲{i}")
     assert queries() == small

@@ -6,9 +6,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from measures.models import Instrument, Measure, Source
+from measures.models import Measure, Mention, Source
 from regions.models import Region
-from tests.factories import make_instrument
+from tests.factories import make_mention
 
 pytestmark = pytest.mark.django_db
 
@@ -62,9 +62,9 @@ def test_haixi_measure_6_is_two_clicks_from_home(client, knowledge_base):
 def test_a_measure_page_highlights_and_links_every_entry(client, knowledge_base):
     measure = Measure.objects.get(slug="reform-1")
     html = html_of(client.get("/measures/reform-1/"))
-    for entry in measure.instruments.all():
+    for entry in measure.mentions.all():
         assert f'href="/instruments/{entry.pk}/"' in html, entry.name
-    assert html.count('class="entry-name') == measure.instruments.count()
+    assert html.count('class="entry-name') == measure.mentions.count()
     # Grouped by region, with the directions that continue it.
     for region in ("西宁市", "海南州", "海北州"):
         assert f">{region}</a>" in html
@@ -108,7 +108,7 @@ def test_a_unit_at_any_depth_counts_under_its_prefecture_on_every_page(
     client, knowledge_base, village
 ):
     haixi_before = list_count(client, "/instruments/?region=632800")
-    entry = make_instrument(
+    entry = make_mention(
         measure=Measure.objects.get(slug="reform-3"), region=village, type="pilot", name="村级试点"
     )
     assert list_count(client, "/instruments/?region=632800") == haixi_before + 1
@@ -139,7 +139,7 @@ def test_a_county_page_and_the_province_page(client, knowledge_base):
 
 
 def test_an_entry_page_shows_its_facts_and_leads_to_its_sentence(client, knowledge_base):
-    entry = Instrument.objects.get(name="布哈河流域(天峻县区段)水环境治理与生态修复工程项目")
+    entry = Mention.objects.get(name="布哈河流域(天峻县区段)水环境治理与生态修复工程项目")
     html = html_of(client.get(f"/instruments/{entry.pk}/"))
     assert "天峻县" in html and "海西州" in html  # region and its prefecture
     assert "<mark>布哈河流域(天峻县区段)水环境治理与生态修复工程项目</mark>" in html
@@ -150,7 +150,7 @@ def test_an_entry_page_shows_its_facts_and_leads_to_its_sentence(client, knowled
 
 
 def test_previous_and_next_follow_article_order(client, knowledge_base):
-    ordered = list(Instrument.objects.published().in_article_order())
+    ordered = list(Mention.objects.published().in_article_order())
     for before, current, after in [ordered[0:3], ordered[11:14], ordered[-3:]]:
         response = client.get(f"/instruments/{current.pk}/")
         assert response.context["previous_entry"] == before
@@ -161,7 +161,7 @@ def test_previous_and_next_follow_article_order(client, knowledge_base):
 
 def test_the_source_page_anchors_every_entry_and_measure(client, knowledge_base):
     html = html_of(client.get(SOURCE))
-    for entry in Instrument.objects.all():
+    for entry in Mention.objects.all():
         assert f'id="entry-{entry.pk}"' in html, entry.name
     for measure in Measure.objects.all():
         assert f'id="{measure.slug}"' in html
@@ -179,7 +179,7 @@ def test_the_source_page_shows_the_article_without_page_chrome(client, knowledge
     # The heading and the header line say what the chrome said.
     assert source.title in html and "2024-12-26" in html and source.publisher in html
     # Offsets still hold: each highlighted name is the text at its entry's offsets.
-    for entry in Instrument.objects.published().filter(measure__source=source):
+    for entry in Mention.objects.published().filter(measure__source=source):
         shown = re.search(rf'id="entry-{entry.pk}"[^>]*>([^<]*)</a>', article)
         if shown:  # an entry whose name overlaps another's shares that one's link
             assert shown.group(1) == source.text[entry.name_start : entry.name_end], entry.name
@@ -187,11 +187,11 @@ def test_the_source_page_shows_the_article_without_page_chrome(client, knowledge
 
 
 def test_drafts_stay_off_every_public_page(client, knowledge_base):
-    draft = make_instrument(
+    draft = make_mention(
         measure=Measure.objects.get(slug="reform-6"),
         region="632800",
         name="尚未发布的草稿机制",
-        status=Instrument.Status.DRAFT,
+        status=Mention.Status.DRAFT,
     )
     for url in [
         "/",
@@ -235,15 +235,15 @@ def test_queries_per_page_do_not_grow_with_ten_times_the_data(client, knowledge_
     reform = Measure.objects.get(slug="reform-6")
     regions = list(Region.objects.all())
     for i in range(900):
-        make_instrument(
+        make_mention(
             measure=reform, region=regions[i % len(regions)], type="pilot", name=f"示范基地{i}"
         )
-    assert Instrument.objects.count() > 10 * 90
+    assert Mention.objects.count() > 10 * 90
     assert queries() == before
 
 
 def test_entry_page_queries_are_bounded(client, knowledge_base, django_assert_max_num_queries):
-    entry = Instrument.objects.first()
+    entry = Mention.objects.first()
     with django_assert_max_num_queries(6):
         client.get(f"/instruments/{entry.pk}/")
 
@@ -269,7 +269,7 @@ def test_a_prefecture_page_shows_the_first_entries_of_a_large_measure_and_links_
 ):
     reform = Measure.objects.get(slug="reform-7")
     for i in range(30):
-        make_instrument(
+        make_mention(
             measure=reform,
             region="632823",
             type="pilot",
@@ -296,7 +296,7 @@ def list_count_of(client, url):
 
 def test_a_prefecture_page_states_its_total_first_and_links_to_all_of_it(client, knowledge_base):
     haixi = Region.objects.get(code="632800")
-    expected = Instrument.objects.published().for_region(haixi).count()
+    expected = Mention.objects.published().for_region(haixi).count()
     html = client.get("/regions/632800/").content.decode()
     start = html.index('class="lead region-summary"')
     summary = html[start : html.index("</p>", start)]

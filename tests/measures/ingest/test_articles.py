@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.utils import translation
 
 from measures.ingest.articles import ImportRefused, import_article
-from measures.models import Instrument, Measure, Source
+from measures.models import Measure, Mention, Source
 
 pytestmark = pytest.mark.django_db
 
@@ -33,26 +33,26 @@ def test_an_article_of_the_same_genre_becomes_drafts(reference_data):
         ("haidong-2023-reform-1", "健全生态环境法规制度"),
         ("haidong-2023-reform-2", "推进生态补偿"),
     ]
-    entries = {e.name: e for e in Instrument.objects.filter(measure__source=source)}
+    entries = {e.name: e for e in Mention.objects.filter(measure__source=source)}
     assert entries["海东市扬尘污染防治条例"].is_document_title
     assert entries["海东市扬尘污染防治条例"].region.code == "630200"
     assert entries["海东市扬尘污染防治条例"].type.slug == "regulation"
     assert entries["祁连山水源涵养生态补偿机制"].region.code == "632200"
     assert entries["“无废城市”试点"].region.code == "632600"
-    assert all(e.status == Instrument.Status.DRAFT for e in entries.values())
+    assert all(e.status == Mention.Status.DRAFT for e in entries.values())
     # Drafts stay off the public site.
-    assert not Instrument.objects.published().exists()
+    assert not Mention.objects.published().exists()
 
 
 def test_importing_the_same_text_again_is_refused_and_changes_nothing(reference_data):
     import_article(text=ARTICLE, slug="haidong-2023")
-    before = sorted(Instrument.objects.values_list("key", "name", "status", "updated_at"))
+    before = sorted(Mention.objects.values_list("key", "name", "status", "updated_at"))
     with (
         translation.override("en"),
         pytest.raises(ImportRefused, match="already in the knowledge base as “海东市"),
     ):
         import_article(text=ARTICLE, slug="haidong-2023-again")
-    assert sorted(Instrument.objects.values_list("key", "name", "status", "updated_at")) == before
+    assert sorted(Mention.objects.values_list("key", "name", "status", "updated_at")) == before
     assert Source.objects.count() == 1
 
 
@@ -110,7 +110,7 @@ def test_the_admin_page_previews_then_imports(admin_client, reference_data):
     done = upload("import", encoding="gb18030")
     html = done.content.decode()
     assert "Review" in html or "审核" in html
-    assert Instrument.objects.filter(status="draft").count() == done.context["result"].entries
+    assert Mention.objects.filter(status="draft").count() == done.context["result"].entries
 
 
 def test_the_admin_page_needs_the_add_permissions(client, django_user_model, reference_data):

@@ -5,7 +5,7 @@ import copy
 import pytest
 
 from measures.ingest.loading import load_records, with_digest
-from measures.models import Instrument, Measure, Source
+from measures.models import Measure, Mention, Source
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +43,7 @@ def records(*, regulation_name="大气污染防治条例", with_mechanism=True):
             },
         },
         {
-            "model": "measures.instrument",
+            "model": "measures.mention",
             "fields": {
                 "key": "test-article/reform-1/630100/regulation",
                 "name": regulation_name,
@@ -64,7 +64,7 @@ def records(*, regulation_name="大气污染防治条例", with_mechanism=True):
     if with_mechanism:
         rows.append(
             {
-                "model": "measures.instrument",
+                "model": "measures.mention",
                 "fields": {
                     "key": "test-article/reform-1/632800/mechanism",
                     "name": "协同机制",
@@ -87,9 +87,7 @@ def records(*, regulation_name="大气污染防治条例", with_mechanism=True):
 
 def snapshot():
     return sorted(
-        Instrument.objects.values_list(
-            "key", "name", "status", "notes", "region__code", "type__slug"
-        )
+        Mention.objects.values_list("key", "name", "status", "notes", "region__code", "type__slug")
     )
 
 
@@ -98,7 +96,7 @@ def test_a_first_load_creates_everything(reference_data):
     assert len(report.created) == 4
     assert Source.objects.get().title == "测试文章"
     assert Measure.objects.get().slug == "reform-1"
-    assert Instrument.objects.published().count() == 2
+    assert Mention.objects.published().count() == 2
 
 
 def test_loading_twice_changes_nothing(reference_data):
@@ -113,59 +111,59 @@ def test_loading_twice_changes_nothing(reference_data):
 def test_untouched_rows_are_refreshed(reference_data):
     load_records(records())
     report = load_records(records(regulation_name="大气污染防治条例（修订）"))
-    assert report.refreshed == ["instrument test-article/reform-1/630100/regulation"]
-    assert Instrument.objects.get(region__code="630100").name == "大气污染防治条例（修订）"
+    assert report.refreshed == ["mention test-article/reform-1/630100/regulation"]
+    assert Mention.objects.get(region__code="630100").name == "大气污染防治条例（修订）"
 
 
 def test_an_editors_change_is_never_undone_and_is_reported(reference_data):
     load_records(records())
-    entry = Instrument.objects.get(region__code="630100")
+    entry = Mention.objects.get(region__code="630100")
     entry.name = "西宁市大气污染防治条例"
     entry.type_id = entry.type_id  # unchanged
     entry.save()
     report = load_records(records(regulation_name="大气污染防治条例（修订）"))
     entry.refresh_from_db()
     assert entry.name == "西宁市大气污染防治条例"
-    assert report.kept_edited == ["instrument test-article/reform-1/630100/regulation"]
+    assert report.kept_edited == ["mention test-article/reform-1/630100/regulation"]
 
 
 def test_status_and_notes_an_editor_set_survive_a_refresh(reference_data):
     load_records(records())
-    entry = Instrument.objects.get(region__code="632800")
-    entry.status = Instrument.Status.DRAFT
+    entry = Mention.objects.get(region__code="632800")
+    entry.status = Mention.Status.DRAFT
     entry.notes = "待核实"
     entry.save()
     load_records(records())
     entry.refresh_from_db()
-    assert (entry.status, entry.notes) == (Instrument.Status.DRAFT, "待核实")
+    assert (entry.status, entry.notes) == (Mention.Status.DRAFT, "待核实")
 
 
 def test_rows_editors_created_are_left_alone(reference_data):
     load_records(records())
-    own = Instrument.objects.create(
+    own = Mention.objects.create(
         name="编辑新增的条目",
         measure=Measure.objects.get(),
-        region_id=Instrument.objects.first().region_id,
-        type_id=Instrument.objects.first().type_id,
+        region_id=Mention.objects.first().region_id,
+        type_id=Mention.objects.first().type_id,
     )
     load_records(records())
-    assert Instrument.objects.filter(pk=own.pk, name="编辑新增的条目").exists()
+    assert Mention.objects.filter(pk=own.pk, name="编辑新增的条目").exists()
 
 
 def test_parsed_entries_no_longer_in_the_article_go_unless_edited(reference_data):
     load_records(records())
     report = load_records(records(with_mechanism=False))
-    assert report.removed == ["instrument test-article/reform-1/632800/mechanism"]
-    assert not Instrument.objects.filter(region__code="632800").exists()
+    assert report.removed == ["mention test-article/reform-1/632800/mechanism"]
+    assert not Mention.objects.filter(region__code="632800").exists()
 
     load_records(records())
-    edited = Instrument.objects.get(region__code="632800")
+    edited = Mention.objects.get(region__code="632800")
     edited.notes = "保留"
     edited.save()
     report = load_records(records(with_mechanism=False))
-    assert Instrument.objects.filter(pk=edited.pk).exists()
+    assert Mention.objects.filter(pk=edited.pk).exists()
     assert report.kept_edited == [
-        "instrument test-article/reform-1/632800/mechanism (no longer parsed)"
+        "mention test-article/reform-1/632800/mechanism (no longer parsed)"
     ]
 
 
@@ -173,7 +171,7 @@ def test_a_dry_run_writes_nothing(reference_data):
     report = load_records(records(), dry_run=True)
     assert len(report.created) == 4
     assert not Source.objects.exists()
-    assert not Instrument.objects.exists()
+    assert not Mention.objects.exists()
 
 
 def test_plain_loaddata_rows_are_recognised_as_parsed(reference_data, tmp_path):

@@ -7,7 +7,7 @@ from django.core.management import call_command
 
 from measures.ingest.records import KNOWLEDGE_BASE_FIXTURE, fixture_path
 from measures.management.commands.build_knowledge_base import DEFAULT_ARTICLE, build_knowledge_base
-from measures.models import Instrument, Measure, Source
+from measures.models import Measure, Mention, Source
 from regions.models import Region
 
 
@@ -37,14 +37,14 @@ def test_loading_gives_the_13_measures_and_every_entry_published(knowledge_base)
     assert Measure.objects.filter(kind="reform").count() == 9
     assert Measure.objects.filter(kind="direction").count() == 4
     records = json.loads(fixture_path(KNOWLEDGE_BASE_FIXTURE).read_text(encoding="utf-8"))
-    entries = [r for r in records if r["model"] == "measures.instrument"]
-    assert Instrument.objects.published().count() == len(entries) == 90
+    entries = [r for r in records if r["model"] == "measures.mention"]
+    assert Mention.objects.published().count() == len(entries) == 90
 
 
 @pytest.mark.django_db
 def test_every_quote_equals_the_text_at_its_offsets(knowledge_base):
     text = Source.objects.get().text
-    for entry in Instrument.objects.all():
+    for entry in Mention.objects.all():
         assert text[entry.start : entry.end] == entry.quote, entry.name
         assert entry.quote.find(text[entry.name_start : entry.name_end]) >= 0
 
@@ -53,7 +53,7 @@ def test_every_quote_equals_the_text_at_its_offsets(knowledge_base):
 def test_prefectures_appear_under_the_right_measures(knowledge_base):
     def measures_of(code):
         region = Region.objects.get(code=code)
-        entries = Instrument.objects.for_region(region).filter(measure__kind="reform")
+        entries = Mention.objects.for_region(region).filter(measure__kind="reform")
         return sorted(set(entries.values_list("measure__number", flat=True)))
 
     assert measures_of("632800") == [2, 3, 5, 6, 7]
@@ -75,9 +75,9 @@ def test_loading_twice_changes_nothing(knowledge_base, capsys):
 def test_reloading_after_an_editor_worked_in_the_admin_keeps_the_edit(
     admin_client, knowledge_base, capsys
 ):
-    entry = Instrument.objects.get(name="考核管理办法")
+    entry = Mention.objects.get(name="考核管理办法")
     response = admin_client.post(
-        f"/admin/measures/instrument/{entry.pk}/change/",
+        f"/admin/measures/mention/{entry.pk}/change/",
         {
             "name": "玉树州考核管理办法",
             "type": entry.type_id,
@@ -96,13 +96,13 @@ def test_reloading_after_an_editor_worked_in_the_admin_keeps_the_edit(
     entry.refresh_from_db()
     assert entry.name == "玉树州考核管理办法"
     assert entry.notes == "名称按原文件补全"
-    assert f"kept as edited: instrument {entry.key}" in out
-    assert Instrument.objects.filter(name="考核管理办法").count() == 0
+    assert f"kept as edited: mention {entry.key}" in out
+    assert Mention.objects.filter(name="考核管理办法").count() == 0
 
 
 @pytest.mark.django_db
 def test_a_dry_run_reports_and_writes_nothing(empty_database, capsys):
     call_command("load_knowledge_base", "--dry-run")
     assert "Would load: 208 created" in capsys.readouterr().out
-    assert not Instrument.objects.exists()
+    assert not Mention.objects.exists()
     assert not Region.objects.exists()

@@ -15,8 +15,8 @@ from django.utils import timezone, translation
 
 from measures.browse.exports import COLUMNS
 from measures.management.commands.make_editor import make_editor
-from measures.models import Instrument
-from tests.factories import client_for, make_instrument, make_measure, make_source
+from measures.models import Mention
+from tests.factories import client_for, make_measure, make_mention, make_source
 
 pytestmark = pytest.mark.django_db
 
@@ -34,8 +34,8 @@ EXPORT_COLUMNS = list(COLUMNS)
 
 CSV_FORMAT, XLSX_FORMAT = "0", "1"
 
-IMPORT_URL = reverse("admin:measures_instrument_import")
-CONFIRM_URL = reverse("admin:measures_instrument_process_import")
+IMPORT_URL = reverse("admin:measures_mention_import")
+CONFIRM_URL = reverse("admin:measures_mention_process_import")
 
 
 def export_row(**values):
@@ -128,16 +128,16 @@ def test_a_valid_file_is_previewed_then_imported_as_drafts(editor_client, editor
 
     response = preview(editor_client, csv_bytes(rows))
 
-    assert not Instrument.objects.exists()
+    assert not Mention.objects.exists()
     previewed = response.context["result"].valid_rows()
     assert [row.import_type for row in previewed] == ["new", "new"]
     assert [row.diff[0] for row in previewed] == ["", ""]  # ids are given on confirming
 
     confirm(editor_client, response)
 
-    entries = {entry.name: entry for entry in Instrument.objects.select_related("region", "type")}
+    entries = {entry.name: entry for entry in Mention.objects.select_related("region", "type")}
     assert set(entries) == {"大气污染防治条例", "协同机制"}
-    assert {entry.status for entry in entries.values()} == {Instrument.Status.DRAFT}
+    assert {entry.status for entry in entries.values()} == {Mention.Status.DRAFT}
     assert (entries["协同机制"].region.code, entries["协同机制"].type.slug) == (
         "632800",
         "mechanism",
@@ -163,11 +163,11 @@ def test_a_file_with_one_bad_row_is_refused_whole_with_the_row_and_reason(editor
     page = response.content.decode()
     assert "Row 3: region_code: Unknown region 999999." in page
     assert response.context.get("confirm_form") is None
-    assert not Instrument.objects.exists()
+    assert not Mention.objects.exists()
 
 
 def test_a_file_that_stopped_validating_after_its_preview_writes_nothing(editor_client, measure):
-    entry = make_instrument(measure=measure, name="旧名称")
+    entry = make_mention(measure=measure, name="旧名称")
     rows = [
         export_row(instrument_name="新条例"),
         export_row(id=str(entry.pk), instrument_name="新名"),
@@ -179,13 +179,13 @@ def test_a_file_that_stopped_validating_after_its_preview_writes_nothing(editor_
     result = confirm(editor_client, response)
 
     assert result.status_code == 302 and result["Location"] == IMPORT_URL
-    assert not Instrument.objects.exists()
+    assert not Mention.objects.exists()
     message = editor_client.get(IMPORT_URL).content.decode()
     assert f"Nothing was imported: Row 3: id: There is no entry with id {entry_id}" in message
 
 
 def test_an_id_updates_that_entry_and_keeps_its_status(editor_client, measure):
-    entry = make_instrument(measure=measure, name="旧名称", status=Instrument.Status.PUBLISHED)
+    entry = make_mention(measure=measure, name="旧名称", status=Mention.Status.PUBLISHED)
 
     response = preview(editor_client, csv_bytes([export_row(id=str(entry.pk), action="修订")]))
     confirm(editor_client, response)
@@ -194,9 +194,9 @@ def test_an_id_updates_that_entry_and_keeps_its_status(editor_client, measure):
     assert (entry.name, entry.action, entry.status) == (
         "大气污染防治条例",
         "修订",
-        Instrument.Status.PUBLISHED,
+        Mention.Status.PUBLISHED,
     )
-    assert Instrument.objects.count() == 1
+    assert Mention.objects.count() == 1
 
 
 def test_an_unknown_id_is_an_error_not_a_new_entry(editor_client, measure):
@@ -216,7 +216,7 @@ def test_a_measure_column_with_the_slug_takes_precedence(editor_client, measure)
     )
     confirm(editor_client, response)
 
-    assert Instrument.objects.get().measure == direction
+    assert Mention.objects.get().measure == direction
 
 
 def test_an_unknown_measure_is_named(editor_client, measure):
@@ -233,7 +233,7 @@ def test_a_gb18030_file_as_excel_saves_it_on_chinese_windows(editor_client, meas
     response = preview(editor_client, content)
     confirm(editor_client, response)
 
-    entry = Instrument.objects.select_related("region").get()
+    entry = Mention.objects.select_related("region").get()
     assert (entry.name, entry.region.code) == ("大气污染防治条例", "632800")
 
 
@@ -243,7 +243,7 @@ def test_a_utf8_file_with_a_byte_order_mark(editor_client, measure):
 
     confirm(editor_client, preview(editor_client, content))
 
-    assert Instrument.objects.get().name == "大气污染防治条例"
+    assert Mention.objects.get().name == "大气污染防治条例"
 
 
 def test_an_xlsx_workbook_with_numbers_for_codes(editor_client, measure):
@@ -252,16 +252,16 @@ def test_an_xlsx_workbook_with_numbers_for_codes(editor_client, measure):
     response = preview(editor_client, content, name="entries.xlsx", file_format=XLSX_FORMAT)
     confirm(editor_client, response)
 
-    entry = Instrument.objects.select_related("region").get()
+    entry = Mention.objects.select_related("region").get()
     assert (entry.name, entry.region.code, entry.status) == (
         "大气污染防治条例",
         "632821",
-        Instrument.Status.DRAFT,
+        Mention.Status.DRAFT,
     )
 
 
 def test_a_changed_quote_of_an_entry_read_from_the_article_is_refused(editor_client, measure):
-    entry = make_instrument(measure=measure, parsed_digest="d" * 64, quote="原句。")
+    entry = make_mention(measure=measure, parsed_digest="d" * 64, quote="原句。")
 
     response = preview(editor_client, csv_bytes([export_row(id=str(entry.pk), quote="改写。")]))
 
@@ -275,24 +275,24 @@ def test_blank_lines_are_not_entries(editor_client, measure):
 
     confirm(editor_client, preview(editor_client, content))
 
-    assert Instrument.objects.count() == 1
+    assert Mention.objects.count() == 1
 
 
 def test_staff_who_may_not_add_entries_cannot_import(measure):
     viewer = make_editor("viewer", create=True).user
     viewer.groups.clear()
     viewer.user_permissions.add(
-        Permission.objects.get(content_type__app_label="measures", codename="view_instrument")
+        Permission.objects.get(content_type__app_label="measures", codename="view_mention")
     )
     client = Client()
     client.force_login(viewer)
 
-    changelist = client.get(reverse("admin:measures_instrument_changelist")).content.decode()
+    changelist = client.get(reverse("admin:measures_mention_changelist")).content.decode()
     response = preview(client, csv_bytes([export_row()]))
 
     assert IMPORT_URL not in changelist
     assert response.status_code == 403
-    assert not Instrument.objects.exists()
+    assert not Mention.objects.exists()
 
 
 def test_an_exported_file_imports_back_with_its_texts_unchanged(admin_client, reference_data):
@@ -307,9 +307,9 @@ def test_an_exported_file_imports_back_with_its_texts_unchanged(admin_client, re
 def test_a_row_exported_before_someone_else_saved_the_entry_is_refused(knowledge_base):
     import tablib
 
-    from measures.ingest.spreadsheets import InstrumentResource
+    from measures.ingest.spreadsheets import MentionResource
 
-    entry = Instrument.objects.get(measure__slug="reform-1", name="大气污染防治条例")
+    entry = Mention.objects.get(measure__slug="reform-1", name="大气污染防治条例")
     exported_version = entry.version
     entry.notes = "另一位编辑先保存了"
     entry.save()
@@ -317,13 +317,13 @@ def test_a_row_exported_before_someone_else_saved_the_entry_is_refused(knowledge
     stale = tablib.Dataset([entry.pk, "改过的名称", exported_version], headers=headers)
     fresh = tablib.Dataset([entry.pk, "改过的名称", entry.version], headers=headers)
 
-    refused = InstrumentResource().import_data(stale, dry_run=False)
+    refused = MentionResource().import_data(stale, dry_run=False)
     assert refused.has_validation_errors()
     assert "version" in " ".join(refused.problems())
     entry.refresh_from_db()
     assert entry.name == "大气污染防治条例"
 
-    accepted = InstrumentResource().import_data(fresh, dry_run=False)
+    accepted = MentionResource().import_data(fresh, dry_run=False)
     assert not accepted.has_validation_errors(), accepted.problems()
     entry.refresh_from_db()
     assert entry.name == "改过的名称"
@@ -351,7 +351,7 @@ def test_a_workbook_that_expands_to_many_rows_is_refused_quickly(editor_client, 
     assert time.perf_counter() - started < 5
     assert "20,000" in response.content.decode()
     assert response.context.get("confirm_form") is None
-    assert not Instrument.objects.exists()
+    assert not Mention.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -370,7 +370,7 @@ def test_a_csv_over_a_limit_is_refused_with_the_limit(editor_client, measure, co
         response = editor_client.get(response["Location"])
     assert message in response.content.decode()
     assert response.context.get("confirm_form") is None
-    assert not Instrument.objects.exists()
+    assert not Mention.objects.exists()
 
 
 def test_the_confirm_step_takes_only_the_editors_own_fresh_upload(editor_client, measure):
@@ -379,7 +379,7 @@ def test_the_confirm_step_takes_only_the_editors_own_fresh_upload(editor_client,
     response = preview(editor_client, csv_bytes([export_row()]))
     form = response.context["confirm_form"]
     data = {name: form[name].value() for name in form.fields}
-    url = reverse("admin:measures_instrument_process_import")
+    url = reverse("admin:measures_mention_process_import")
     other = client_for(make_editor("other", create=True).user)
 
     for client, changes in [
@@ -388,12 +388,12 @@ def test_the_confirm_step_takes_only_the_editors_own_fresh_upload(editor_client,
         (editor_client, {"format": "99"}),
     ]:
         refused = client.post(url, {**data, **changes})
-        assert refused.status_code == 302 and not Instrument.objects.exists()
+        assert refused.status_code == 302 and not Mention.objects.exists()
     assert PendingUpload.objects.count() == 1
 
     PendingUpload.objects.update(created_at=timezone.now() - timedelta(hours=2))
     assert editor_client.post(url, data).status_code == 302
-    assert not Instrument.objects.exists()
+    assert not Mention.objects.exists()
 
 
 def test_a_confirmed_upload_is_imported_once_and_removed(editor_client, measure):
@@ -401,7 +401,7 @@ def test_a_confirmed_upload_is_imported_once_and_removed(editor_client, measure)
 
     response = preview(editor_client, csv_bytes([export_row()]))
     confirm(editor_client, response)
-    assert Instrument.objects.count() == 1
+    assert Mention.objects.count() == 1
     assert not PendingUpload.objects.exists()
 
 
