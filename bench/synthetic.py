@@ -35,8 +35,9 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.db.models import Q
 
+from measures.identity import comparable_name
 from measures.ingest.parsing import classify
-from measures.models import InstrumentType, Measure, Mention, Source
+from measures.models import Instrument, InstrumentType, Measure, Mention, Source
 from regions.models import Region
 
 PUBLISHER = "synthetic"
@@ -314,10 +315,37 @@ def write(plans, batch_size):
         for measure in plan.measures:
             measure.source = plan.source  # now it has its id
     Measure.objects.bulk_create([m for plan in plans for m in plan.measures])
+    entries = [entry for plan in plans for entry in plan.entries]
+    # One instrument per region and comparable name, as the identity rule resolves mentions
+    # one by one (bulk_create skips save(), which does that); mentions of an instrument already
+    # in the database join it. Aliases are left out: generated names have no variants.
+    names = {
+        pk: (name, short)
+        for pk, name, short in Region.objects.values_list("pk", "name", "short_name")
+    }
+    keys = [
+        (entry.region_id, comparable_name(entry.name, names[entry.region_id])) for entry in entries
+    ]
+    instruments = {
+        (instrument.region_id, instrument.key): instrument
+        for instrument in Instrument.objects.filter(
+            key__in={key for _region, key in keys}, merged_into=None
+        )
+        .order_by("-pk")
+        .only("pk", "region_id", "key")
+    }
+    new = {}
+    for entry, identity in zip(entries, keys, strict=True):
+        if identity not in instruments and identity not in new:
+            new[identity] = Instrument(
+                name=entry.name, key=identity[1], region_id=entry.region_id, type_id=entry.type_id
+            )
+    Instrument.objects.bulk_create(new.values(), batch_size=batch_size)
+    instruments.update(new)
+    for entry, identity in zip(entries, keys, strict=True):
+        entry.instrument = instruments[identity]
     # bulk_create takes each entry's measure_id from its measure, saved just above.
-    Mention.objects.bulk_create(
-        [entry for plan in plans for entry in plan.entries], batch_size=batch_size
-    )
+    Mention.objects.bulk_create(entries, batch_size=batch_size)
 
 
 class Generator:

@@ -13,6 +13,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from regions.models import Region
 
+from . import instruments
 from .forms import ImportArticleForm, VersionCheckedForm
 from .ingest.articles import ImportRefused, import_article
 from .ingest.spreadsheets import (
@@ -24,7 +25,16 @@ from .ingest.spreadsheets import (
     fresh_upload,
     uploads_by,
 )
-from .models import InstrumentType, Measure, Mention, Source, Status
+from .models import (
+    Instrument,
+    InstrumentAlias,
+    InstrumentType,
+    Measure,
+    Mention,
+    Source,
+    StageRule,
+    Status,
+)
 from .publishing import (
     can_publish,
     keep_status_unless_permitted,
@@ -332,6 +342,95 @@ class InstrumentTypeAdmin(admin.ModelAdmin):
     ordering = ["precedence"]
 
 
+class AliasInline(admin.TabularInline):
+    model = InstrumentAlias
+    extra = 0
+    fields = ["name"]
+
+
+class MentionInline(admin.TabularInline):
+    """The instrument's mentions, to read and open; they are edited on their own pages."""
+
+    model = Mention
+    extra = 0
+    fields = ["name", "measure", "region", "action", "status"]
+    readonly_fields = fields
+    show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("measure", "region")
+
+
+@admin.register(Instrument)
+class InstrumentAdmin(HistoryAdmin):
+    list_display = ["name", "type", "region", "stage", "mention_count", "merged_into"]
+    list_filter = ["type__category", "type", "stage"]
+    search_fields = ["name", "aliases__name", "official_title"]
+    autocomplete_fields = ["type", "region"]
+    list_select_related = ["type", "region", "merged_into"]
+    readonly_fields = ["merged_into", "created_at", "updated_at"]
+    fields = [
+        "name",
+        "type",
+        "region",
+        "stage",
+        "stage_on",
+        "official_title",
+        "official_url",
+        "notes",
+        "merged_into",
+        "created_at",
+        "updated_at",
+    ]
+    inlines = [AliasInline, MentionInline]
+    actions = ["merge"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(mention_total=models.Count("mentions"))
+
+    @admin.display(description=_("mentions"), ordering="mention_total")
+    def mention_count(self, obj):
+        return obj.mention_total
+
+    @admin.action(
+        description=_("Merge the selected instruments into the oldest of them"),
+        permissions=["change"],
+    )
+    def merge(self, request, queryset):
+        chosen = list(queryset.filter(merged_into=None).order_by("pk"))
+        if len(chosen) < 2:
+            self.message_user(
+                request, _("Choose at least two instruments to merge."), messages.WARNING
+            )
+            return
+        into, others = chosen[0], chosen[1:]
+        count = instruments.merge(into, others)
+        self.log_change(request, into, [{"changed": {"fields": ["mentions", "aliases"]}}])
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d instrument was merged into “%(into)s”; its address now leads there.",
+                "%(count)d instruments were merged into “%(into)s”; their addresses now lead there.",
+                count,
+            )
+            % {"count": count, "into": into},
+        )
+
+    def view_on_site(self, obj):
+        return obj.get_absolute_url()
+
+
+@admin.register(StageRule)
+class StageRuleAdmin(admin.ModelAdmin):
+    list_display = ["position", "stage", "action_contains", "name_ends_with"]
+    list_editable = ["stage", "action_contains", "name_ends_with"]
+    ordering = ["position"]
+
+
 class PrefectureFilter(admin.SimpleListFilter):
     """Entries of one prefecture, its counties and towns included; or of the province itself."""
 
@@ -393,14 +492,14 @@ class MentionAdmin(ImportMixin, PublishingAdmin):
         "status",
     ]
     search_fields = ["name", "quote", "notes"]
-    autocomplete_fields = ["measure", "region", "type"]
+    autocomplete_fields = ["instrument", "measure", "region", "type"]
     list_select_related = ["measure", "region", "type"]
     readonly_fields = ["key", "created_at", "updated_at"]
     fieldsets = [
         (
             None,
             {
-                "fields": ["name", "type", "region", "measure", "action", "status"],
+                "fields": ["name", "instrument", "type", "region", "measure", "action", "status"],
                 "description": EDITOR_HELP,
             },
         ),
@@ -408,6 +507,7 @@ class MentionAdmin(ImportMixin, PublishingAdmin):
         (_("Editorial"), {"fields": ["notes", "key", "created_at", "updated_at"]}),
     ]
 
+    actions = [*PublishingAdmin.actions, "split_off"]
     resource_classes = [MentionResource]
     import_formats = IMPORT_FORMATS
     import_template_name = "admin/measures/instrument/import.html"
@@ -447,6 +547,24 @@ class MentionAdmin(ImportMixin, PublishingAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("measure", "region", "type")
+
+    @admin.action(
+        description=_("Split each selected mention off into an instrument of its own"),
+        permissions=["change"],
+    )
+    def split_off(self, request, queryset):
+        made = [instruments.split_off(mention) for mention in queryset.select_related("instrument")]
+        for instrument in made:
+            self.log_addition(request, instrument, [{"added": {}}])
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d mention now has an instrument of its own.",
+                "%(count)d mentions now have instruments of their own.",
+                len(made),
+            )
+            % {"count": len(made)},
+        )
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

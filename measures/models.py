@@ -6,7 +6,7 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Window
+from django.db.models import Exists, OuterRef, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from regions.models import Region
 
+from . import identity
 from .ingest.parsing import TypeRule
 
 
@@ -402,6 +403,250 @@ class InstrumentType(models.Model):
         return (self.slug,)
 
 
+class Stage(models.TextChoices):
+    """Where an instrument stands, as its mentions or an editor say."""
+
+    DRAFTING = "drafting", _("Being drafted")
+    ADOPTED = "adopted", _("Adopted")
+    REVISED = "revised", _("Revised")
+    PILOTING = "piloting", _("Piloting")
+    IN_FORCE = "in_force", _("In force")
+    MENTIONED = "mentioned", _("Mentioned")
+
+
+class StageRuleQuerySet(models.QuerySet):
+    def as_rules(self):
+        """The rules in the order they are tried, as `identity.stage_of` reads them."""
+        return [rule.as_rule() for rule in self.order_by("position", "pk")]
+
+
+class StageRuleManager(models.Manager.from_queryset(StageRuleQuerySet)):
+    def get_by_natural_key(self, position):
+        return self.get(position=position)
+
+
+class StageRule(models.Model):
+    """One line of the mapping from a mention's verb to its instrument's stage: the first rule
+    (by position) whose words the action contains gives the stage. Editors change the mapping
+    here; `fixtures/stages.json` gives the first one."""
+
+    position = models.PositiveSmallIntegerField(
+        _("position"),
+        unique=True,
+        help_text=_("Rules are tried in this order; the first match wins."),
+    )
+    stage = models.CharField(_("stage"), max_length=12, choices=Stage.choices)
+    action_contains = models.JSONField(
+        _("action contains"),
+        default=list,
+        help_text=_('Words of the verb, any of which matches, e.g. ["制定", "出台"].'),
+    )
+    name_ends_with = models.JSONField(
+        _("name ends with"),
+        default=list,
+        blank=True,
+        help_text=_("If given, the instrument's name must also end with one of these (开展…试点)."),
+    )
+
+    objects = StageRuleManager()
+
+    class Meta:
+        ordering = ["position"]
+        verbose_name = _("stage rule")
+        verbose_name_plural = _("stage rules")
+
+    def __str__(self):
+        return f"{self.position}: {'/'.join(self.action_contains)} → {self.get_stage_display()}"
+
+    def natural_key(self):
+        return (self.position,)
+
+    def as_rule(self):
+        return identity.StageRule(
+            stage=self.stage,
+            action_contains=tuple(self.action_contains),
+            name_ends_with=tuple(self.name_ends_with),
+        )
+
+
+class InstrumentQuerySet(models.QuerySet):
+    def published(self):
+        """Instruments the public sees: those with at least one public mention."""
+        return self.filter(Exists(Mention.objects.published().filter(instrument=OuterRef("pk"))))
+
+    def redirect_target(self, pk):
+        """Where `/instruments/<pk>/` leads when `pk` names no public instrument: the instrument
+        it was merged into; or, when `pk` names no instrument at all but a mention (the list's
+        rows had those numbers before instruments had pages of their own), that mention in its
+        instrument's timeline, following a replaced article to its new version. None when there
+        is nowhere to go."""
+        merged = self.filter(pk=pk).values_list("merged_into", flat=True).first()
+        if merged is None:
+            if self.filter(pk=pk).exists():
+                return None
+            mention = Mention.objects.published().filter(pk=pk).first()
+            mention = mention or Mention.objects.published().successor_of(pk)
+            if mention is None:
+                return None
+            instrument = reverse("measures:instrument_detail", args=[mention.instrument_id])
+            return f"{instrument}#mention-{mention.pk}"
+        seen = set()
+        while merged is not None and merged not in seen:
+            seen.add(merged)
+            target = self.published().filter(pk=merged).first()
+            if target is not None:
+                return target.get_absolute_url()
+            merged = self.filter(pk=merged).values_list("merged_into", flat=True).first()
+        return None
+
+    def matching(self, name, region):
+        """The instrument that `name`, said of `region`, names by the identity rule
+        (`measures.identity`), or None: same region, and the comparable name equal to the
+        instrument's or to one of its aliases'. The oldest one if several match."""
+        key = identity.comparable_name(name, region_names(region))
+        return (
+            self.filter(region=region, merged_into=None)
+            .filter(models.Q(key=key) | models.Q(aliases__key=key))
+            .order_by("pk")
+            .first()
+        )
+
+
+def region_names(region):
+    """The names a text may give `region` in front of an instrument's name."""
+    return (region.name, region.short_name)
+
+
+class Instrument(models.Model):
+    """A policy instrument as a thing of its own: a regulation, a plan, a pilot, a mechanism …
+    Each of its mentions (`Mention`) is a sentence of an article that states it."""
+
+    Stage = Stage
+
+    name = models.CharField(
+        _("name"), max_length=300, help_text=_("Without 《》, as the instrument is best known.")
+    )
+    key = models.CharField(
+        _("comparable name"),
+        max_length=300,
+        editable=False,
+        db_index=True,
+        help_text=_("The name as the identity rule compares it (measures/identity.py)."),
+    )
+    type = models.ForeignKey(
+        "InstrumentType",
+        verbose_name=_("type"),
+        on_delete=models.PROTECT,
+        related_name="instruments",
+    )
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("responsible region"),
+        on_delete=models.PROTECT,
+        related_name="instruments",
+        help_text=_("The region that adopted it, as specific as known."),
+    )
+    official_title = models.CharField(
+        _("official title"),
+        max_length=300,
+        blank=True,
+        help_text=_("The title of the official document, where it differs from the name."),
+    )
+    official_url = models.URLField(
+        _("official text"),
+        max_length=500,
+        blank=True,
+        help_text=_("A link to the official document."),
+    )
+    stage = models.CharField(
+        _("stage"),
+        max_length=12,
+        choices=Stage.choices,
+        blank=True,
+        help_text=_("Leave empty to take the stage from its latest mention's verb."),
+    )
+    stage_on = models.DateField(
+        _("stage date"), null=True, blank=True, help_text=_("When it reached that stage, if known.")
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="merged",
+        help_text=_("Set when an editor merged it into another instrument; its URL leads there."),
+    )
+    notes = models.TextField(_("editor notes"), blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now, editable=False)
+
+    objects = InstrumentQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("instrument")
+        verbose_name_plural = _("instruments")
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.key = identity.comparable_name(self.name, region_names(self.region))
+        self.updated_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("measures:instrument_detail", args=[self.pk])
+
+    def named_after_a_plain_mention(self):
+        """Whether its name is one a mention gives without 《》 (so not an editor's choice nor
+        a document's title)."""
+        mentions = self.mentions.filter(name=self.name)
+        return mentions.exists() and not mentions.filter(is_document_title=True).exists()
+
+    def current_stage(self, mentions, rules):
+        """(stage, set by an editor?): the editor's stage if set, else that of the latest of
+        `mentions` (in timeline order) whose verb says one, by `rules`."""
+        if self.stage:
+            return self.stage, True
+        # A later mention that only names it (写入…) says nothing of where it stands.
+        for mention in reversed(mentions):
+            stage = identity.stage_of(mention.action, mention.name, rules)
+            if stage != Stage.MENTIONED:
+                return stage, False
+        return Stage.MENTIONED, False
+
+
+class InstrumentAlias(models.Model):
+    """Another name an instrument goes by; mentions under it resolve to the instrument."""
+
+    instrument = models.ForeignKey(
+        Instrument, verbose_name=_("instrument"), on_delete=models.CASCADE, related_name="aliases"
+    )
+    name = models.CharField(_("name"), max_length=300)
+    key = models.CharField(_("comparable name"), max_length=300, editable=False, db_index=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("alias")
+        verbose_name_plural = _("aliases")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["instrument", "name"], name="alias_unique_per_instrument"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.key = identity.comparable_name(self.name, region_names(self.instrument.region))
+        super().save(*args, **kwargs)
+
+
 #: Which entries the public may see: published, under a published measure of a published
 #: source. Drafts are visible in the admin only. Each entry keeps the answer in `public`, so that
 #: public lists and counts read one column of one table (`MentionQuerySet.refresh_public`).
@@ -602,6 +847,17 @@ class Mention(ParsedRecord):
         blank=True,
         help_text=_("Character offset just after the name in the source."),
     )
+    instrument = models.ForeignKey(
+        Instrument,
+        verbose_name=_("instrument"),
+        on_delete=models.PROTECT,
+        related_name="mentions",
+        blank=True,
+        help_text=_(
+            "The instrument it mentions. Leave empty to find it by the identity rule (same region "
+            "and name), or to create it."
+        ),
+    )
     measure = models.ForeignKey(
         Measure, verbose_name=_("measure"), on_delete=models.PROTECT, related_name="mentions"
     )
@@ -686,12 +942,32 @@ class Mention(ParsedRecord):
     def save(self, *args, **kwargs):
         # Set here rather than with auto_now, which loaddata's raw saves skip.
         self.updated_at = timezone.now()
+        if self.instrument_id is None:
+            self.instrument = self.resolve_instrument()
         super().save(*args, **kwargs)
         Mention.objects.filter(pk=self.pk).refresh_public()
         self.refresh_from_db(fields=["public"])
 
     def get_absolute_url(self):
-        return reverse("measures:instrument_detail", args=[self.pk])
+        return reverse("measures:mention_detail", args=[self.pk])
+
+    def resolve_instrument(self):
+        """The instrument this mention names by the identity rule, created if there is none;
+        a name it did not go by yet becomes one of its aliases. Every write path (the loader,
+        imports, the admin) comes through here, so mentions of one instrument in any article
+        join it."""
+        instrument = Instrument.objects.matching(self.name, self.region)
+        if instrument is None:
+            return Instrument.objects.create(name=self.name, type=self.type, region=self.region)
+        if self.name != instrument.name:
+            instrument.aliases.get_or_create(name=self.name)
+            if self.is_document_title and instrument.named_after_a_plain_mention():
+                # A document's own title (《…》) names it best; the name it had stays an alias.
+                instrument.aliases.filter(name=self.name).delete()
+                instrument.aliases.get_or_create(name=instrument.name)
+                instrument.name = self.name
+                instrument.save()
+        return instrument
 
     def natural_key(self):
         return (self.key,)

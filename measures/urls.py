@@ -29,7 +29,8 @@ urlpatterns = [
     path("instruments/export.csv", exports.export_csv, name="export_csv"),
     path("instruments/export.json", exports.export_json, name="export_json"),
     path("instruments/export.xlsx", exports.export_xlsx, name="export_xlsx"),
-    path("instruments/<int:pk>/", views.MentionDetailView.as_view(), name="instrument_detail"),
+    path("instruments/<int:pk>/", views.InstrumentDetailView.as_view(), name="instrument_detail"),
+    path("mentions/<int:pk>/", views.MentionDetailView.as_view(), name="mention_detail"),
     path("sources/<slug:slug>/", views.SourceDetailView.as_view(), name="source"),
 ]
 

@@ -1,12 +1,11 @@
 from django.contrib import admin
-from django.urls import include, path, re_path
+from django.urls import include, path
 
 from measures import urls as measures_urls
 
 from . import views
 
 urlpatterns = [
-    re_path(r"^admin/measures/instrument/(?P<rest>.*)$", views.moved_mention_admin),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", views.healthz, name="healthz"),

@@ -5,13 +5,11 @@ import logging
 import os
 import socket
 import threading
-from urllib.parse import quote
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.utils import load_backend
-from django.http import HttpResponsePermanentRedirect, JsonResponse
-from django.urls import reverse
+from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -91,11 +89,3 @@ def healthz(request):
     ):
         return JsonResponse({"status": "unavailable", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
-
-
-def moved_mention_admin(request, rest):
-    """The entries' admin pages are at /admin/measures/mention/ since their model was renamed:
-    links and bookmarks to /admin/measures/instrument/… land on the same page."""
-    url = reverse("admin:measures_mention_changelist") + quote(rest)
-    query = request.META.get("QUERY_STRING", "")
-    return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)

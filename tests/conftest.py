@@ -52,13 +52,14 @@ def delete_every_row(models):
 
 def knowledge_base_models():
     """What the knowledge base adds to the reference data: every table of the measures app but
-    the instrument types (sources, measures, entries, their history and many-to-many rows)."""
+    the instrument types and stage rules (sources, measures, instruments, mentions, their
+    history and many-to-many rows)."""
     from django.apps import apps
 
-    from measures.models import InstrumentType
+    from measures.models import InstrumentType, StageRule
 
     tables = apps.get_app_config("measures").get_models(include_auto_created=True)
-    return [model for model in tables if model is not InstrumentType]
+    return [model for model in tables if model not in (InstrumentType, StageRule)]
 
 
 @pytest.fixture
@@ -77,11 +78,11 @@ def reference_data(db, request):
 @pytest.fixture
 def empty_database(db, request):
     """The database as the migrations leave it: no knowledge base, no regions, no types."""
-    from measures.models import InstrumentType
+    from measures.models import InstrumentType, StageRule
     from regions.models import Region
 
     assert "knowledge_base" not in request.fixturenames, "empty_database removes the knowledge base"
-    delete_every_row([*knowledge_base_models(), InstrumentType, Region])
+    delete_every_row([*knowledge_base_models(), InstrumentType, StageRule, Region])
 
 
 @pytest.fixture

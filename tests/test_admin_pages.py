@@ -31,23 +31,3 @@ def test_an_entry_change_page_opens(admin_client, reference_data):
     entry = make_mention()
     response = admin_client.get(reverse("admin:measures_mention_change", args=[entry.pk]))
     assert response.status_code == 200
-
-
-@pytest.mark.parametrize(
-    "old,new",
-    [
-        ("", "admin:measures_mention_changelist"),
-        ("?status__exact=draft", "admin:measures_mention_changelist"),
-        ("{pk}/change/", "admin:measures_mention_change"),
-        ("{pk}/history/", "admin:measures_mention_history"),
-        ("deleted/", "admin:measures_mention_deleted"),
-        ("import/", "admin:measures_mention_import"),
-    ],
-)
-def test_the_old_admin_urls_of_entries_redirect_for_good(client, reference_data, old, new):
-    entry = make_mention()
-    response = client.get("/admin/measures/instrument/" + old.format(pk=entry.pk))
-    target = reverse(new, args=[entry.pk] if "{pk}" in old else [])
-    if "?" in old:
-        target += old[old.index("?") :]
-    assert (response.status_code, response["Location"]) == (301, target)

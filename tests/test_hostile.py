@@ -34,7 +34,8 @@ def public_urls(entry_id):
         "/regions/632800/",
         "/measures/reform-6/",
         "/instruments/",
-        f"/instruments/{entry_id}/",
+        f"/mentions/{entry_id}/",
+        f"/instruments/{Mention.objects.get(pk=entry_id).instrument_id}/",
         *EXPORTS,
         f"/sources/{SOURCE_SLUG}/",
         "/matrix/",
@@ -301,7 +302,8 @@ def test_markup_saved_by_editors_is_shown_as_text_on_every_page(
         "/regions/632800/",
         "/measures/reform-6/",
         "/instruments/?region=632800&measure=reform-6",
-        f"/instruments/{entry.pk}/",
+        f"/mentions/{entry.pk}/",
+        f"/instruments/{entry.instrument_id}/",
         f"/sources/{SOURCE_SLUG}/",
         "/matrix/",
     ]
@@ -313,7 +315,7 @@ def test_markup_saved_by_editors_is_shown_as_text_on_every_page(
         # The text is there, shown as text: the check above looked at the right page.
         shown = escape(ATTRIBUTE) if language == "en" and url.startswith("/regions") else None
         assert escape(SCRIPT) in html or (shown and shown in html), url
-    entry_page = client.get(f"/instruments/{entry.pk}/").content.decode()
+    entry_page = client.get(f"/mentions/{entry.pk}/").content.decode()
     for payload in (SCRIPT, ATTRIBUTE, IMAGE, SHORT):
         assert escape(payload) in entry_page
 

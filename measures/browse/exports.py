@@ -220,12 +220,10 @@ def permalinks(request):
     """pk -> the entry's absolute permalink, as `request.build_absolute_uri(
     entry.get_absolute_url())` gives it, without resolving the URL once per row."""
     marker = 918_273_645_546_372_819
-    url = request.build_absolute_uri(reverse("measures:instrument_detail", args=[marker]))
+    url = request.build_absolute_uri(reverse("measures:mention_detail", args=[marker]))
     head, found, tail = url.partition(str(marker))
     if not found or str(marker) in tail:
-        return lambda pk: request.build_absolute_uri(
-            reverse("measures:instrument_detail", args=[pk])
-        )
+        return lambda pk: request.build_absolute_uri(reverse("measures:mention_detail", args=[pk]))
     return lambda pk: f"{head}{pk}{tail}"
 
 

@@ -9,8 +9,10 @@ from django.utils.http import urlencode
 
 from regions.models import Region, home_province
 
-from ..models import InstrumentType, Measure, Mention, Source
+from ..identity import stage_of
+from ..models import InstrumentType, Measure, Mention, Source, Stage, StageRule
 from .charts import map_of, matrix, measure_rows, tally, type_charts
+from .highlighting import highlight
 
 # A prefecture may have thousands of entries over many articles; its page shows the first
 # entries of its first measures and links to the list for the rest.
@@ -142,3 +144,26 @@ def group_by_measure(entries, totals):
             groups.append((entry.measure, [], totals.get(entry.measure_id, 0)))
         groups[-1][1].append(entry)
     return groups
+
+
+def instrument_page(instrument):
+    """An instrument's timeline: its public mentions oldest first (by the article's date, then
+    article order), each with its sentence highlighted and the stage its verb shows; the
+    instrument's stage; its other names."""
+    mentions = list(instrument.mentions.published().for_list().in_article_order())
+    rules = StageRule.objects.as_rules()
+    for mention in mentions:
+        mention.quote_pieces = (
+            highlight(mention.quote, mention.start, [mention])
+            if mention.quote and mention.start is not None
+            else []
+        )
+        mention.stage_label = Stage(stage_of(mention.action, mention.name, rules)).label
+    stage, set_by_editor = instrument.current_stage(mentions, rules)
+    return {
+        "mentions": mentions,
+        "stage": {"label": Stage(stage).label, "set_by_editor": set_by_editor},
+        "aliases": [
+            alias.name for alias in instrument.aliases.all() if alias.name != instrument.name
+        ],
+    }

@@ -8,7 +8,7 @@ from django.views.generic import DetailView, TemplateView
 from regions.models import Region
 
 from ..ingest.parsing.structure import content_paragraphs
-from ..models import Measure, Mention, Source
+from ..models import Instrument, Measure, Mention, Source
 from . import pages
 from .highlighting import highlight
 from .listing import MentionListing
@@ -72,8 +72,7 @@ class FollowReplacedVersions:
 
 class MentionDetailView(FollowReplacedVersions, DetailView):
     model = Mention
-    template_name = "measures/instrument_detail.html"
-    queryset = Mention.objects.published().for_list()
+    queryset = Mention.objects.published().for_list().select_related("instrument")
     context_object_name = "entry"
 
     def successor(self):
@@ -90,6 +89,28 @@ class MentionDetailView(FollowReplacedVersions, DetailView):
             next_entry=Mention.objects.published().following(entry),
             **kwargs,
         )
+
+
+class InstrumentDetailView(DetailView):
+    """An instrument and its timeline: every public mention, oldest first.
+
+    An id that names no public instrument but a mention (the ids of the list's rows before
+    instruments had their own) or an instrument merged into another answers with a permanent
+    redirect there."""
+
+    queryset = Instrument.objects.published().select_related("type", "region")
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            target = Instrument.objects.redirect_target(self.kwargs["pk"])
+            if target is None:
+                raise
+            return redirect(target, permanent=True)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**pages.instrument_page(self.object), **kwargs)
 
 
 class SourceDetailView(FollowReplacedVersions, DetailView):

@@ -14,7 +14,8 @@ missing and otherwise left alone: editors own it once it exists.
 With `create_only` (the import of a new article) a record that matches an existing row refuses
 the whole load: an import never changes what it did not create.
 
-Plain `loaddata` overwrites every field of a matched row, so it is only for empty databases.
+Plain `loaddata` cannot load the knowledge base: it would overwrite every field of a matched row,
+and it does not resolve each mention to its instrument (`Mention.resolve_instrument`).
 """
 
 import datetime
@@ -25,16 +26,17 @@ from django.db import models, transaction
 
 from regions.models import Region
 
-from ..models import InstrumentType, Measure, Mention, Source, digest
+from ..models import InstrumentType, Measure, Mention, Source, StageRule, digest
 
 MODELS = {
     "regions.region": Region,
     "measures.instrumenttype": InstrumentType,
+    "measures.stagerule": StageRule,
     "measures.source": Source,
     "measures.measure": Measure,
     "measures.mention": Mention,
 }
-REFERENCE_MODELS = (Region, InstrumentType)
+REFERENCE_MODELS = (Region, InstrumentType, StageRule)
 
 #: The history's reason for the loader's own removals, so that they are not taken for an
 #: editor's deletion (which the loader respects) when the article names the row again.
@@ -74,7 +76,7 @@ class LoadReport:
 
 
 def with_digest(record):
-    """The record with `parsed_digest` set, so plain loaddata gives the same rows the loader does."""
+    """The record with `parsed_digest` set: the fixture shows what the loader will store."""
     model = MODELS[record["model"]]
     fields = dict(record["fields"])
     fields["parsed_digest"] = digest(fields, model.PARSER_FIELDS)
@@ -86,6 +88,8 @@ def _lookup(model, fields):
         return {"code": fields["code"]}
     if model is InstrumentType or model is Source:
         return {"slug": fields["slug"]}
+    if model is StageRule:
+        return {"position": fields["position"]}
     if model is Measure:
         return {
             "source": Source.objects.get_by_natural_key(*fields["source"]),
@@ -125,12 +129,13 @@ def _write(obj, concrete, many):
 
 
 def _load_reference(model, fields, report):
+    label = f"{model._meta.model_name} {_describe(model, fields)}"
     if model._default_manager.filter(**_lookup(model, fields)).exists():
-        report.unchanged.append(f"{model._meta.model_name} {fields.get('code') or fields['slug']}")
+        report.unchanged.append(label)
         return
     concrete, many = _resolve(model, fields)
     _write(model(), concrete, many)
-    report.created.append(f"{model._meta.model_name} {fields.get('code') or fields['slug']}")
+    report.created.append(label)
 
 
 def deleted_by_editor(model, lookup):
@@ -196,7 +201,7 @@ def _describe(model, fields):
         return f"{fields['source'][0]} {fields['kind']}-{fields['number']}"
     if model is Mention:
         return fields["key"]
-    return fields.get("slug") or fields.get("code")
+    return fields.get("slug") or fields.get("code") or fields.get("position")
 
 
 def _remove_orphans(source_slugs, loaded_keys, report):

@@ -14,6 +14,7 @@ from .parsing import load_regions, load_type_rules, parse_article
 
 REGIONS_FIXTURE = "regions.json"
 TYPES_FIXTURE = "instrument_types.json"
+STAGES_FIXTURE = "stages.json"
 KNOWLEDGE_BASE_FIXTURE = "knowledge_base.json"
 
 # Longest mention key the model stores; longer ones end in a digest instead of the name.

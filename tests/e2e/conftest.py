@@ -155,4 +155,6 @@ def editors_group(transactional_db, monkeypatch):
     }
     monkeypatch.setattr(migration, "EDITOR_PERMISSIONS", permissions)
     migration.create_editors_group(apps, SimpleNamespace(connection=connection))
+    later = importlib.import_module("measures.migrations.0015_editors_edit_instruments")
+    later.grant(apps, SimpleNamespace(connection=connection))
     return Group.objects.get(name=migration.EDITORS)

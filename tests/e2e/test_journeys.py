@@ -111,7 +111,7 @@ def test_home_to_prefecture_to_measure_to_sentence_in_article(page, site_data):
     expect_count(page, 1)
     assert listed_ids(page) == [entry.pk]
 
-    follow(page, page.locator(f'table.entries a[href="/instruments/{entry.pk}/"]'))
+    follow(page, page.locator(f'table.entries a[href="/mentions/{entry.pk}/"]'))
     expect(page.locator("h1")).to_contain_text(entry.name)
 
     follow(page, page.locator("a.to-source"))
@@ -316,7 +316,7 @@ def test_editor_adds_a_draft_publishes_it_and_edits_it(page, site_data, editors_
     page.goto(f"/instruments/?q={name}")
     expect(page.locator(".active-filters")).to_contain_text(name)
     expect(page.locator("table.entries tbody tr")).to_have_count(0)
-    assert page.goto(f"/instruments/{entry.pk}/").status == 404
+    assert page.goto(f"/mentions/{entry.pk}/").status == 404
 
     page.goto(f"/admin/measures/mention/?q={name}")
     page.locator(f'input[name="_selected_action"][value="{entry.pk}"]').check()

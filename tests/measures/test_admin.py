@@ -47,6 +47,15 @@ EDITOR_PERMISSIONS = {
     "measures.change_source",
     "measures.view_source",
     "measures.view_instrumenttype",
+    "measures.add_instrument",
+    "measures.change_instrument",
+    "measures.view_instrument",
+    "measures.add_instrumentalias",
+    "measures.change_instrumentalias",
+    "measures.view_instrumentalias",
+    "measures.add_stagerule",
+    "measures.change_stagerule",
+    "measures.view_stagerule",
     "regions.view_region",
 }
 
@@ -235,7 +244,7 @@ def test_an_editor_cannot_delete(editor_client, measure):
     changelist = editor_client.get(admin_url("changelist"))
 
     assert response.status_code == 403
-    assert available_actions(changelist) == {"", "publish", "unpublish"}
+    assert available_actions(changelist) == {"", "publish", "unpublish", "split_off"}
     assert Mention.objects.filter(pk=entry.pk).exists()
 
 

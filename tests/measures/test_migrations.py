@@ -27,8 +27,11 @@ from tests.measures.test_admin import EDITOR_PERMISSIONS
 
 BEFORE_RENAME = ("measures", "0010_entry_public_flag")
 RENAME = ("measures", "0011_rename_instrument_mention")
+#: Models added after the rename, one of them under the old name of the renamed one.
+LATER_MODELS = ["instrument", "historicalinstrument", "instrumentalias", "stagerule"]
 editors_migration = importlib.import_module("measures.migrations.0003_editors_group")
 rename_migration = importlib.import_module("measures.migrations.0011_rename_instrument_mention")
+LATER_GRANTS = importlib.import_module("measures.migrations.0015_editors_edit_instruments").GRANTED
 
 
 def migrate(target=None):
@@ -48,13 +51,21 @@ def migrate(target=None):
     return executor.loader.project_state(targets).apps
 
 
-def rows(apps, model_name):
-    """Every row of the model and of its history, as stored."""
+def rows(apps, model_name, *, leave_out=("instrument_id",)):
+    """Every row of the model and of its history, as stored (without the columns later
+    migrations add)."""
     model = apps.get_model("measures", model_name)
     history = apps.get_model("measures", f"Historical{model_name}")
+
+    def stored(queryset):
+        return [
+            {name: value for name, value in row.items() if name not in leave_out}
+            for row in queryset.values()
+        ]
+
     return {
-        "rows": list(model.objects.order_by("pk").values()),
-        "history": list(history.objects.order_by("history_id").values()),
+        "rows": stored(model.objects.order_by("pk")),
+        "history": stored(history.objects.order_by("history_id")),
     }
 
 
@@ -103,6 +114,9 @@ def test_the_rename_keeps_every_row_its_history_log_entries_and_permissions(djan
         change_message="[]",
     )
     current = rows(current_apps, "Mention")
+    # As a database at 0010 was: without the content types and permissions of the models
+    # added after the rename (post_migrate made them for the test database).
+    ContentType.objects.filter(app_label="measures", model__in=LATER_MODELS).delete()
     try:
         old_apps = migrate(BEFORE_RENAME)
         assert rows(old_apps, "Instrument") == current
@@ -130,7 +144,12 @@ def test_the_rename_keeps_every_row_its_history_log_entries_and_permissions(djan
         migrate()
 
     assert rows(new_apps, "Mention") == current
-    assert held(group, publisher) == renamed(before)
+    # Every permission held before, renamed (later migrations grant editors more).
+    later = {f"measures.{codename}" for codename in LATER_GRANTS}
+    assert [
+        [row for row in holding if f"measures.{row[1]}" not in later]
+        for holding in held(group, publisher)
+    ] == renamed(before)
     # The content types were renamed in place: admin log entries point at the same rows.
     assert ContentType.objects.get_for_model(Mention).pk == mention_type.pk
     logged = LogEntry.objects.get(pk=logged.pk)
@@ -153,9 +172,66 @@ def test_the_rename_keeps_every_row_its_history_log_entries_and_permissions(djan
     assert granted == EDITOR_PERMISSIONS
     publisher = django_user_model.objects.get(pk=publisher.pk)
     assert publisher.get_all_permissions() == {"measures.publish_mention"}
-    # Nothing left under the old names for post_migrate to leave unused.
-    assert not (
-        Permission.objects.filter(codename__contains="instrument")
-        .exclude(codename__endswith="instrumenttype")
-        .exists()
+    # Nothing of the mentions' left under the old names for post_migrate to leave unused (the
+    # instrument models added later have permissions of their own).
+    mention_types = ContentType.objects.filter(
+        app_label="measures", model__in=["mention", "historicalmention"]
     )
+    assert not Permission.objects.filter(
+        content_type__in=mention_types, codename__contains="instrument"
+    ).exists()
+
+
+BEFORE_INSTRUMENTS = ("measures", "0011_rename_instrument_mention")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_instruments_are_made_from_mentions_keeping_edits_drafts_deletions_and_old_urls(client):
+    from measures.models import Instrument
+
+    load_knowledge_base()
+    published = Mention.objects.published().order_by("pk")
+    edited = published.get(name="生态环境保护条例", region__code="630100")
+    edited.action = "修订"
+    edited.notes = "按原文核对"
+    edited.save()
+    draft = make_mention(measure=edited.measure, name="草稿里的条例", status=Mention.Status.DRAFT)
+    alone = [m for m in published if m.instrument.mentions.count() == 1]
+    deleted_pk = alone[-1].pk
+    alone[-1].delete()
+    current = rows(current_apps, "Mention")
+    try:
+        old_apps = migrate(BEFORE_INSTRUMENTS)
+        assert rows(old_apps, "Mention") == current
+    finally:
+        migrate()
+
+    # Nothing an editor did is lost; every mention has an instrument.
+    assert rows(current_apps, "Mention") == current
+    assert Mention.objects.get(pk=edited.pk).action == "修订"
+    assert Mention.objects.get(pk=draft.pk).status == Mention.Status.DRAFT
+    assert Mention.history.filter(id=deleted_pk, history_type="-").exists()
+    assert not Mention.objects.filter(instrument=None).exists()
+    # 87 instruments in the article, one deleted with its only mention, one draft added.
+    assert Instrument.objects.count() == 87
+    # Each instrument has the number of its first mention.
+    for instrument in Instrument.objects.all():
+        assert instrument.pk == min(instrument.mentions.values_list("pk", flat=True))
+    regulation = Mention.objects.get(pk=edited.pk).instrument
+    later = regulation.mentions.exclude(pk=edited.pk).get()
+    assert (later.name, later.measure.slug) == ("西宁市生态环境保护条例", "reform-6")
+    assert regulation.name == "西宁市生态环境保护条例"
+    assert list(regulation.aliases.values_list("name", flat=True)) == ["生态环境保护条例"]
+    company = Mention.objects.get(name="青海省生态环保产业有限公司").instrument
+    assert company.mentions.count() == 2
+
+    # Old entry URLs: the first mention's number names its instrument, a later mention's number
+    # leads to it in its instrument's timeline, and new instruments take numbers of their own.
+    assert client.get(f"/instruments/{edited.pk}/").context["instrument"] == regulation
+    response = client.get(f"/instruments/{later.pk}/")
+    assert (response.status_code, response["Location"]) == (
+        301,
+        f"/instruments/{regulation.pk}/#mention-{later.pk}",
+    )
+    new = make_mention(measure=edited.measure, name="另一项新的条例")
+    assert new.instrument.pk > Mention.objects.exclude(pk=new.pk).order_by("-pk").first().pk

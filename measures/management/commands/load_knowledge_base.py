@@ -4,6 +4,7 @@ from measures.ingest.loading import load_records, read_fixture
 from measures.ingest.records import (
     KNOWLEDGE_BASE_FIXTURE,
     REGIONS_FIXTURE,
+    STAGES_FIXTURE,
     TYPES_FIXTURE,
     fixture_path,
 )
@@ -14,6 +15,7 @@ def load_knowledge_base(*, dry_run=False, paths=None):
     paths = paths or [
         fixture_path(REGIONS_FIXTURE),
         fixture_path(TYPES_FIXTURE),
+        fixture_path(STAGES_FIXTURE),
         fixture_path(KNOWLEDGE_BASE_FIXTURE),
     ]
     records = [record for path in paths for record in read_fixture(path)]
@@ -22,7 +24,7 @@ def load_knowledge_base(*, dry_run=False, paths=None):
 
 class Command(BaseCommand):
     help = (
-        "Load the regions, instrument types and knowledge base. Creates what is missing, "
+        "Load the regions, instrument types, stage rules and knowledge base. Creates what is missing, "
         "refreshes rows no editor has changed, and leaves (and lists) rows editors changed."
     )
 

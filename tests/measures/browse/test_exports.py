@@ -354,7 +354,7 @@ def test_a_csv_row_carries_the_entry_its_region_prefecture_type_and_source(clien
         "source_title": "青海九项措施进一步全面深化生态环境领域改革",
         "source_published_on": "2024-12-26",
         "source_url": "https://example.org/qinghai-eco-reform",
-        "url": f"http://testserver/instruments/{town_entry.id}/",
+        "url": f"http://testserver/mentions/{town_entry.id}/",
         "version": str(town_entry.version),
     }
     province = rows["青海省省级国家机关有关部门生态环境保护责任清单"]

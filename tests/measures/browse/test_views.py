@@ -63,7 +63,7 @@ def test_a_measure_page_highlights_and_links_every_entry(client, knowledge_base)
     measure = Measure.objects.get(slug="reform-1")
     html = html_of(client.get("/measures/reform-1/"))
     for entry in measure.mentions.all():
-        assert f'href="/instruments/{entry.pk}/"' in html, entry.name
+        assert f'href="/mentions/{entry.pk}/"' in html, entry.name
     assert html.count('class="entry-name') == measure.mentions.count()
     # Grouped by region, with the directions that continue it.
     for region in ("西宁市", "海南州", "海北州"):
@@ -140,7 +140,7 @@ def test_a_county_page_and_the_province_page(client, knowledge_base):
 
 def test_an_entry_page_shows_its_facts_and_leads_to_its_sentence(client, knowledge_base):
     entry = Mention.objects.get(name="布哈河流域(天峻县区段)水环境治理与生态修复工程项目")
-    html = html_of(client.get(f"/instruments/{entry.pk}/"))
+    html = html_of(client.get(f"/mentions/{entry.pk}/"))
     assert "天峻县" in html and "海西州" in html  # region and its prefecture
     assert "<mark>布哈河流域(天峻县区段)水环境治理与生态修复工程项目</mark>" in html
     assert f'href="{SOURCE}#entry-{entry.pk}"' in html
@@ -152,11 +152,11 @@ def test_an_entry_page_shows_its_facts_and_leads_to_its_sentence(client, knowled
 def test_previous_and_next_follow_article_order(client, knowledge_base):
     ordered = list(Mention.objects.published().in_article_order())
     for before, current, after in [ordered[0:3], ordered[11:14], ordered[-3:]]:
-        response = client.get(f"/instruments/{current.pk}/")
+        response = client.get(f"/mentions/{current.pk}/")
         assert response.context["previous_entry"] == before
         assert response.context["next_entry"] == after
-    assert client.get(f"/instruments/{ordered[0].pk}/").context["previous_entry"] is None
-    assert client.get(f"/instruments/{ordered[-1].pk}/").context["next_entry"] is None
+    assert client.get(f"/mentions/{ordered[0].pk}/").context["previous_entry"] is None
+    assert client.get(f"/mentions/{ordered[-1].pk}/").context["next_entry"] is None
 
 
 def test_the_source_page_anchors_every_entry_and_measure(client, knowledge_base):
@@ -203,7 +203,7 @@ def test_drafts_stay_off_every_public_page(client, knowledge_base):
         "/matrix/",
     ]:
         assert "尚未发布的草稿机制" not in html_of(client.get(url)), url
-    assert client.get(f"/instruments/{draft.pk}/").status_code == 404
+    assert client.get(f"/mentions/{draft.pk}/").status_code == 404
 
 
 def test_an_unknown_region_or_measure_is_a_404(client, knowledge_base):
@@ -245,7 +245,7 @@ def test_queries_per_page_do_not_grow_with_ten_times_the_data(client, knowledge_
 def test_entry_page_queries_are_bounded(client, knowledge_base, django_assert_max_num_queries):
     entry = Mention.objects.first()
     with django_assert_max_num_queries(6):
-        client.get(f"/instruments/{entry.pk}/")
+        client.get(f"/mentions/{entry.pk}/")
 
 
 def test_the_site_speaks_english_too(client, knowledge_base):

@@ -1,10 +1,8 @@
 """The loader: idempotent, refreshes untouched rows, never undoes an editor's change."""
 
-import copy
-
 import pytest
 
-from measures.ingest.loading import load_records, with_digest
+from measures.ingest.loading import load_records
 from measures.models import Measure, Mention, Source
 
 pytestmark = pytest.mark.django_db
@@ -172,19 +170,3 @@ def test_a_dry_run_writes_nothing(reference_data):
     assert len(report.created) == 4
     assert not Source.objects.exists()
     assert not Mention.objects.exists()
-
-
-def test_plain_loaddata_rows_are_recognised_as_parsed(reference_data, tmp_path):
-    """Rows from `loaddata` of the generated fixture carry the digest the loader would write."""
-    import json
-
-    from django.core.management import call_command
-
-    fixture = tmp_path / "kb.json"
-    fixture.write_text(
-        json.dumps([with_digest(copy.deepcopy(r)) for r in records()], ensure_ascii=False)
-    )
-    call_command("loaddata", str(fixture), verbosity=0)
-    report = load_records(records())
-    assert not report.changed_anything
-    assert not report.kept_edited

@@ -67,7 +67,7 @@ def test_loading_twice_changes_nothing(knowledge_base, capsys):
     call_command("load_knowledge_base")
     out = capsys.readouterr().out
     assert (
-        "0 created, 0 refreshed, 208 unchanged, 0 kept (edited), 0 kept deleted, 0 removed" in out
+        "0 created, 0 refreshed, 214 unchanged, 0 kept (edited), 0 kept deleted, 0 removed" in out
     )
 
 
@@ -103,6 +103,6 @@ def test_reloading_after_an_editor_worked_in_the_admin_keeps_the_edit(
 @pytest.mark.django_db
 def test_a_dry_run_reports_and_writes_nothing(empty_database, capsys):
     call_command("load_knowledge_base", "--dry-run")
-    assert "Would load: 208 created" in capsys.readouterr().out
+    assert "Would load: 214 created" in capsys.readouterr().out
     assert not Mention.objects.exists()
     assert not Region.objects.exists()
