@@ -418,6 +418,7 @@ class InstrumentAdmin(HistoryAdmin):
                 count,
             )
             % {"count": count, "into": into},
+            messages.SUCCESS,
         )
 
     def view_on_site(self, obj):
@@ -564,6 +565,7 @@ class MentionAdmin(ImportMixin, PublishingAdmin):
                 len(made),
             )
             % {"count": len(made)},
+            messages.SUCCESS,
         )
 
     def get_readonly_fields(self, request, obj=None):

@@ -45,7 +45,7 @@ def listed_ids(page):
     hrefs = page.locator("table.entries tbody tr td:first-child a").evaluate_all(
         "links => links.map(a => a.getAttribute('href'))"
     )
-    return [int(re.fullmatch(r"/instruments/(\d+)/", href).group(1)) for href in hrefs]
+    return [int(re.fullmatch(r"/mentions/(\d+)/", href).group(1)) for href in hrefs]
 
 
 def query_of(url):
@@ -342,6 +342,44 @@ def test_editor_adds_a_draft_publishes_it_and_edits_it(page, site_data, editors_
     expect(versions.nth(0)).to_contain_text(renamed)
     expect(versions.nth(2)).to_contain_text(name)
     expect(page.locator("#change-history")).to_contain_text(editor.username)
+
+
+def test_an_entry_leads_to_its_instrument_timeline_and_an_editor_merges_two(
+    page, site_data, editors_group
+):
+    # From a mention of Xining's regulation to the instrument: both sentences, oldest first.
+    mention = Mention.objects.get(name="西宁市生态环境保护条例")
+    page.goto(f"/mentions/{mention.pk}/")
+    follow(
+        page, page.locator(f'a[href="/instruments/{mention.instrument_id}/#mention-{mention.pk}"]')
+    )
+    timeline = page.locator("ol.timeline > li")
+    expect(timeline).to_have_count(2)
+    expect(timeline.nth(0)).to_contain_text("生态环境保护条例")
+    expect(timeline.nth(1).locator("mark")).to_have_text("西宁市生态环境保护条例")
+    expect(page.locator("h1")).to_have_text("西宁市生态环境保护条例")
+
+    # An editor merges the province's regulation into it; the old address follows.
+    editor = make_editor("merger", create=True).user
+    editor.set_password("a journey password")
+    editor.save()
+    page.goto("/admin/login/")
+    page.locator("#id_username").fill("merger")
+    page.locator("#id_password").fill("a journey password")
+    follow(page, page.locator('#login-form [type="submit"]'))
+    province = Mention.objects.get(name="青海省生态环境保护条例").instrument
+    xining = mention.instrument
+    page.goto("/admin/measures/instrument/?q=生态环境保护条例")
+    for instrument in (province, xining):
+        page.locator(f'input[name="_selected_action"][value="{instrument.pk}"]').check()
+    page.locator('select[name="action"]').select_option("merge")
+    follow(page, page.locator('button[name="index"]'))
+    expect(page.locator(".messagelist .success")).to_be_visible()
+
+    into, merged = sorted([province, xining], key=lambda instrument: instrument.pk)
+    page.goto(f"/instruments/{merged.pk}/")
+    expect(page).to_have_url(re.compile(rf"/instruments/{into.pk}/$"))
+    expect(page.locator("ol.timeline > li")).to_have_count(3)
 
 
 # 6. Small and large screens --------------------------------------------------------------------
