@@ -304,3 +304,91 @@ def test_a_prefecture_page_states_its_total_first_and_links_to_all_of_it(client,
     assert 'href="/instruments/?region=632800"' in summary
     assert 'href="/instruments/export.csv?region=632800"' in summary
     assert html.index("region-summary") < html.index("<svg")
+
+
+# Parameters a page cannot use ------------------------------------------------------------------
+
+
+def notices(response):
+    """The page's notices about its parameters, as shown (role=status)."""
+    assert response.status_code == 200
+    html = response.content.decode()
+    box = re.search(r'<div class="messages notices" role="status">(.*?)</div>', html, re.S)
+    return re.findall(r"<li>(.*?)</li>", box[1]) if box else []
+
+
+@pytest.mark.parametrize(
+    ("query", "named", "shown_kind"),
+    [
+        ("kind=nonsense", ["“kind”", "nonsense", "reform", "direction"], "reform"),
+        ("kind=direction&kind=reform", ["“kind”", "direction, reform"], "reform"),
+        ("kind=%27%3Cb%3E", ["“kind”", "&#x27;&lt;b&gt;"], "reform"),
+        ("source=no-such-article&kind=direction", ["“source”", "no-such-article"], "direction"),
+        ("source=a&source=b", ["“source”", "a, b"], "reform"),
+    ],
+)
+def test_the_matrix_names_a_value_it_cannot_use_and_shows_the_default(
+    client, knowledge_base, query, named, shown_kind
+):
+    response = client.get(f"/matrix/?{query}")
+
+    [notice] = notices(response)
+    for word in named:
+        assert word in notice
+    assert response.context["kind"] == shown_kind
+    assert response.context["source"].slug == "qinghai-eco-reform-2024-12-26"
+    # The switch to the other kind does not carry the unusable article along.
+    assert all("no-such-article" not in url for _value, _label, url in response.context["kinds"])
+
+
+def test_the_matrix_takes_its_parameters_without_a_notice(client, knowledge_base):
+    query = "source=qinghai-eco-reform-2024-12-26&kind=direction"
+    response = client.get(f"/matrix/?{query}")
+
+    assert notices(response) == []
+    assert len(response.context["matrix"]["rows"]) == 4
+
+
+def test_the_matrix_in_english_says_it_in_english(client, knowledge_base):
+    client.cookies["django_language"] = "en"
+    [notice] = notices(client.get("/matrix/?kind=x"))
+    assert notice == (
+        "The parameter “kind” takes reform or direction, not “x”: the matrix shows the reform "
+        "measures."
+    )
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/regions/",
+        "/regions/632800/",
+        "/regions/630000/",
+        "/measures/reform-6/",
+        SOURCE,
+        "/matrix/",
+        "/instruments/",
+    ],
+)
+def test_every_page_names_a_parameter_it_does_not_use(client, knowledge_base, path):
+    plain = client.get(path)
+    response = client.get(path, {"regoin": "632800", "utm_source": "weixin"})
+
+    assert [n.split("“")[1].split("”")[0] for n in notices(response)] == ["regoin", "utm_source"]
+    assert "regoin=632800" in notices(response)[0]
+    assert notices(plain) == []
+
+
+def test_a_region_page_names_a_filter_it_does_not_take(client, knowledge_base):
+    response = client.get("/regions/632800/?type=regulation&type=rule")
+
+    [notice] = notices(response)
+    assert "“type”" in notice and "type=regulation, type=rule" in notice
+    assert response.context["entry_total"] == 5
+
+
+def test_an_entry_page_names_a_parameter_it_does_not_use(client, knowledge_base):
+    entry = Instrument.objects.published().first()
+    [notice] = notices(client.get(f"/instruments/{entry.pk}/?page=2"))
+    assert "“page”" in notice
