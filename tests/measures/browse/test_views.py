@@ -392,3 +392,73 @@ def test_an_entry_page_names_a_parameter_it_does_not_use(client, knowledge_base)
     entry = Instrument.objects.published().first()
     [notice] = notices(client.get(f"/instruments/{entry.pk}/?page=2"))
     assert "“page”" in notice
+
+
+# What every page carries -----------------------------------------------------------------------
+
+
+def title_of(response):
+    return re.search(r"<title>(.*?)</title>", response.content.decode(), re.S)[1]
+
+
+@pytest.mark.parametrize(
+    ("query", "title"),
+    [
+        ("", "全部条目 · qhreform"),
+        ("region=632800&type=regulation", "海西州 · 地方性法规 — 全部条目 · qhreform"),
+        ("type=regulation&region=632800", "海西州 · 地方性法规 — 全部条目 · qhreform"),
+        ("kind=direction&q=机制", "下一步方向 · 机制 — 全部条目 · qhreform"),
+        ("page=2", "全部条目 · 第2页 · qhreform"),
+    ],
+)
+def test_the_list_title_names_its_filters_and_page(client, knowledge_base, query, title):
+    assert title_of(client.get(f"/instruments/?{query}")) == title
+
+
+def test_the_list_title_in_english(client, knowledge_base):
+    client.cookies["django_language"] = "en"
+    response = client.get("/instruments/?region=632800&page=1")
+    assert (
+        title_of(response)
+        == "Haixi Mongol and Tibetan Autonomous Prefecture — All entries · qhreform"
+    )
+
+
+def current_in_navigation(response):
+    nav = re.search(r'<nav class="site-nav".*?</nav>', response.content.decode(), re.S)[0]
+    return re.findall(r'<a href="([^"]+)" aria-current="(page|true)"', nav)
+
+
+@pytest.mark.parametrize(
+    ("path", "current"),
+    [
+        ("/", [("/", "page")]),
+        ("/measures/reform-6/", [("/", "true")]),
+        ("/regions/", [("/regions/", "page")]),
+        ("/regions/632800/", [("/regions/", "true")]),
+        ("/instruments/?region=632800", [("/instruments/", "page")]),
+        ("/matrix/?kind=direction", [("/matrix/", "page")]),
+        (SOURCE, []),
+    ],
+)
+def test_the_main_navigation_marks_the_current_page(client, knowledge_base, path, current):
+    assert current_in_navigation(client.get(path)) == current
+
+
+def test_an_entry_page_marks_the_list_in_the_navigation(client, knowledge_base):
+    entry = Instrument.objects.published().first()
+    assert current_in_navigation(client.get(f"/instruments/{entry.pk}/")) == [
+        ("/instruments/", "true")
+    ]
+
+
+def test_every_page_links_the_favicon_which_is_an_svg_of_this_site(client, knowledge_base):
+    for path in ["/", "/instruments/", "/regions/632800/", "/no-such-page/"]:
+        html = client.get(path).content.decode()
+        assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in html, path
+    response = client.get("/static/favicon.svg")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("image/svg+xml")
+    svg = b"".join(response.streaming_content).decode()
+    # Same origin and nothing the Content-Security-Policy would block: no script, no link out.
+    assert svg.startswith("<svg") and "<script" not in svg and "href=" not in svg
