@@ -500,9 +500,21 @@ def file_names(listing):
         if not given:
             continue
         names = local.get(name, {})
-        local_parts.append(enumerated([names.get(value, value) for value in given], "、"))
+        # Each part on its own, so that a search of nothing but slashes leaves no stray "-".
+        local_parts.append(
+            safe_file_name(
+                enumerated(
+                    [names.get(value, value) for value in given], separator="、", more="等{count}项"
+                )
+            )
+            or "_"
+        )
         ascii_parts.append(
-            "search" if name == "q" else enumerated([ascii_safe(value) for value in given], "_")
+            "search"
+            if name == "q"
+            else enumerated(
+                [ascii_safe(value) for value in given], separator="_", more="_and_{rest}_more"
+            )
         )
     sources = Source.objects.published()
     if measures:
@@ -514,12 +526,13 @@ def file_names(listing):
     return safe_file_name(local_name), ascii_name
 
 
-def enumerated(values, separator):
+def enumerated(values, *, separator, more):
+    """The first `NAMED_VALUES` values joined by `separator`, then, if there are more, `more`
+    formatted with `count` (all the values) and `rest` (those not shown)."""
     shown = separator.join(values[:NAMED_VALUES])
-    more = len(values) - NAMED_VALUES
-    if more <= 0:
+    if len(values) <= NAMED_VALUES:
         return shown
-    return f"{shown}等{len(values)}项" if separator == "、" else f"{shown}_and_{more}_more"
+    return shown + more.format(count=len(values), rest=len(values) - NAMED_VALUES)
 
 
 def ascii_safe(value):

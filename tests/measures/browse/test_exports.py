@@ -640,6 +640,7 @@ def file_name(response):
         ("measure=reform-3", "qhreform-reform_3-2024-12-26", "措施3-2024-12-26"),
         # What a search may hold that no file name can is replaced.
         ("q=试点/排污:权", "qhreform-search-2024-12-26", "试点_排污_权-2024-12-26"),
+        ("q=%2F%2F&kind=reform", "qhreform-reform-search-2024-12-26", "改革措施-_-2024-12-26"),
         (
             "region=630000&region=630100&region=632500&region=632700",
             "qhreform-630000_630100_632500_and_1_more-2024-12-26",
