@@ -9,12 +9,18 @@ PORT ?= 8000
 # Test processes: one per core by default (each with its own test database).
 TEST_WORKERS ?= auto
 
-.PHONY: run test install install-dev migrate load serve bench fuzz soak backup restore backup-check clean
+.PHONY: run superuser test install install-dev migrate load serve bench fuzz soak backup restore backup-check clean
 
 # Serve the knowledge base for development on http://$(HOST):$(PORT).
 run: export DJANGO_DEBUG ?= 1
 run: install migrate load
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# An account for the admin, in the environment `make run` uses (DJANGO_DEBUG=1 unless set, the
+# same DATABASE_URL): asks for a user name, an e-mail address and a password.
+superuser: export DJANGO_DEBUG ?= 1
+superuser: install migrate
+	$(PY) manage.py createsuperuser
 
 # Serve for production with gunicorn on http://$(HOST):$(PORT) (needs DJANGO_SECRET_KEY; see README).
 serve: install migrate

@@ -31,3 +31,17 @@ def test_an_entry_change_page_opens(admin_client, reference_data):
     entry = make_mention()
     response = admin_client.get(reverse("admin:measures_mention_change", args=[entry.pk]))
     assert response.status_code == 200
+
+
+def test_the_admin_is_titled_with_the_sites_name(admin_client):
+    html = admin_client.get(reverse("admin:index")).content.decode()
+    assert "<title>知识库编辑 | 青海生态环境领域改革</title>" in html
+    assert '<a href="/admin/">青海生态环境领域改革</a>' in html
+    assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in html
+
+
+def test_the_admin_sign_in_page_is_titled_with_the_sites_name(client):
+    client.cookies["django_language"] = "en"
+    html = client.get(reverse("admin:login")).content.decode()
+    assert "Qinghai eco-environment reform" in html
+    assert "Django administration" not in html

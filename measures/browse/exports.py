@@ -3,19 +3,23 @@
 Every export builds the list page's `MentionListing` from the same query string, so it holds
 exactly the rows the page counts, in the page's order, all pages of them (`page` is ignored).
 One row generator, `export_rows`, feeds all three formats, so their columns cannot drift apart.
+`header=zh` gives the CSV Chinese headings (the workbook has them unless `header=en`); JSON keys
+are always the column names.
 """
 
 import csv
 import json
+import re
 import tempfile
 from itertools import chain
 from operator import itemgetter
 from urllib.parse import quote
 
 from django.conf import settings
+from django.db.models import Max
 from django.http import FileResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from openpyxl import Workbook
@@ -26,34 +30,21 @@ from openpyxl.utils import get_column_letter
 
 from regions.models import Region, prefecture_in
 
+from .. import columns
 from ..formulas import guarded
-from .filters import MentionFilter
-from .listing import MentionListing
+from ..models import InstrumentType, Measure, Source
+from .filters import SORTS, MentionFilter
+from .listing import MentionListing, printable
 
 #: The columns of every export, in order: the CSV and XLSX header, the keys of each JSON result.
-COLUMNS = (
-    "id",
-    "measure_kind",
-    "measure_number",
-    "measure_title",
-    "region_code",
-    "region_name",
-    "prefecture_code",
-    "prefecture_name",
-    "instrument_type",
-    "instrument_type_name",
-    "instrument_category",
-    "instrument_name",
-    "action",
-    "quote",
-    "source_title",
-    "source_published_on",
-    "source_url",
-    "url",
-    # Added after the first 18, at the end: the entry's version, which the spreadsheet import
-    # checks so that an edited file cannot overwrite a newer save.
-    "version",
-)
+#: (`version` and the Chinese labels came later, at the end: clients depend on the order.)
+COLUMNS = tuple(column.name for column in columns.COLUMNS)
+
+#: The headings a file can have, by the `header` parameter.
+HEADINGS = {
+    "en": COLUMNS,
+    "zh": tuple(column.heading_zh for column in columns.COLUMNS),
+}
 
 # Rows are read from the database this many at a time: one query, and memory that stays flat
 # however many rows match.
@@ -107,8 +98,19 @@ def export_rows(listing, request):
     values = listing.queryset.values_list(*ROW_FIELDS)
     permalink = permalinks(request)
     prefecture = prefectures()
+    labels = chinese_labels()
     for row in values.iterator(chunk_size=CHUNK_SIZE):
-        yield export_row(row, permalink, prefecture)
+        yield export_row(row, permalink, prefecture, labels)
+
+
+def chinese_labels():
+    """{"kind": {slug: 中文}, "category": {slug: 中文}}: the labels of the last two columns,
+    Chinese whatever the language of the request."""
+    with translation.override("zh-hans"):
+        return {
+            "kind": {value: str(label) for value, label in Measure.Kind.choices},
+            "category": {value: str(label) for value, label in InstrumentType.Category.choices},
+        }
 
 
 #: What the export reads of a region, as lookups from the region.
@@ -138,9 +140,9 @@ ROW_FIELDS = (
 )
 
 
-def export_row(row, permalink, prefecture_of):
+def export_row(row, permalink, prefecture_of, labels):
     """The export's dict for one tuple of `ROW_FIELDS` values; `prefecture_of` is
-    `prefectures()`."""
+    `prefectures()`, `labels` is `chinese_labels()`."""
     (
         pk,
         kind,
@@ -180,6 +182,8 @@ def export_row(row, permalink, prefecture_of):
         "source_url": source_url,
         "url": permalink(pk),
         "version": version,
+        "measure_kind_name": labels["kind"].get(kind, kind),
+        "instrument_category_name": labels["category"].get(category, category),
     }
 
 
@@ -237,11 +241,11 @@ class _Echo:
         return value
 
 
-def csv_lines(rows):
+def csv_lines(rows, headings=COLUMNS):
     # The byte-order mark tells Excel the file is UTF-8; without it Excel on Chinese Windows reads
     # it as GBK and garbles every character.
     writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow(COLUMNS)
+    yield "\ufeff" + writer.writerow(headings)
     columns = itemgetter(*COLUMNS)
     for row in rows:
         yield writer.writerow([guarded(value) for value in columns(row)])
@@ -251,11 +255,12 @@ def csv_lines(rows):
 def export_csv(request):
     """The filtered list as CSV: UTF-8 with a byte-order mark, RFC 4180 quoting, streamed."""
     listing = MentionListing(request.GET)
-    if listing.errors:
-        return unusable_parameters(listing)
-    lines = csv_lines(export_rows(listing, request))
+    header = read_header(request.GET, default="en")
+    if listing.errors or header not in HEADINGS:
+        return unusable_parameters(listing, header)
+    lines = csv_lines(export_rows(listing, request), HEADINGS[header])
     response = StreamingHttpResponse(in_pieces(lines), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = content_disposition(request.GET, "csv")
+    response["Content-Disposition"] = content_disposition(listing, "csv")
     return response
 
 
@@ -283,8 +288,10 @@ def export_json(request):
     only spreadsheets need).
     """
     listing = MentionListing(request.GET)
-    if listing.errors:
-        return unusable_parameters(listing)
+    # JSON keys are the column names whatever `header` says; a bad value is still refused.
+    header = read_header(request.GET, default="en")
+    if listing.errors or header not in HEADINGS:
+        return unusable_parameters(listing, header)
     filters = {key: request.GET.getlist(key) for key in request.GET if key != "page"}
     # Counted before streaming starts, since the count opens the document. (An entry published
     # between the two queries would make them differ; holding one snapshot for a whole download
@@ -295,7 +302,7 @@ def export_json(request):
         in_pieces(parts), content_type="application/json; charset=utf-8"
     )
     # Inline, so a browser shows it; the name is for "Save as".
-    response["Content-Disposition"] = content_disposition(request.GET, "json", inline=True)
+    response["Content-Disposition"] = content_disposition(listing, "json", inline=True)
     return response
 
 
@@ -310,8 +317,9 @@ def xlsx_value(value):
     return guarded(value)
 
 
-def xlsx_file(rows):
-    """A one-sheet workbook of the rows, header frozen and bold, rewound for reading."""
+def xlsx_file(rows, *, headings=HEADINGS["zh"], about=()):
+    """A workbook of the rows, rewound for reading: sheet `instruments` (header frozen, bold and
+    filterable) and a sheet describing each column and the filters (`about`, rows of text)."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title="instruments")
     # A write-only sheet writes its layout before the first row, so it is set up first.
@@ -319,20 +327,60 @@ def xlsx_file(rows):
     for index, name in enumerate(COLUMNS, start=1):
         width = XLSX_WIDTHS.get(name, XLSX_DEFAULT_WIDTH)
         sheet.column_dimensions[get_column_letter(index)].width = width
-    bold = Font(bold=True)
-    header = []
-    for name in COLUMNS:
-        cell = WriteOnlyCell(sheet, value=name)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
+    sheet.append(bold_row(sheet, headings))
+    written = 0
     for row in rows:
         sheet.append([xlsx_value(row[name]) for name in COLUMNS])
+        written += 1
+    # The filter buttons cover the header and every row (the header alone when there are none).
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{written + 1}"
+
+    notes = workbook.create_sheet(title=_("About this file"))
+    for index, width in enumerate((24, 16, 90), start=1):
+        notes.column_dimensions[get_column_letter(index)].width = width
+    for line in about:
+        # Filter values are what the visitor typed: guarded like every cell.
+        notes.append(
+            bold_row(notes, line) if line and line[0] is BOLD else [xlsx_value(v) for v in line]
+        )
     # Left open on purpose: the response sends it and closes it.
     file = tempfile.SpooledTemporaryFile(max_size=XLSX_IN_MEMORY_BYTES)  # noqa: SIM115
     workbook.save(file)
     file.seek(0)
     return file
+
+
+#: Marks a line of `about` to be written in bold (its first cell, dropped).
+BOLD = object()
+
+
+def bold_row(sheet, values):
+    bold = Font(bold=True)
+    cells = []
+    for value in values:
+        if value is BOLD:
+            continue
+        cell = WriteOnlyCell(sheet, value=xlsx_value(value))
+        cell.font = bold
+        cells.append(cell)
+    return cells
+
+
+def about_the_file(listing, rows):
+    """The second sheet's lines: each column (name, Chinese heading, meaning), then the filters
+    this file was made with and how many entries it holds."""
+    lines = [
+        [BOLD, _("Column"), _("Chinese heading"), _("Meaning")],
+        *([column.name, column.heading_zh, str(column.meaning)] for column in columns.COLUMNS),
+        [],
+        [BOLD, _("Filters used for this file")],
+    ]
+    used = filters_used(listing)
+    lines += [[label, ", ".join(values)] for label, values in used]
+    if not used:
+        lines.append([_("None: every published entry.")])
+    lines += [[], [_("Entries"), rows]]
+    return lines
 
 
 @require_safe
@@ -343,8 +391,9 @@ def export_xlsx(request):
     in chunks, the file spooled to disk when large) and then sent.
     """
     listing = MentionListing(request.GET)
-    if listing.errors:
-        return unusable_parameters(listing)
+    header = read_header(request.GET, default="zh")
+    if listing.errors or header not in HEADINGS:
+        return unusable_parameters(listing, header)
     # A workbook is built whole, at a cost that grows with its rows; a larger list is for the
     # streamed CSV or JSON, which cost the server little whatever their size.
     rows = listing.queryset.count()
@@ -354,10 +403,16 @@ def export_xlsx(request):
             "filters, or download CSV or JSON, which hold any number of entries."
         ) % {"rows": f"{rows:,}", "limit": f"{settings.XLSX_EXPORT_MAX_ROWS:,}"}
         return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+    headings = HEADINGS[header]
     response = FileResponse(
-        xlsx_file(export_rows(listing, request)), content_type=XLSX_CONTENT_TYPE
+        xlsx_file(
+            export_rows(listing, request),
+            headings=headings,
+            about=about_the_file(listing, rows),
+        ),
+        content_type=XLSX_CONTENT_TYPE,
     )
-    response["Content-Disposition"] = content_disposition(request.GET, "xlsx")
+    response["Content-Disposition"] = content_disposition(listing, "xlsx")
     return response
 
 
@@ -377,26 +432,139 @@ def in_pieces(texts, size=STREAM_PIECE_SIZE):
         yield "".join(buffer)
 
 
-def is_filtered(query):
-    return any(value.strip() for name in FILTER_NAMES for value in query.getlist(name))
+def read_header(query, *, default):
+    """The `header` parameter: "en" (column names) or "zh" (Chinese headings); anything else is
+    given back as it is, for `unusable_parameters` to name."""
+    values = {value.strip() for value in query.getlist("header")} - {""}
+    if not values:
+        return default
+    return values.pop() if len(values) == 1 else ", ".join(sorted(values))
 
 
-def content_disposition(query, extension, *, inline=False):
-    """A Content-Disposition naming what the file holds and when it was made.
+def filters_used(listing):
+    """[(filter label, [each value as a reader knows it])] for the filters given, in the list's
+    order of filters and the order the values were given. Reads nothing the filters have not
+    already read."""
+    filterset = listing.filterset
+    if listing.errors or not filterset.is_valid():
+        return []
+    cleaned = filterset.form.cleaned_data
+    named = {
+        "kind": dict(Measure.Kind.choices),
+        "category": dict(InstrumentType.Category.choices),
+        "measure": {m.slug: f"{m.label} {m.title}" for m in cleaned.get("measure") or ()},
+        "region": {r.code: f"{r.local_name} ({r.code})" for r in cleaned.get("region") or ()},
+        "type": {t.slug: f"{t.local_name} ({t.slug})" for t in cleaned.get("type") or ()},
+        "sort": {value: str(label) for _field, value, label in SORTS},
+    }
+    used = []
+    for name, field in MentionFilter.base_filters.items():
+        given = listing.query.getlist(name)
+        if given:
+            names = named.get(name, {})
+            used.append((str(field.label), [str(names.get(value, value)) for value in given]))
+    return used
 
-    `filename` is ASCII for every client (qhreform-instruments-filtered-20261128-1530.csv);
-    `filename*` (RFC 5987) gives clients that read it a Chinese name.
+
+# A file name holds at most this many values of one filter, then says how many more there are.
+NAMED_VALUES = 3
+# Characters no file name may hold on some system, and runs of white space.
+NOT_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+|\s+')
+
+
+def file_names(listing):
+    """(Chinese name, ASCII name) of an export, without the extension, from its filters and date.
+
+    `海西州-地方性法规-2024-12-26` and `qhreform-632800-regulation-2024-12-26`: the filters
+    given (kind, measure, region, category, type, search, in the list's order) and the date of
+    the newest published article the filters draw on, so the same query gives the same name
+    (today's date only when no such article has a date). One small query.
     """
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    filtered = is_filtered(query)
-    ascii_name = f"qhreform-instruments{'-filtered' if filtered else ''}-{stamp}.{extension}"
-    local_name = f"青海生态环境改革政策工具{'-筛选' if filtered else ''}-{stamp}.{extension}"
+    cleaned = listing.filterset.form.cleaned_data if not listing.errors else {}
+    measures = {m.slug: m for m in cleaned.get("measure") or ()}
+    regions = {r.code: r for r in cleaned.get("region") or ()}
+    types = {t.slug: t for t in cleaned.get("type") or ()}
+    with translation.override("zh-hans"):
+        local = {
+            "kind": {value: str(label) for value, label in Measure.Kind.choices},
+            "measure": {slug: m.label for slug, m in measures.items()},
+            "region": {code: r.short_name for code, r in regions.items()},
+            "category": {value: str(label) for value, label in InstrumentType.Category.choices},
+            "type": {slug: t.name for slug, t in types.items()},
+        }
+    local_parts, ascii_parts = [], []
+    for name in FILTER_NAMES:
+        given = listing.query.getlist(name)
+        if not given:
+            continue
+        names = local.get(name, {})
+        # Each part on its own, so that a search of nothing but slashes leaves no stray "-".
+        local_parts.append(
+            safe_file_name(
+                enumerated(
+                    [names.get(value, value) for value in given], separator="、", more="等{count}项"
+                )
+            )
+            or "_"
+        )
+        ascii_parts.append(
+            "search"
+            if name == "q"
+            else enumerated(
+                [ascii_safe(value) for value in given], separator="_", more="_and_{rest}_more"
+            )
+        )
+    sources = Source.objects.published()
+    if measures:
+        sources = sources.filter(pk__in={m.source_id for m in measures.values()})
+    newest = sources.aggregate(newest=Max("published_on"))["newest"] or timezone.localdate()
+    day = newest.isoformat()
+    local_name = "-".join([*(local_parts or ["青海生态环境领域改革-全部条目"]), day])
+    ascii_name = "-".join(["qhreform", *(ascii_parts or ["instruments"]), day])
+    return safe_file_name(local_name), ascii_name
+
+
+def enumerated(values, *, separator, more):
+    """The first `NAMED_VALUES` values joined by `separator`, then, if there are more, `more`
+    formatted with `count` (all the values) and `rest` (those not shown)."""
+    shown = separator.join(values[:NAMED_VALUES])
+    if len(values) <= NAMED_VALUES:
+        return shown
+    return shown + more.format(count=len(values), rest=len(values) - NAMED_VALUES)
+
+
+def ascii_safe(value):
+    return re.sub(r"[^A-Za-z0-9]+", "_", value).strip("_")[:30] or "x"
+
+
+def safe_file_name(name, limit=120):
+    """The name with what no file system allows replaced, and cut to `limit` characters."""
+    name = NOT_IN_FILE_NAMES.sub("_", name).strip(" ._")
+    return name[:limit]
+
+
+def content_disposition(listing, extension, *, inline=False):
+    """A Content-Disposition naming the file for what it holds (`file_names`).
+
+    `filename` is an ASCII fallback for every client; `filename*` (RFC 6266, RFC 5987 encoding)
+    gives the Chinese name to clients that read it, which browsers do.
+    """
+    local_name, ascii_name = file_names(listing)
     disposition = "inline" if inline else "attachment"
-    return f"{disposition}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(local_name)}"
+    return (
+        f'{disposition}; filename="{ascii_name}.{extension}"; '
+        f"filename*=UTF-8''{quote(f'{local_name}.{extension}', safe='')}"
+    )
 
 
-def unusable_parameters(listing):
+def unusable_parameters(listing, header):
     """400 naming every parameter that cannot be used: better than a file of different rows."""
     lines = [_("The export was not made: some of its parameters cannot be used."), ""]
     lines += [f"- {error}" for error in listing.errors]
+    if header not in HEADINGS:
+        lines.append(
+            "- "
+            + _("The parameter “header” (header=%(given)s) takes en or zh.")
+            % {"given": printable(header)}
+        )
     return HttpResponseBadRequest("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

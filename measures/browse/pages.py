@@ -58,6 +58,7 @@ def matrix_page(*, source_slug, kind):
     regions, counts = published_tally()
     sources = Source.objects.published()
     source = sources.filter(slug=source_slug).first() or sources.newest()
+    slug = getattr(source, "slug", None)
     measures = list(
         Measure.objects.published()
         .filter(source=source, kind=kind)
@@ -73,13 +74,19 @@ def matrix_page(*, source_slug, kind):
         # Totals link to the rows' measures, so they count this article only.
         "measure_query": urlencode([("measure", m.slug) for m in measures]),
         "kind": kind,
-        # Links to the other kind keep the article asked for, and nothing else of the query.
+        # Links to the other kind keep the article asked for (when there is one by that slug),
+        # and nothing else of the query.
         "kinds": [
             (
                 value,
                 label,
                 "?"
-                + urlencode({"kind": value, **({"source": source_slug} if source_slug else {})}),
+                + urlencode(
+                    {
+                        "kind": value,
+                        **({"source": slug} if source_slug and source_slug == slug else {}),
+                    }
+                ),
             )
             for value, label in Measure.Kind.choices
         ],

@@ -3,6 +3,7 @@
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView
 
 from regions.models import Region
@@ -11,17 +12,18 @@ from ..ingest.parsing.structure import content_paragraphs
 from ..models import Instrument, Measure, Mention, Source
 from . import pages
 from .highlighting import highlight
-from .listing import MentionListing
+from .listing import KNOWN_PARAMETERS, MentionListing, printable
+from .parameters import NamesUnusedParameters
 
 
-class HomeView(TemplateView):
+class HomeView(NamesUnusedParameters, TemplateView):
     template_name = "measures/home.html"
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**pages.home(), **kwargs)
 
 
-class MeasureDetailView(DetailView):
+class MeasureDetailView(NamesUnusedParameters, DetailView):
     model = Measure
     queryset = (
         Measure.objects.published()
@@ -44,10 +46,11 @@ class MeasureDetailView(DetailView):
         )
 
 
-class MentionListView(TemplateView):
+class MentionListView(NamesUnusedParameters, TemplateView):
     """The filterable list; the same `MentionListing` feeds the exports."""
 
     template_name = "measures/instrument_list.html"
+    parameters = KNOWN_PARAMETERS
 
     def get(self, request, *args, **kwargs):
         listing = MentionListing(request.GET)
@@ -70,7 +73,7 @@ class FollowReplacedVersions:
             return redirect(successor, permanent=True)
 
 
-class MentionDetailView(FollowReplacedVersions, DetailView):
+class MentionDetailView(NamesUnusedParameters, FollowReplacedVersions, DetailView):
     model = Mention
     queryset = Mention.objects.published().for_list().select_related("instrument")
     context_object_name = "entry"
@@ -91,7 +94,7 @@ class MentionDetailView(FollowReplacedVersions, DetailView):
         )
 
 
-class InstrumentDetailView(DetailView):
+class InstrumentDetailView(NamesUnusedParameters, DetailView):
     """An instrument and its timeline: every public mention, oldest first.
 
     An id that names no public instrument but a mention (the ids of the list's rows before
@@ -113,7 +116,7 @@ class InstrumentDetailView(DetailView):
         return super().get_context_data(**pages.instrument_page(self.object), **kwargs)
 
 
-class SourceDetailView(FollowReplacedVersions, DetailView):
+class SourceDetailView(NamesUnusedParameters, FollowReplacedVersions, DetailView):
     queryset = Source.objects.published()
 
     def successor(self):
@@ -146,29 +149,50 @@ def source_paragraphs(text, entries, measures_by_start):
     return paragraphs
 
 
-class MatrixView(TemplateView):
+class MatrixView(NamesUnusedParameters, TemplateView):
     """Measures × prefectures (plus the province level), each cell linking to its entries."""
 
     template_name = "measures/matrix.html"
+    parameters = frozenset(["source", "kind"])
 
     def get_context_data(self, **kwargs):
-        page = pages.matrix_page(
-            source_slug=self.request.GET.get("source"), kind=self.request.GET.get("kind")
-        )
+        kinds = _(" or ").join(Measure.Kind.values)
+        kind = self.one_value("kind", kinds)
+        slug = self.one_value("source", _("an article's slug"))
+        page = pages.matrix_page(source_slug=slug, kind=kind)
+        shown = {
+            Measure.Kind.REFORM: _("the reform measures"),
+            Measure.Kind.DIRECTION: _("the next-step directions"),
+        }
+        if kind is not None and kind != page["kind"]:
+            self.notices.append(
+                _(
+                    "The parameter “kind” takes %(kinds)s, not “%(kind)s”: the matrix shows %(shown)s."
+                )
+                % {"kinds": kinds, "kind": printable(kind), "shown": shown[page["kind"]]}
+            )
+        if slug is not None and getattr(page["source"], "slug", None) != slug:
+            self.notices.append(
+                _(
+                    "There is no published article “%(slug)s” (parameter “source”): the matrix "
+                    "shows the newest article."
+                )
+                % {"slug": printable(slug)}
+            )
         return super().get_context_data(**page, **kwargs)
 
 
 # Region pages ----------------------------------------------------------------------------------
 
 
-class RegionListView(TemplateView):
+class RegionListView(NamesUnusedParameters, TemplateView):
     template_name = "measures/region_list.html"
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**pages.region_list(), **kwargs)
 
 
-class RegionDetailView(DetailView):
+class RegionDetailView(NamesUnusedParameters, DetailView):
     model = Region
     template_name = "measures/region_detail.html"
     slug_field = slug_url_kwarg = "code"

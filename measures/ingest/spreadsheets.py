@@ -27,6 +27,7 @@ from import_export.tmp_storages import BaseStorage
 
 from regions.models import Region
 
+from ..columns import COLUMN_OF_HEADING
 from ..formulas import unguarded
 from ..models import InstrumentType, Measure, Mention, PendingUpload
 from ..publishing import keep_status_unless_permitted
@@ -378,7 +379,11 @@ class MentionResource(resources.ModelResource):
 
     def before_import(self, dataset, **kwargs):
         self.references = References()
-        dataset.headers = [cell_text(header).lower() for header in dataset.headers or []]
+        # Files exported with Chinese headings (the workbook's default) name the same columns.
+        dataset.headers = [
+            COLUMN_OF_HEADING.get(text, text.lower())
+            for text in (cell_text(header) for header in dataset.headers or [])
+        ]
         if not set(dataset.headers) & set(IMPORTED_COLUMNS):
             raise ValueError(
                 _("The file has none of the columns the import reads: %(columns)s.")

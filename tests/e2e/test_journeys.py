@@ -10,11 +10,11 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.db.models import Q
+from django.db.models import Max, Q
 from playwright.sync_api import expect
 
 from measures.management.commands.make_editor import make_editor
-from measures.models import InstrumentType, Measure, Mention
+from measures.models import InstrumentType, Measure, Mention, Source
 from regions.models import Region
 from tests.factories import make_mention
 
@@ -71,6 +71,11 @@ def facet_option(page, facet, value):
 
 def published():
     return Mention.objects.published()
+
+
+def article_date():
+    """The date an export's file name carries: the newest published article's."""
+    return Source.objects.published().aggregate(newest=Max("published_on"))["newest"].isoformat()
 
 
 def codes_within(*codes):
@@ -183,9 +188,10 @@ def test_filter_by_two_prefectures_and_a_type_page_on_and_download_csv(page, man
     expect(selected).to_have_count(3)
 
     with page.expect_download() as download_info:
-        page.locator('.exports a[href*="export.csv"]').click()
+        page.locator(".exports").get_by_role("link", name="CSV", exact=True).click()
     download = download_info.value
-    assert download.suggested_filename.endswith(".csv")
+    # Named for its filters and its article's date.
+    assert download.suggested_filename == f"西宁市、海西州-试点示范-{article_date()}.csv"
     data = download.path().read_bytes()
     assert data.startswith(b"\xef\xbb\xbf"), "the CSV starts with a UTF-8 byte-order mark"
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
@@ -193,6 +199,14 @@ def test_filter_by_two_prefectures_and_a_type_page_on_and_download_csv(page, man
     assert {int(row["id"]) for row in rows} == expected_ids
     assert {row["region_code"] for row in rows} <= regions
     assert {row["instrument_type"] for row in rows} == {"pilot"}
+
+    # The same rows with Chinese headings, for a reader opening it in Excel.
+    with page.expect_download() as download_info:
+        page.locator(".exports").get_by_role("link", name="CSV（中文列名）").click()
+    data = download_info.value.path().read_bytes()
+    chinese = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    assert [int(row["编号"]) for row in chinese] == [int(row["id"]) for row in rows]
+    assert {row["类型"] for row in chinese} == {"试点示范"}
 
 
 # 3. Search -------------------------------------------------------------------------------------

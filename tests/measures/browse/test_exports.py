@@ -13,6 +13,7 @@ from django.db import connection
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from measures.browse.listing import MentionListing
 from measures.models import Mention
@@ -41,6 +42,32 @@ HEADER = [
     "source_url",
     "url",
     "version",
+    "measure_kind_name",
+    "instrument_category_name",
+]
+#: The same columns' Chinese headings (`header=zh`, and the workbook's default).
+HEADER_ZH = [
+    "编号",
+    "措施种类代码",
+    "措施序号",
+    "措施标题",
+    "地区代码",
+    "地区",
+    "市州代码",
+    "市州",
+    "类型代码",
+    "类型",
+    "类别代码",
+    "政策工具名称",
+    "动作",
+    "原文句子",
+    "来源文章",
+    "发布日期",
+    "来源网址",
+    "条目网址",
+    "版本",
+    "措施种类",
+    "类别",
 ]
 FORMATS = ["csv", "json", "xlsx"]
 BOM = b"\xef\xbb\xbf"
@@ -230,15 +257,20 @@ def json_document(response):
     return json.loads(content(response))
 
 
-def xlsx_sheet(response):
+def xlsx_workbook(response):
     workbook = openpyxl.load_workbook(io.BytesIO(content(response)))
-    assert workbook.sheetnames == ["instruments"]
-    return workbook.active
+    assert workbook.sheetnames == ["instruments", "关于本文件"]
+    return workbook
+
+
+def xlsx_sheet(response):
+    return xlsx_workbook(response)["instruments"]
 
 
 def xlsx_records(response):
     header, *rows = xlsx_sheet(response).iter_rows(values_only=True)
-    return [dict(zip(header, row, strict=True)) for row in rows]
+    names = dict(zip(HEADER_ZH, HEADER, strict=True))
+    return [dict(zip([names.get(h, h) for h in header], row, strict=True)) for row in rows]
 
 
 def records(response, fmt):
@@ -325,6 +357,44 @@ def test_the_csv_starts_with_a_byte_order_mark_and_the_exact_header(client, arti
     assert body.endswith(b"\r\n")
 
 
+def test_header_zh_gives_the_csv_chinese_headings_over_the_same_columns(client, article):
+    english = content(export(client, "csv")).decode("utf-8-sig").split("\r\n")
+    chinese = content(export(client, "csv", "header=zh")).decode("utf-8-sig").split("\r\n")
+
+    assert chinese[0] == ",".join(HEADER_ZH)
+    assert chinese[1:] == english[1:]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_kinds_and_categories_have_chinese_labels_in_the_last_columns(client, article, fmt):
+    rows = records(export(client, fmt, "header=en" if fmt == "xlsx" else ""), fmt)
+
+    labels = {(row["measure_kind"], row["measure_kind_name"]) for row in rows} | {
+        (row["instrument_category"], row["instrument_category_name"]) for row in rows
+    }
+    assert {
+        ("reform", "改革措施"),
+        ("direction", "下一步方向"),
+        ("legal", "法规与政策文件"),
+        ("demonstration", "试点示范与工程"),
+    } <= labels
+
+
+def test_the_chinese_labels_stay_chinese_on_the_english_site(client, article):
+    client.cookies["django_language"] = "en"
+    rows = csv_records(export(client, "csv", "kind=direction"))
+
+    assert {row["measure_kind_name"] for row in rows} == {"下一步方向"}
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_an_unknown_header_value_answers_400_naming_it(client, article, fmt):
+    response = export(client, fmt, "header=fr")
+
+    assert response.status_code == 400
+    assert "header=fr" in response.content.decode()
+
+
 def test_csv_quoting_gives_back_every_quote_exactly(client, article):
     rows = csv_records(export(client, "csv"))
 
@@ -356,6 +426,8 @@ def test_a_csv_row_carries_the_entry_its_region_prefecture_type_and_source(clien
         "source_url": "https://example.org/qinghai-eco-reform",
         "url": f"http://testserver/mentions/{town_entry.id}/",
         "version": str(town_entry.version),
+        "measure_kind_name": "改革措施",
+        "instrument_category_name": "试点示范与工程",
     }
     province = rows["青海省省级国家机关有关部门生态环境保护责任清单"]
     assert (province["region_code"], province["prefecture_code"], province["prefecture_name"]) == (
@@ -477,7 +549,7 @@ def test_the_workbook_has_a_frozen_bold_header_sized_columns_and_every_quote(cli
     )
     sheet = xlsx_sheet(response)
     header, *rows = sheet.iter_rows(values_only=True)
-    assert list(header) == HEADER
+    assert list(header) == HEADER_ZH
     assert sheet.freeze_panes == "A2"
     assert sheet["A1"].font.b
     quote_column = openpyxl.utils.get_column_letter(HEADER.index("quote") + 1)
@@ -485,28 +557,127 @@ def test_the_workbook_has_a_frozen_bold_header_sized_columns_and_every_quote(cli
     assert [row[HEADER.index("quote")] for row in rows] == [e.quote for e in article["published"]]
 
 
-# File names --------------------------------------------------------------------------------------
+def test_header_en_gives_the_workbook_the_column_names(client, article):
+    header = next(xlsx_sheet(export(client, "xlsx", "header=en")).iter_rows(values_only=True))
+    assert list(header) == HEADER
 
 
 @pytest.mark.parametrize(
+    ("query", "last_row"), [("", 12), ("region=632800", 3), ("region=632300", 1)]
+)
+def test_the_workbook_filters_over_its_header_and_every_row(client, article, query, last_row):
+    # 11 published entries, 2 of them in 海西, none in 黄南 (the header alone).
+    sheet = xlsx_sheet(export(client, "xlsx", query))
+
+    assert sheet.auto_filter.ref == f"A1:U{last_row}"
+    assert sheet.max_row == last_row
+
+
+def test_the_second_sheet_describes_each_column_and_the_filters(client, article):
+    workbook = xlsx_workbook(export(client, "xlsx", "region=632800&type=pilot&q=基地"))
+    lines = [
+        tuple(v for v in row if v is not None)
+        for row in workbook["关于本文件"].iter_rows(values_only=True)
+    ]
+
+    assert lines[0] == ("列名", "中文列名", "含义")
+    columns = lines[1 : 1 + len(HEADER)]
+    assert [(name, heading) for name, heading, _meaning in columns] == list(
+        zip(HEADER, HEADER_ZH, strict=True)
+    )
+    assert columns[HEADER.index("prefecture_code")][2] == "该地区所在市州的代码；省级条目为空。"
+    filters = lines[lines.index(("本文件使用的筛选条件",)) + 1 :]
+    assert filters[:3] == [
+        ("地区", "海西州 (632800)"),
+        ("类型", "试点示范 (pilot)"),
+        ("搜索", "基地"),
+    ]
+    assert ("条目", 1) in filters
+
+
+def test_the_second_sheet_says_when_no_filter_was_used(client, article):
+    workbook = xlsx_workbook(export(client, "xlsx"))
+    lines = [row[0] for row in workbook["关于本文件"].iter_rows(values_only=True)]
+
+    assert lines[lines.index("本文件使用的筛选条件") + 1] == "无：全部已发布条目。"
+
+
+# File names --------------------------------------------------------------------------------------
+
+
+def file_name(response):
+    """(the ASCII fallback, the UTF-8 name) of a Content-Disposition, checking its form."""
+    match = re.fullmatch(
+        r'(attachment|inline); filename="([A-Za-z0-9_.\-]+)"; '
+        r"filename\*=UTF-8''([A-Za-z0-9%._\-~]+)",
+        response["Content-Disposition"],
+    )
+    assert match, response["Content-Disposition"]
+    return match[2], unquote(match[3])
+
+
+@pytest.mark.parametrize(
+    ("query", "ascii_name", "name"),
+    [
+        ("", "qhreform-instruments-2024-12-26", "青海生态环境领域改革-全部条目-2024-12-26"),
+        (
+            "region=632800&type=regulation",
+            "qhreform-632800-regulation-2024-12-26",
+            "海西州-地方性法规-2024-12-26",
+        ),
+        # In the list's order of filters, whatever the order of the query; `page`, `sort` and
+        # `header` say nothing of what the file holds.
+        (
+            "type=rule&region=630100&region=632700&page=2&sort=name&header=zh",
+            "qhreform-630100_632700-rule-2024-12-26",
+            "西宁市、玉树州-规章办法-2024-12-26",
+        ),
+        (
+            "kind=direction&category=legal",
+            "qhreform-direction-legal-2024-12-26",
+            "下一步方向-法规与政策文件-2024-12-26",
+        ),
+        ("measure=reform-3", "qhreform-reform_3-2024-12-26", "措施3-2024-12-26"),
+        # What a search may hold that no file name can is replaced.
+        ("q=试点/排污:权", "qhreform-search-2024-12-26", "试点_排污_权-2024-12-26"),
+        ("q=%2F%2F&kind=reform", "qhreform-reform-search-2024-12-26", "改革措施-_-2024-12-26"),
+        (
+            "region=630000&region=630100&region=632500&region=632700",
+            "qhreform-630000_630100_632500_and_1_more-2024-12-26",
+            "青海、西宁市、海南州等4项-2024-12-26",
+        ),
+    ],
+)
+@pytest.mark.parametrize(
     ("fmt", "disposition"), [("csv", "attachment"), ("xlsx", "attachment"), ("json", "inline")]
 )
-def test_the_file_name_says_what_it_holds_and_when_in_ascii_and_rfc_5987(
-    client, reference_data, fmt, disposition
+def test_the_file_name_says_what_it_holds_and_the_date_of_its_article(
+    client, article, query, ascii_name, name, fmt, disposition
 ):
-    plain = export(client, fmt)["Content-Disposition"]
-    filtered = export(client, fmt, "region=632800&page=2")["Content-Disposition"]
+    response = export(client, fmt, query)
 
-    stamp = r"\d{8}-\d{4}"
-    assert re.fullmatch(
-        rf'{disposition}; filename="qhreform-instruments-{stamp}\.{fmt}"; '
-        rf"filename\*=UTF-8''[A-Za-z0-9%.\-]+",
-        plain,
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith(f"{disposition};")
+    assert file_name(response) == (f"{ascii_name}.{fmt}", f"{name}.{fmt}")
+
+
+def test_the_file_name_takes_the_newest_article_the_filters_draw_on(client, article):
+    newer = make_source(slug="haidong-2025", title="海东", published_on=date(2025, 6, 30))
+    make_mention(measure=make_measure(source=newer, slug="haidong-2025-reform-1"))
+
+    assert file_name(export(client, "csv"))[1] == "青海生态环境领域改革-全部条目-2025-06-30.csv"
+    # The measure filter names the 2024 article's measures only.
+    assert file_name(export(client, "csv", "measure=reform-1"))[1] == "措施1-2024-12-26.csv"
+
+
+def test_without_a_dated_article_the_file_name_takes_todays_date(client, reference_data):
+    make_mention(measure=make_measure(source=make_source(published_on=None)))
+
+    stamp = timezone.localdate().isoformat()
+    assert file_name(export(client, "csv", "region=630100")) == (
+        f"qhreform-630100-{stamp}.csv",
+        f"西宁市-{stamp}.csv",
     )
-    assert re.search(rf'filename="qhreform-instruments-filtered-{stamp}\.{fmt}"', filtered)
-    local_name = unquote(filtered.split("filename*=UTF-8''")[1])
-    assert local_name.startswith("青海生态环境改革政策工具-筛选-")
-    assert local_name.endswith(f".{fmt}")
 
 
 # Unusable parameters -----------------------------------------------------------------------------
@@ -569,14 +740,15 @@ def test_the_query_count_does_not_grow_with_the_rows(client, reference_data, fmt
     assert many_queries == few_queries
 
 
-@pytest.mark.parametrize(("fmt", "queries"), [("csv", 1), ("json", 2), ("xlsx", 2)])
+@pytest.mark.parametrize(("fmt", "queries"), [("csv", 2), ("json", 3), ("xlsx", 3)])
 def test_an_unfiltered_export_reads_the_rows_in_one_query(
     client, reference_data, django_assert_num_queries, fmt, queries
 ):
     make_entries(20)
 
-    # JSON counts the rows first (to state the count), XLSX too (to keep within its row cap);
-    # then every export reads them with one joined query.
+    # The file name reads the newest article's date; JSON counts the rows (to state the
+    # count), XLSX too (to keep within its row cap); then every export reads them with one
+    # joined query.
     with django_assert_num_queries(queries):
         assert len(records(export(client, fmt), fmt)) == 20
 

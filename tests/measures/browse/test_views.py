@@ -304,3 +304,162 @@ def test_a_prefecture_page_states_its_total_first_and_links_to_all_of_it(client,
     assert 'href="/instruments/?region=632800"' in summary
     assert 'href="/instruments/export.csv?region=632800"' in summary
     assert html.index("region-summary") < html.index("<svg")
+
+
+# Parameters a page cannot use ------------------------------------------------------------------
+
+
+def notices(response):
+    """The page's notices about its parameters, as shown (role=status)."""
+    assert response.status_code == 200
+    html = response.content.decode()
+    box = re.search(r'<div class="messages notices" role="status">(.*?)</div>', html, re.S)
+    return re.findall(r"<li>(.*?)</li>", box[1]) if box else []
+
+
+@pytest.mark.parametrize(
+    ("query", "named", "shown_kind"),
+    [
+        ("kind=nonsense", ["“kind”", "nonsense", "reform", "direction"], "reform"),
+        ("kind=direction&kind=reform", ["“kind”", "direction, reform"], "reform"),
+        ("kind=%27%3Cb%3E", ["“kind”", "&#x27;&lt;b&gt;"], "reform"),
+        ("source=no-such-article&kind=direction", ["“source”", "no-such-article"], "direction"),
+        ("source=a&source=b", ["“source”", "a, b"], "reform"),
+    ],
+)
+def test_the_matrix_names_a_value_it_cannot_use_and_shows_the_default(
+    client, knowledge_base, query, named, shown_kind
+):
+    response = client.get(f"/matrix/?{query}")
+
+    [notice] = notices(response)
+    for word in named:
+        assert word in notice
+    assert response.context["kind"] == shown_kind
+    assert response.context["source"].slug == "qinghai-eco-reform-2024-12-26"
+    # The switch to the other kind does not carry the unusable article along.
+    assert all("no-such-article" not in url for _value, _label, url in response.context["kinds"])
+
+
+def test_the_matrix_takes_its_parameters_without_a_notice(client, knowledge_base):
+    query = "source=qinghai-eco-reform-2024-12-26&kind=direction"
+    response = client.get(f"/matrix/?{query}")
+
+    assert notices(response) == []
+    assert len(response.context["matrix"]["rows"]) == 4
+
+
+def test_the_matrix_in_english_says_it_in_english(client, knowledge_base):
+    client.cookies["django_language"] = "en"
+    [notice] = notices(client.get("/matrix/?kind=x"))
+    assert notice == (
+        "The parameter “kind” takes reform or direction, not “x”: the matrix shows the reform "
+        "measures."
+    )
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/regions/",
+        "/regions/632800/",
+        "/regions/630000/",
+        "/measures/reform-6/",
+        SOURCE,
+        "/matrix/",
+        "/instruments/",
+    ],
+)
+def test_every_page_names_a_parameter_it_does_not_use(client, knowledge_base, path):
+    plain = client.get(path)
+    response = client.get(path, {"regoin": "632800", "utm_source": "weixin"})
+
+    assert [n.split("“")[1].split("”")[0] for n in notices(response)] == ["regoin", "utm_source"]
+    assert "regoin=632800" in notices(response)[0]
+    assert notices(plain) == []
+
+
+def test_a_region_page_names_a_filter_it_does_not_take(client, knowledge_base):
+    response = client.get("/regions/632800/?type=regulation&type=rule")
+
+    [notice] = notices(response)
+    assert "“type”" in notice and "type=regulation, type=rule" in notice
+    assert response.context["entry_total"] == 5
+
+
+@pytest.mark.parametrize("page", ["mention", "instrument"])
+def test_an_entry_page_names_a_parameter_it_does_not_use(client, knowledge_base, page):
+    mention = Mention.objects.published().first()
+    url = mention.get_absolute_url() if page == "mention" else mention.instrument.get_absolute_url()
+    [notice] = notices(client.get(f"{url}?page=2"))
+    assert "“page”" in notice
+
+
+# What every page carries -----------------------------------------------------------------------
+
+
+def title_of(response):
+    return re.search(r"<title>(.*?)</title>", response.content.decode(), re.S)[1]
+
+
+@pytest.mark.parametrize(
+    ("query", "title"),
+    [
+        ("", "全部条目 · qhreform"),
+        ("region=632800&type=regulation", "海西州 · 地方性法规 — 全部条目 · qhreform"),
+        ("type=regulation&region=632800", "海西州 · 地方性法规 — 全部条目 · qhreform"),
+        ("kind=direction&q=机制", "下一步方向 · 机制 — 全部条目 · qhreform"),
+        ("page=2", "全部条目 · 第2页 · qhreform"),
+    ],
+)
+def test_the_list_title_names_its_filters_and_page(client, knowledge_base, query, title):
+    assert title_of(client.get(f"/instruments/?{query}")) == title
+
+
+def test_the_list_title_in_english(client, knowledge_base):
+    client.cookies["django_language"] = "en"
+    response = client.get("/instruments/?region=632800&page=1")
+    assert (
+        title_of(response)
+        == "Haixi Mongol and Tibetan Autonomous Prefecture — All entries · qhreform"
+    )
+
+
+def current_in_navigation(response):
+    nav = re.search(r'<nav class="site-nav".*?</nav>', response.content.decode(), re.S)[0]
+    return re.findall(r'<a href="([^"]+)" aria-current="(page|true)"', nav)
+
+
+@pytest.mark.parametrize(
+    ("path", "current"),
+    [
+        ("/", [("/", "page")]),
+        ("/measures/reform-6/", [("/", "true")]),
+        ("/regions/", [("/regions/", "page")]),
+        ("/regions/632800/", [("/regions/", "true")]),
+        ("/instruments/?region=632800", [("/instruments/", "page")]),
+        ("/matrix/?kind=direction", [("/matrix/", "page")]),
+        (SOURCE, []),
+    ],
+)
+def test_the_main_navigation_marks_the_current_page(client, knowledge_base, path, current):
+    assert current_in_navigation(client.get(path)) == current
+
+
+def test_an_entry_page_marks_the_list_in_the_navigation(client, knowledge_base):
+    mention = Mention.objects.published().first()
+    for url in (mention.get_absolute_url(), mention.instrument.get_absolute_url()):
+        assert current_in_navigation(client.get(url)) == [("/instruments/", "true")]
+
+
+def test_every_page_links_the_favicon_which_is_an_svg_of_this_site(client, knowledge_base):
+    for path in ["/", "/instruments/", "/regions/632800/", "/no-such-page/"]:
+        html = client.get(path).content.decode()
+        assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in html, path
+    response = client.get("/static/favicon.svg")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("image/svg+xml")
+    svg = b"".join(response.streaming_content).decode()
+    # Same origin and nothing the Content-Security-Policy would block: no script, no link out.
+    assert svg.startswith("<svg") and "<script" not in svg and "href=" not in svg

@@ -260,6 +260,27 @@ def test_an_xlsx_workbook_with_numbers_for_codes(editor_client, measure):
     )
 
 
+@pytest.mark.parametrize(("fmt", "query"), [("xlsx", ""), ("csv", "?header=zh")])
+def test_a_file_exported_with_chinese_headings_imports_back(editor_client, measure, fmt, query):
+    entry = make_mention(measure=measure, region="630100", name="旧名称", action="制定")
+    exported = b"".join(editor_client.get(f"/instruments/export.{fmt}{query}").streaming_content)
+    if fmt == "xlsx":
+        workbook = openpyxl.load_workbook(io.BytesIO(exported))
+        assert workbook["instruments"]["L1"].value == "政策工具名称"
+        workbook["instruments"]["L2"] = "新名称"
+        edited = io.BytesIO()
+        workbook.save(edited)
+        content, file_format = edited.getvalue(), XLSX_FORMAT
+    else:
+        content, file_format = exported.replace("旧名称".encode(), "新名称".encode()), CSV_FORMAT
+
+    response = preview(editor_client, content, name=f"entries.{fmt}", file_format=file_format)
+    confirm(editor_client, response)
+
+    entry.refresh_from_db()
+    assert (entry.name, entry.action, entry.region.code) == ("新名称", "制定", "630100")
+
+
 def test_a_changed_quote_of_an_entry_read_from_the_article_is_refused(editor_client, measure):
     entry = make_mention(measure=measure, parsed_digest="d" * 64, quote="原句。")
 
