@@ -11,7 +11,6 @@ import csv
 import json
 import re
 import tempfile
-from itertools import chain
 from operator import itemgetter
 from urllib.parse import quote
 
@@ -97,10 +96,10 @@ def export_rows(listing, request):
     # column shows, took three quarters of an export's time.
     values = listing.queryset.values_list(*ROW_FIELDS)
     permalink = permalinks(request)
-    prefecture = prefectures()
+    regions = regions_by_id()
     labels = chinese_labels()
     for row in values.iterator(chunk_size=CHUNK_SIZE):
-        yield export_row(row, permalink, prefecture, labels)
+        yield export_row(row, permalink, regions, labels)
 
 
 def chinese_labels():
@@ -113,20 +112,14 @@ def chinese_labels():
         }
 
 
-#: What the export reads of a region, as lookups from the region.
-REGION_FIELDS = ("id", "code", "short_name", "level", "parent")
-
 #: What `export_row` reads of an entry, in this order, as lookups from the entry.
 ROW_FIELDS = (
     "id",
     "measure__kind",
     "measure__number",
     "measure__title",
-    # The region, its parent and its grandparent as (id, code, short name, level, parent id),
-    # for the prefecture.
-    *(f"region__{name}" for name in REGION_FIELDS),
-    *(f"region__parent__{name}" for name in REGION_FIELDS),
-    *(f"region__parent__parent__{name}" for name in REGION_FIELDS),
+    # The region by id: its code, name and prefecture come from `regions_by_id`, read once.
+    "region",
     "type__slug",
     "type__name",
     "type__category",
@@ -140,15 +133,15 @@ ROW_FIELDS = (
 )
 
 
-def export_row(row, permalink, prefecture_of, labels):
-    """The export's dict for one tuple of `ROW_FIELDS` values; `prefecture_of` is
-    `prefectures()`, `labels` is `chinese_labels()`."""
+def export_row(row, permalink, regions, labels):
+    """The export's dict for one tuple of `ROW_FIELDS` values; `regions` is `regions_by_id()`,
+    `labels` is `chinese_labels()`."""
     (
         pk,
         kind,
         number,
         title,
-        *regions,
+        region_id,
         type_slug,
         type_name,
         category,
@@ -160,8 +153,7 @@ def export_row(row, permalink, prefecture_of, labels):
         source_url,
         version,
     ) = row
-    prefecture = prefecture_of(regions)
-    _region_id, region_code, region_name, *_ = regions
+    region_code, region_name, prefecture_code, prefecture_name = regions[region_id]
     return {
         "id": pk,
         "measure_kind": kind,
@@ -169,8 +161,8 @@ def export_row(row, permalink, prefecture_of, labels):
         "measure_title": title,
         "region_code": region_code,
         "region_name": region_name,
-        "prefecture_code": prefecture.code if prefecture else None,
-        "prefecture_name": prefecture.short_name if prefecture else None,
+        "prefecture_code": prefecture_code,
+        "prefecture_name": prefecture_name,
         "instrument_type": type_slug,
         "instrument_type_name": type_name,
         "instrument_category": category,
@@ -187,37 +179,25 @@ def export_row(row, permalink, prefecture_of, labels):
     }
 
 
-def prefectures():
-    """A function from an entry's region columns (`ROW_FIELDS`) to its prefecture, or None.
+def regions_by_id():
+    """{region id: (code, short name, its prefecture's code and short name, or None and None)}
+    for every region, in one query.
 
-    The region rule (`prefecture_in`) walks up from the unit through the columns of its parent
-    and grandparent, once per region. A unit further below its prefecture than that (none in the
-    shipped data) has every region read, once per export, to walk on: the number of queries
-    never depends on the rows or the regions.
+    The export reads each row's region id only, and this map once: the regions are few (the
+    gazetteer), the rows many, and joining each row's region, parent and grandparent cost an
+    export about a tenth of its time (docs/performance.md). The prefecture follows the region
+    rule (`prefecture_in`) at any depth.
     """
-    found, everything = {}, {}
-
-    def above(parent_id):
-        # A generator: all regions are read only if the walk gets past the joined ones.
-        if parent_id is None:
-            return
-        if not everything:
-            everything.update((region.pk, region) for region in Region.objects.linked())
-        yield from everything[parent_id].lineage()
-
-    def prefecture_of(columns):
-        if columns[0] not in found:
-            joined, next_up = [], None
-            for start in range(0, len(columns), len(REGION_FIELDS)):
-                pk, code, short_name, level, parent_id = columns[start : start + len(REGION_FIELDS)]
-                if pk is None:
-                    break
-                joined.append(Region(pk=pk, code=code, short_name=short_name, level=level))
-                next_up = parent_id
-            found[columns[0]] = prefecture_in(chain(joined, above(next_up)))
-        return found[columns[0]]
-
-    return prefecture_of
+    regions = {}
+    for region in Region.objects.linked():
+        prefecture = prefecture_in(region.lineage())
+        regions[region.pk] = (
+            region.code,
+            region.short_name,
+            prefecture.code if prefecture else None,
+            prefecture.short_name if prefecture else None,
+        )
+    return regions
 
 
 def permalinks(request):
