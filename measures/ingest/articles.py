@@ -17,7 +17,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from pypinyin import lazy_pinyin
 
-from ..models import Mention, Source, key_identity
+from regions.models import Region
+
+from ..models import Instrument, Mention, Source, key_identity
 from ..publishing import replaced_by
 from .loading import LoadReport, RowExists, load_records
 from .records import build_records, parse_text, prefixed_measure_slug
@@ -62,7 +64,8 @@ class ImportResult:
     report: LoadReport
     dry_run: bool = False
     affected: Affected | None = None
-    #: Each entry as the preview lists it: measure, region, type, name and the parser's rule.
+    #: Each entry as the preview lists it: measure, region, type, name, the parser's rule, and
+    #: the instrument already in the knowledge base it is another mention of (None: a new one).
     entry_rows: list = field(default_factory=list)
     #: The article is about another province or the national level, not about Qinghai.
     elsewhere: bool = False
@@ -194,6 +197,20 @@ def replaced_by_version_of(source):
     return source if source.is_published else replaced_by(source)
 
 
+def known_instruments(article):
+    """{(region code, name): the instrument already in the knowledge base that the identity rule
+    says each of the article's mentions names}; a mention of a new instrument has no entry."""
+    mentions = {(e.region_code, e.name) for m in article.measures for e in m.instruments}
+    regions = Region.objects.in_bulk({code for code, _name in mentions}, field_name="code")
+    known = {}
+    for code, name in mentions:
+        if code in regions:
+            instrument = Instrument.objects.matching(name, regions[code])
+            if instrument is not None:
+                known[(code, name)] = instrument
+    return known
+
+
 def import_article(
     *,
     text,
@@ -235,6 +252,8 @@ def import_article(
     )
     if new_version_of is not None:
         records[0]["fields"]["previous_version"] = [new_version_of.slug]
+    # Read before the load: what the knowledge base already holds, not what this article adds.
+    known = known_instruments(article)
     try:
         report = load_records(records, dry_run=dry_run, status="draft", create_only=True)
     except RowExists as error:
@@ -259,7 +278,7 @@ def import_article(
     # store them yet (an entry needs a measure).
     entry_rows = [
         {"measure": slug, "region": e.region_code, "type": e.type_slug, "name": e.name,
-         "rule": e.rule}
+         "rule": e.rule, "instrument": known.get((e.region_code, e.name)) if slug else None}
         for slug, group in [
             ("", article.instruments),
             *((m.slug, m.instruments) for m in article.measures),

@@ -3,9 +3,12 @@ instrument each by the identity rule, in any article, and every instrument has a
 timeline."""
 
 import re
+from io import StringIO
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 
 from measures.ingest.articles import import_article
 from measures.models import Instrument, Mention, Source, StageRule
@@ -255,3 +258,39 @@ def test_a_mention_that_only_names_it_leaves_the_stage_of_the_one_before(client,
     stage = client.get(regulation.get_absolute_url()).context["stage"]
 
     assert stage == {"label": Instrument.Stage.ADOPTED.label, "set_by_editor": False}
+
+
+# The import says what each mention is ---------------------------------------------------------
+
+
+def test_the_import_preview_names_the_instruments_already_known(knowledge_base, admin_client):
+    regulation = instrument_named(XINING_REGULATION, "630100")
+    upload = SimpleUploadedFile("xining.txt", ANOTHER_ARTICLE.encode(), "text/plain")
+
+    response = admin_client.post(
+        "/admin/measures/source/import-article/",
+        {"file": upload, "slug": "xining-rule-of-law-2025", "preview": "1"},
+    )
+
+    rows = {row["name"]: row["instrument"] for row in response.context["result"].entry_rows}
+    assert rows == {XINING_REGULATION: regulation, "生态环境执法规范化试点": None}
+    html = response.content.decode()
+    assert f'href="/admin/measures/instrument/{regulation.pk}/change/"' in html
+    assert not Source.objects.filter(slug="xining-rule-of-law-2025").exists()
+
+
+def test_the_import_command_says_new_instrument_or_another_mention(knowledge_base, tmp_path):
+    regulation = instrument_named(XINING_REGULATION, "630100")
+    article = tmp_path / "xining.txt"
+    article.write_text(ANOTHER_ARTICLE, encoding="utf-8")
+    out = StringIO()
+
+    call_command("import_article", str(article), "--dry-run", stdout=out)
+
+    lines = out.getvalue().splitlines()
+    assert any(
+        XINING_REGULATION in line
+        and f"another mention of {regulation.name} (#{regulation.pk})" in line
+        for line in lines
+    )
+    assert any("生态环境执法规范化试点: new instrument" in line for line in lines)

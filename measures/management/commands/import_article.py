@@ -78,6 +78,15 @@ class Command(BaseCommand):
             self.stdout.write(f"Not about Qinghai: the article is about {result.subject_code}.")
         for code, count in result.entries_by_region.items():
             self.stdout.write(f"  {code}: {count}")
+        for row in result.entry_rows:
+            if row["measure"]:
+                instrument = row["instrument"]
+                said = (
+                    f"another mention of {instrument} (#{instrument.pk})"
+                    if instrument
+                    else "new instrument"
+                )
+                self.stdout.write(f"  {row['measure']} {row['region']} {row['name']}: {said}")
         summary = ", ".join(f"{n} {what}" for what, n in result.report.summary().items())
         self.stdout.write(f"Rows: {summary}.")
         if result.affected is not None:
