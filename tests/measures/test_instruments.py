@@ -294,3 +294,30 @@ def test_the_import_command_says_new_instrument_or_another_mention(knowledge_bas
         for line in lines
     )
     assert any("生态环境执法规范化试点: new instrument" in line for line in lines)
+
+
+def test_an_entry_an_editor_added_says_so_wherever_it_is_shown(client, knowledge_base):
+    from tests.factories import make_mention
+
+    parsed = instrument_named(XINING_REGULATION, "630100").mentions.first()
+    added = make_mention(
+        measure=parsed.measure,
+        region="630100",
+        name="西宁市生态环境保护条例",
+        quote="西宁市人大常委会审议通过条例修正案。",
+    )
+    assert added.instrument == parsed.instrument and not added.is_parsed
+
+    for url in (
+        added.get_absolute_url(),
+        added.instrument.get_absolute_url(),
+        "/instruments/?q=西宁市生态环境保护条例",
+    ):
+        html = client.get(url).content.decode()
+        assert html.count('class="editor-added"') >= 1, url
+    # Its sentence is not presented as a quotation from the article.
+    page = client.get(added.get_absolute_url()).content.decode()
+    figcaption = page[page.index("<figcaption>") : page.index("</figcaption>")]
+    assert "<cite>" not in figcaption
+    # The article's own mentions carry no such mark.
+    assert 'class="editor-added"' not in client.get(parsed.get_absolute_url()).content.decode()
