@@ -51,6 +51,9 @@ class HistoryAdmin(SimpleHistoryAdmin):
     an editor finds the id once the row has gone from the change list.
     """
 
+    # Links typed without a scheme are taken as https:// (Django 6's default, chosen now).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
     def get_urls(self):
         deleted = path(
             "deleted/",
