@@ -984,6 +984,7 @@ class Mention(ParsedRecord):
             errors["name"] = _("The name cannot be blank.")
         # Without a measure there is no source text to check against; the measure field reports.
         if self.measure_id is not None:
+            self._place_in_article()
             length = len(self.measure.source.text)
             for start_field, end_field in (("start", "end"), ("name_start", "name_end")):
                 start, end = getattr(self, start_field), getattr(self, end_field)
@@ -1022,6 +1023,22 @@ class Mention(ParsedRecord):
     @property
     def identity(self):
         return key_identity(self.key) if self.is_parsed else None
+
+    def _place_in_article(self):
+        """An entry an editor adds with a sentence of the article and no offsets: find the
+        sentence (and the name in it), so that the entry is highlighted and linked there like
+        one read by the parser. A sentence the article does not contain is left unplaced."""
+        if self.is_parsed or not self.quote.strip() or (self.start, self.end) != (None, None):
+            return
+        sentence = self.quote.strip()
+        start = self.measure.source.text.find(sentence)
+        if start < 0:
+            return
+        self.start, self.end = start, start + len(sentence)
+        within = sentence.find(self.name) if self.name else -1
+        if within >= 0 and (self.name_start, self.name_end) == (None, None):
+            self.name_start = start + within
+            self.name_end = self.name_start + len(self.name)
 
 
 class PendingUpload(models.Model):

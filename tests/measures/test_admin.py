@@ -424,3 +424,21 @@ def test_every_list_with_history_links_to_its_deleted_rows(editor_client, measur
 
     assert deleted_url in changelist.content.decode()
     assert editor_client.get(deleted_url).status_code == 200
+
+
+def test_an_added_entry_with_a_sentence_of_the_article_is_placed_in_it(editor_client, measure):
+    editor_client.post(admin_url("add"), entry_form(measure, start="", end=""))
+
+    entry = Mention.objects.get()
+    sentence = "西宁市制定大气污染防治条例。"
+    assert TEXT[entry.start : entry.end] == sentence
+    assert TEXT[entry.name_start : entry.name_end] == "大气污染防治条例"
+
+
+def test_an_added_entry_whose_sentence_the_article_lacks_stays_unplaced(editor_client, measure):
+    editor_client.post(
+        admin_url("add"), entry_form(measure, start="", end="", quote="西宁市修订某条例。")
+    )
+
+    entry = Mention.objects.get()
+    assert (entry.start, entry.end, entry.name_start, entry.name_end) == (None, None, None, None)
