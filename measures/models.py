@@ -607,14 +607,13 @@ class Instrument(models.Model):
         mentions = self.mentions.filter(name=self.name)
         return mentions.exists() and not mentions.filter(is_document_title=True).exists()
 
-    def current_stage(self, mentions, rules):
-        """(stage, set by an editor?): the editor's stage if set, else that of the latest of
-        `mentions` (in timeline order) whose verb says one, by `rules`."""
+    def current_stage(self, mention_stages):
+        """(stage, set by an editor?): the editor's stage if set, else the latest of
+        `mention_stages` (its mentions' stages, in timeline order) that says one."""
         if self.stage:
             return self.stage, True
         # A later mention that only names it (写入…) says nothing of where it stands.
-        for mention in reversed(mentions):
-            stage = identity.stage_of(mention.action, mention.name, rules)
+        for stage in reversed(mention_stages):
             if stage != Stage.MENTIONED:
                 return stage, False
         return Stage.MENTIONED, False

@@ -159,14 +159,15 @@ def instrument_page(instrument):
     instrument's stage; its other names."""
     mentions = list(instrument.mentions.published().for_list().in_article_order())
     rules = StageRule.objects.as_rules()
-    for mention in mentions:
+    stages = [stage_of(mention.action, mention.name, rules) for mention in mentions]
+    for mention, mention_stage in zip(mentions, stages, strict=True):
         mention.quote_pieces = (
             highlight(mention.quote, mention.start, [mention])
             if mention.quote and mention.start is not None
             else []
         )
-        mention.stage_label = Stage(stage_of(mention.action, mention.name, rules)).label
-    stage, set_by_editor = instrument.current_stage(mentions, rules)
+        mention.stage_label = Stage(mention_stage).label
+    stage, set_by_editor = instrument.current_stage(stages)
     return {
         "mentions": mentions,
         "stage": {"label": Stage(stage).label, "set_by_editor": set_by_editor},
