@@ -686,6 +686,36 @@ class MentionQuerySet(models.QuerySet):
             return dict(rows)
         return {tuple(row[:-1]): row[-1] for row in rows}
 
+    def count_instruments_by(self, *fields):
+        """How many distinct instruments these mentions name for each value of `fields`, in
+        one aggregate query: {value: n} for one field, {(value, …): n} for several. What every
+        public count counts: an instrument mentioned twice under one value counts once."""
+        rows = (
+            self.order_by()
+            .values_list(*fields)
+            .annotate(n=models.Count("instrument", distinct=True))
+            .values_list(*fields, "n")
+        )
+        if len(fields) == 1:
+            return dict(rows)
+        return {tuple(row[:-1]): row[-1] for row in rows}
+
+    def count_instruments(self):
+        """How many distinct instruments these mentions name (one query)."""
+        return self.order_by().aggregate(n=models.Count("instrument", distinct=True))["n"]
+
+    def leading(self):
+        """One of these mentions per instrument: its first in article order, which places the
+        instrument in a list of instruments. Each carries `mentions_here`, how many of these
+        mentions name its instrument. One query, however the result is then ordered or sliced
+        (the database numbers the mentions of each instrument and keeps the first)."""
+        return self.annotate(
+            place_of_instrument=Window(
+                RowNumber(), partition_by=[models.F("instrument_id")], order_by=ARTICLE_ORDER
+            ),
+            mentions_here=Window(models.Count("id"), partition_by=[models.F("instrument_id")]),
+        ).filter(place_of_instrument=1)
+
     def for_list(self):
         """Everything list rows and exports read, in one query.
 
@@ -698,14 +728,7 @@ class MentionQuerySet(models.QuerySet):
 
     def in_article_order(self):
         """The order the article states them: by source, measure, then place in the text."""
-        return self.order_by(
-            "measure__source__published_on",
-            "measure__source__slug",
-            "-measure__kind",
-            "measure__number",
-            models.F("start").asc(nulls_last=True),
-            "id",
-        )
+        return self.order_by(*ARTICLE_ORDER)
 
     def first_per_measure(self, count):
         """At most `count` entries of each measure, in article order, in one query."""
@@ -764,6 +787,17 @@ class MentionQuerySet(models.QuerySet):
             .first()
         )
 
+
+#: Mentions in the order articles state them: by source (oldest first), measure (reforms before
+#: directions, by number), then place in the text (unplaced last).
+ARTICLE_ORDER = (
+    models.F("measure__source__published_on").asc(),
+    models.F("measure__source__slug").asc(),
+    models.F("measure__kind").desc(),
+    models.F("measure__number").asc(),
+    models.F("start").asc(nulls_last=True),
+    models.F("id").asc(),
+)
 
 # Sorts entries without a place in the text after every placed one.
 UNPLACED = 2**31 - 1

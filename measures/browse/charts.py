@@ -1,4 +1,4 @@
-"""Entry counts by measure and prefecture, from one aggregate query.
+"""Instrument counts by measure and prefecture, from a few aggregate queries.
 
 Home, the regions pages, the map and the matrix all read the same tally, so their numbers agree
 with each other and with the instruments list they link to.
@@ -15,66 +15,83 @@ from regions.map import prefecture_map
 from regions.models import Region
 
 from ..models import InstrumentType
+from .counts import prefecture_column
 
 
 @dataclass
 class Tally:
-    """Entry counts per (measure, prefecture-or-province); filled by `tally()`, then read.
+    """Instrument counts per (measure, prefecture-or-province), with their totals; made by
+    `tally()`, then read.
 
-    Totals and lists come from the cells grouped by measure and by code, grouped once on first
-    use: the home page asks about every measure, and scanning every cell for each would grow
-    with the square of the data.
+    Totals are counted, not summed from the cells: an instrument mentioned under two measures is
+    in two cells of its prefecture but counts once in the prefecture's total.
     """
 
-    cells: dict = field(default_factory=lambda: defaultdict(int))  # (measure_id, code) -> n
+    cells: dict = field(default_factory=dict)  # (measure_id, code) -> n
+    measure_totals: dict = field(default_factory=dict)  # measure_id -> n
+    code_totals: dict = field(default_factory=dict)  # code -> n
+    grand_total: int = 0
 
     @cached_property
     def _by_measure(self):
-        grouped = defaultdict(dict)
+        grouped = defaultdict(list)
         for (measure_id, code), n in self.cells.items():
-            grouped[measure_id][code] = n
+            if n:
+                grouped[measure_id].append(code)
         return grouped
 
     @cached_property
     def _by_code(self):
-        grouped = defaultdict(dict)
+        grouped = defaultdict(list)
         for (measure_id, code), n in self.cells.items():
-            grouped[code][measure_id] = n
+            if n:
+                grouped[code].append(measure_id)
         return grouped
 
     def cell(self, measure_id, code):
         return self.cells.get((measure_id, code), 0)
 
     def measure_total(self, measure_id):
-        return sum(self._by_measure.get(measure_id, {}).values())
+        return self.measure_totals.get(measure_id, 0)
 
     def region_total(self, code):
-        return sum(self._by_code.get(code, {}).values())
+        return self.code_totals.get(code, 0)
 
     def total(self):
-        return sum(self.cells.values())
+        return self.grand_total
 
     def codes_for_measure(self, measure_id):
-        return sorted(c for c, n in self._by_measure.get(measure_id, {}).items() if n)
+        return sorted(self._by_measure.get(measure_id, ()))
 
     def measures_for_code(self, code):
-        return sorted(m for m, n in self._by_code.get(code, {}).items() if n)
+        return sorted(self._by_code.get(code, ()))
 
 
 def tally(mentions, regions=None):
-    """Count `mentions` per (measure, prefecture-or-province) in one query.
+    """Count the instruments `mentions` name per (measure, prefecture-or-province), per measure,
+    per prefecture-or-province and in all: four aggregate queries.
 
-    `regions`: every region, linked (`Region.objects.linked()`); fetched when not given.
+    A mention counts in its prefecture's column, or, outside any prefecture (the province's
+    own), in its region's. `regions`: every region, linked (`Region.objects.linked()`);
+    fetched when not given.
     """
     if regions is None:
         regions = Region.objects.linked()
-    by_id = {region.pk: region for region in regions}
-    result = Tally()
-    for (measure_id, region_id), n in mentions.count_by("measure_id", "region_id").items():
-        # An entry counts in its prefecture's column, or in its own (the province's).
-        region = by_id[region_id]
-        result.cells[(measure_id, (region.prefecture or region).code)] += n
-    return result
+    code_of = {region.pk: region.code for region in regions}
+    placed = mentions.annotate(column=prefecture_column(regions))
+    return Tally(
+        cells={
+            (measure_id, code_of[column]): n
+            for (measure_id, column), n in placed.count_instruments_by(
+                "measure_id", "column"
+            ).items()
+        },
+        measure_totals=mentions.count_instruments_by("measure_id"),
+        code_totals={
+            code_of[column]: n for column, n in placed.count_instruments_by("column").items()
+        },
+        grand_total=mentions.count_instruments(),
+    )
 
 
 def measure_rows(measures, counts, regions_by_code):
@@ -97,7 +114,8 @@ def shade(count, maximum, steps=5):
 
 
 def matrix(measures, columns, counts):
-    """Rows of cells for the measure × region table, with totals."""
+    """Rows of cells for the measure × region table, with totals; `counts` is the tally of
+    these measures' mentions, so that each total counts what its link lists."""
     measures = list(measures)
     maximum = max((counts.cell(m.pk, c.code) for m in measures for c in columns), default=0)
     rows = []
@@ -110,17 +128,9 @@ def matrix(measures, columns, counts):
             }
             for column in columns
         ]
-        rows.append({"measure": measure, "cells": cells, "total": sum(c["count"] for c in cells)})
-    totals = [
-        {"region": column, "count": sum(row["cells"][i]["count"] for row in rows)}
-        for i, column in enumerate(columns)
-    ]
-    return {
-        "columns": columns,
-        "rows": rows,
-        "totals": totals,
-        "total": sum(t["count"] for t in totals),
-    }
+        rows.append({"measure": measure, "cells": cells, "total": counts.measure_total(measure.pk)})
+    totals = [{"region": column, "count": counts.region_total(column.code)} for column in columns]
+    return {"columns": columns, "rows": rows, "totals": totals, "total": counts.total()}
 
 
 def map_of(counts, regions, *, highlight=None):
@@ -136,10 +146,11 @@ def map_of(counts, regions, *, highlight=None):
 def type_charts(mentions, types, *, region=None):
     """Bars of entries by category and by type, each linking to the list it counts.
 
-    One aggregate query (by type); categories are summed from it. `region`, when given, is added
-    to every link, and `mentions` must already be limited to it.
+    Two aggregate queries (by type, by category: an instrument counts once in each). `region`,
+    when given, is added to every link, and `mentions` must already be limited to it.
     """
-    per_type = mentions.count_by("type_id")
+    per_type = mentions.count_instruments_by("type_id")
+    by_category = mentions.count_instruments_by("type__category")
     base = reverse("measures:instrument_list") + "?"
     scope = {"region": region.code} if region is not None else {}
 
@@ -156,13 +167,10 @@ def type_charts(mentions, types, *, region=None):
             if count
         ]
 
-    by_category = defaultdict(int)
-    for kind in types:
-        by_category[kind.category] += per_type.get(kind.pk, 0)
     return {
         "categories": bars(
             [
-                (label, {"category": value}, by_category[value])
+                (label, {"category": value}, by_category.get(value, 0))
                 for value, label in InstrumentType.Category.choices
             ]
         ),

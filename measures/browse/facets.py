@@ -1,13 +1,13 @@
-"""The list's facets: for each filter, its options with how many entries each would give.
+"""The list's facets: for each filter, its options with how many instruments each would give.
 
 Each facet is counted with every filter applied but its own, so that, with no option of a
 facet chosen yet, clicking one gives exactly the count shown beside it.
 """
 
-from collections import Counter, namedtuple
+from collections import namedtuple
 from functools import cached_property
 
-from regions.models import Region, always_listed, home_province, roll_up
+from regions.models import Region, always_listed, home_province
 
 from ..models import InstrumentType, Measure
 from .filters import MentionFilter
@@ -15,10 +15,6 @@ from .querystrings import toggler
 
 #: A published measure as the measure facet and the pages read it.
 MeasureOption = namedtuple("MeasureOption", "pk slug kind label")
-
-#: Facets whose counts can be summed from another facet's: {facet: (other facet, attribute
-#: of the other's objects that is this facet's value)}.
-DERIVED_FACETS = {"kind": ("measure", "kind"), "category": ("type", "category")}
 
 
 class Facets:
@@ -30,42 +26,21 @@ class Facets:
 
     @cached_property
     def counts(self):
-        """{facet: {value: count}}, each facet counted with every filter but its own.
+        """{facet: {value: distinct instruments}}, each facet counted with every filter but its
+        own; the region facet by code, each region with the units below it.
 
-        Facets whose own filters are not given count the same rows, so some are read from one
-        query: without a region or type filter, one count by region and type gives both
-        facets; without a kind or measure filter, each kind's count is the sum of its
-        measures'; without a category or type filter, each category's the sum of its types'.
-        Otherwise a facet is one aggregate query of its own. Every aggregate reads all the
-        matching rows, so this matters at scale: the unfiltered list makes two of them instead
-        of five.
+        Instruments are counted, not mentions, so no facet can be summed from another's (an
+        instrument under two measures counts once for its kind): each facet is its own
+        aggregate query, three for the region facet (`counts.instruments_per_region`).
         """
-        given = set(self.query)
-        counts = {}
-        if not {"region", "type"} & given:
-            by_region, by_type = Counter(), Counter()
-            for (region, type_), n in self.filterset.counts_by("region_id", "type_id").items():
-                by_region[region] += n
-                by_type[type_] += n
-            counts["region"], counts["type"] = dict(by_region), dict(by_type)
-        for name in ("measure", "region", "type"):
-            if name not in counts:
-                counts[name] = self.filterset.facet_counts(name)
-        for name, (other, attribute) in DERIVED_FACETS.items():
-            if {name, other} & given:
-                counts[name] = self.filterset.facet_counts(name)
-            else:
-                counts[name] = self._summed(counts[other], attribute)
-        return {name: counts[name] for name in MentionFilter.FACETS}
+        return {
+            name: self.filterset.facet_counts(name, regions=self.regions)
+            for name in MentionFilter.FACETS
+        }
 
-    def _summed(self, counts, attribute):
-        """Counts keyed by measure or type id, summed by that object's `attribute`."""
-        objects = self.measures if attribute == "kind" else self._types
-        sums = Counter()
-        for obj in objects:
-            if counts.get(obj.pk):
-                sums[getattr(obj, attribute)] += counts[obj.pk]
-        return dict(sums)
+    @cached_property
+    def regions(self):
+        return Region.objects.linked()
 
     @cached_property
     def _types(self):
@@ -95,7 +70,7 @@ class Facets:
     def options(self):
         """{facet: [option]}: every option, counted with the other filters applied."""
         measures = self.measures
-        regions = Region.objects.linked()
+        regions = self.regions
         options = {}
         for name in MentionFilter.FACETS:
             counts = self.counts[name]
@@ -104,7 +79,7 @@ class Facets:
             elif name == "measure":
                 found = [(m.slug, m.label, counts.get(m.pk, 0)) for m in measures]
             elif name == "region":
-                totals = roll_up(counts, regions)
+                totals = counts
                 home = home_province(regions)
                 chosen = {r.code for r in self.filterset.form.cleaned_data.get("region") or ()}
                 found = [

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from regions.models import Region
 
 from ..models import InstrumentType, Measure, Mention
+from .counts import instruments_per_region
 from .search import MAX_WORDS, read_words, split_words
 
 # The search names up to this many matching measures by id; more go in a subquery.
@@ -156,28 +157,20 @@ class MentionFilter(django_filters.FilterSet):
             queryset = self.filters[name].filter(queryset, value)
         return queryset
 
-    #: The field each facet counts by; the region facet's counts per unit are rolled up to the
-    #: units above by `regions.models.roll_up`.
+    #: The field each facet counts by. The region facet counts each region with the units below
+    #: it (`counts.instruments_per_region`) rather than by one field.
     FACET_FIELDS = {
         "kind": "measure__kind",
         "measure": "measure_id",
-        "region": "region_id",
         "category": "type__category",
         "type": "type_id",
     }
 
-    def facet_counts(self, name):
-        """{value: count} for one facet, computed with all the other filters applied.
-
-        One aggregate query per facet.
-        """
+    def facet_counts(self, name, regions=None):
+        """{value: distinct instruments} for one facet, with all the other filters applied:
+        for the region facet {code: n} (`regions` is `Region.objects.linked()`), otherwise
+        keyed by the facet's field. One aggregate query (three for regions)."""
         queryset = self.filter_queryset_except(self.queryset, name)
-        return queryset.count_by(self.FACET_FIELDS[name])
-
-    def counts_by(self, *fields):
-        """{(value, …): count} of the rows every filter selects, grouped by `fields`.
-
-        One aggregate query; the list reads several facets from it when their own filters are
-        not given (they then count the same rows).
-        """
-        return self.filter_queryset_except(self.queryset, None).count_by(*fields)
+        if name == "region":
+            return instruments_per_region(queryset, regions)
+        return queryset.count_instruments_by(self.FACET_FIELDS[name])

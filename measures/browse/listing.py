@@ -57,26 +57,39 @@ class MentionListing:
         return errors
 
     @cached_property
+    def mentions(self):
+        """Every matching mention; none when the input is unusable."""
+        return Mention.objects.none() if self.errors else self.filterset.qs
+
+    @cached_property
     def queryset(self):
-        """Exactly the matching rows, in the order the page shows them; none when input is bad."""
+        """The list's rows, in the order the page shows them: one per instrument, its first
+        matching mention in article order (`MentionQuerySet.leading`); none when input is bad."""
         if self.errors:
             return Mention.objects.none()
-        queryset = self.filterset.qs
+        queryset = self.filterset.qs.leading().select_related("instrument")
         if not self.filterset.form.cleaned_data.get("sort"):
             return queryset.in_article_order()
         # Rows that sort equal keep one order on every page and in every export.
-        return queryset.order_by(*queryset.query.order_by, "id")
+        return queryset.order_by(*self.filterset.qs.query.order_by, "id")
+
+    @cached_property
+    def instrument_count(self):
+        """How many instruments match (one query)."""
+        return 0 if self.errors else self.mentions.count_instruments()
+
+    @cached_property
+    def mention_count(self):
+        """How many mentions of them match (one query)."""
+        return 0 if self.errors else self.mentions.count()
 
     def page(self, number):
         """The page of rows to show; an unusable page number is reported, never guessed."""
         if self.errors:
             return None
-        if self.filterset.form.cleaned_data.get("sort"):
-            paginator = Paginator(self.queryset, settings.MENTIONS_PER_PAGE)
-        else:
-            paginator = ArticleOrderPaginator(
-                self.queryset, settings.MENTIONS_PER_PAGE, per_measure=self._per_measure
-            )
+        paginator = CountedPaginator(
+            self.queryset, settings.MENTIONS_PER_PAGE, count=self.instrument_count
+        )
         if number in (None, ""):
             return self._explained(paginator.page(1))
         try:
@@ -93,12 +106,29 @@ class MentionListing:
         return self._explained(paginator.page(number))
 
     def _explained(self, page):
-        """The page, each row telling why it matched the search (`entry.search_match`)."""
+        """The page, each row telling why it matched the search (`entry.search_match`) and
+        listing the instrument's other matching mentions (`entry.other_mentions`, one query)."""
+        page.object_list = rows = list(page.object_list)
         words = self.search_words
-        if words:
-            page.object_list = list(page.object_list)
-            for entry in page.object_list:
-                entry.search_match = explain(entry, words)
+        for entry in rows:
+            entry.search_match = (
+                explain(entry, words, name=entry.instrument.name) if words else None
+            )
+            entry.other_mentions = []
+        # Always one query for a page with rows, so that a page's queries do not depend on
+        # what it holds.
+        if rows:
+            by_instrument = {entry.instrument_id: entry for entry in rows}
+            others = (
+                self.mentions.filter(instrument__in=by_instrument)
+                .exclude(pk__in=[entry.pk for entry in rows])
+                .select_related(None)
+                .select_related("measure")
+                .only("instrument_id", "measure__kind", "measure__number", "measure__slug")
+                .in_article_order()
+            )
+            for mention in others:
+                by_instrument[mention.instrument_id].other_mentions.append(mention)
         return page
 
     @cached_property
@@ -176,27 +206,12 @@ class MentionListing:
         for cache in ("_search_cache", "_measure_cache"):
             if cache in self.filterset.__dict__:
                 other.__dict__[cache] = self.filterset.__dict__[cache]
-        count = other.qs.count() if other.is_valid() else 0
+        count = other.qs.count_instruments() if other.is_valid() else 0
         return {"url": without(query, "page"), "count": count}
 
     @cached_property
     def _facets(self):
         return Facets(self.filterset, self.query)
-
-    @cached_property
-    def _per_measure(self):
-        """[(measure id, matching entries)] in article order: the list's rows, measure by measure.
-
-        The measure facet counts every measure with the other filters applied; the list holds
-        those counts, or only the chosen measures' when the measure filter is given.
-        """
-        counts = self._facets.counts["measure"]
-        chosen = self.filterset.form.cleaned_data.get("measure")
-        chosen = {measure.pk for measure in chosen} if chosen else None
-        return [
-            (m.pk, counts.get(m.pk, 0) if chosen is None or m.pk in chosen else 0)
-            for m in self._facets.measures
-        ]
 
     @cached_property
     def facets(self):
@@ -245,44 +260,12 @@ class MentionListing:
         return without(self.query, "page")
 
 
-class ArticleOrderPaginator(Paginator):
-    """Pages of a list in article order, without counting or sorting every matching row.
+class CountedPaginator(Paginator):
+    """A paginator told its count: the list has counted its instruments already."""
 
-    Article order sorts by measure first, and the measure facet has already counted each
-    measure's matching entries (`per_measure`, in article order). So the total is their sum,
-    and a page's rows lie in the few measures that cover its positions: its query reads those
-    measures' entries (through the measure index) and skips the ones before the page, instead
-    of sorting every matching row to find 50. Same rows, same order, one query fewer.
-    """
-
-    def __init__(self, object_list, per_page, *, per_measure, **kwargs):
+    def __init__(self, object_list, per_page, *, count, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
-        self.per_measure = per_measure
-
-    @cached_property
-    def count(self):
-        return sum(count for _measure, count in self.per_measure)
-
-    def page(self, number):
-        # As Paginator.page, with the slice taken within the measures the page covers.
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        top = bottom + self.per_page
-        if top + self.orphans >= self.count:
-            top = self.count
-        covering, first, position = [], 0, 0
-        for measure, count in self.per_measure:
-            if count and position + count > bottom and position < top:
-                if not covering:
-                    first = position
-                covering.append(measure)
-            position += count
-            if position >= top:
-                break
-        if not covering:
-            return self._get_page(self.object_list.none(), number, self)
-        rows = self.object_list.filter(measure__in=covering)[bottom - first : top - first]
-        return self._get_page(rows, number, self)
+        self.count = count
 
 
 def printable(value, limit=60):

@@ -1,8 +1,8 @@
 """What the summary pages show: home, the matrix, the region list and a region's page.
 
 Each function returns a page's context from the published data. They share one preamble —
-every region, linked, and one tally of published entries by measure and prefecture — so their
-numbers agree with each other and with the list they link to.
+every region, linked, and one tally of published instruments by measure and prefecture — so
+their numbers agree with each other and with the list they link to.
 """
 
 from django.utils.http import urlencode
@@ -24,7 +24,7 @@ OTHER_SOURCES_SHOWN = 20
 
 
 def published_tally():
-    """(every region, linked; the tally of published entries per measure and prefecture)."""
+    """(every region, linked; the tally of published instruments per measure and prefecture)."""
     regions = Region.objects.linked()
     return regions, tally(Mention.objects.published(), regions)
 
@@ -55,7 +55,7 @@ def matrix_page(*, source_slug, kind):
     newest article unless `source_slug` names another."""
     if kind not in Measure.Kind.values:
         kind = Measure.Kind.REFORM
-    regions, counts = published_tally()
+    regions = Region.objects.linked()
     sources = Source.objects.published()
     source = sources.filter(slug=source_slug).first() or sources.newest()
     slug = getattr(source, "slug", None)
@@ -90,7 +90,12 @@ def matrix_page(*, source_slug, kind):
             )
             for value, label in Measure.Kind.choices
         ],
-        "matrix": matrix(measures, columns, counts),
+        # Counted over these measures only, so that each total counts what its link lists.
+        "matrix": matrix(
+            measures,
+            columns,
+            tally(Mention.objects.published().filter(measure__in=measures), regions),
+        ),
     }
 
 
@@ -120,7 +125,7 @@ def region_page(region):
     regions = Region.objects.linked()
     prefecture = {unit.pk: unit for unit in regions}[region.pk].prefecture
     entries = Mention.objects.published().for_region(region)
-    totals = entries.count_by("measure")
+    totals = entries.count_instruments_by("measure")
     shown = Measure.objects.filter(pk__in=totals).in_article_order()[:MEASURES_SHOWN]
     return {
         "groups": group_by_measure(
@@ -131,7 +136,7 @@ def region_page(region):
         ),
         "more_measures": max(0, len(totals) - MEASURES_SHOWN),
         # What the first screen says before the map: how much there is, and where all of it is.
-        "entry_total": sum(totals.values()),
+        "entry_total": entries.count_instruments(),
         "measure_total": len(totals),
         # The province's own page has no prefecture to highlight, so no map.
         "map": map_of(

@@ -205,11 +205,17 @@ def _snippet(quote, words):
     return runs
 
 
-def explain(entry, words):
+def explain(entry, words, *, name=None):
     """Why `entry` matched the search `words`, from what the row holds and what the words
-    name (no query per row)."""
+    name (no query per row). `name` is the name the row shows, when not the entry's own (a
+    row of instruments shows the instrument's)."""
     reasons = []
-    in_name = [w.text for w in words if w.text.casefold() in entry.name.casefold()]
+    name = entry.name if name is None else name
+    in_name = [
+        w.text
+        for w in words
+        if w.text.casefold() in name.casefold() or w.text.casefold() in entry.name.casefold()
+    ]
     for word in words:
         if entry.region_id in word.units:
             reasons.append(("region", ", ".join(r.local_name for r in word.regions)))
@@ -229,7 +235,7 @@ def explain(entry, words):
     ):
         reasons.append(("measure", entry.measure.label))
     return Match(
-        name_runs=marked_runs(entry.name, in_name),
+        name_runs=marked_runs(name, in_name),
         snippet_runs=_snippet(entry.quote, in_quote_only),
         reasons=unique(reasons),
     )
