@@ -321,7 +321,9 @@ def test_markup_saved_by_editors_is_shown_as_text_on_every_page(
 
 
 def export_row(client, fmt, entry):
-    response = client.get(f"/instruments/export.{fmt}", {"region": "632800", "header": "en"})
+    response = client.get(
+        f"/instruments/export.{fmt}", {"region": "632800", "header": "en", "per": "mention"}
+    )
     assert response.status_code == 200
     body = read_fully(response)
     if fmt == "csv":

@@ -1,16 +1,19 @@
 """Exports of the filtered instruments list: CSV, JSON and XLSX.
 
 Every export builds the list page's `MentionListing` from the same query string, so it holds
-exactly the rows the page counts, in the page's order, all pages of them (`page` is ignored).
-One row generator, `export_rows`, feeds all three formats, so their columns cannot drift apart.
-`header=zh` gives the CSV Chinese headings (the workbook has them unless `header=en`); JSON keys
-are always the column names.
+exactly the rows the page counts, in the page's order, all pages of them (`page` is ignored):
+one row per instrument, or with `per=mention` one per matching mention. One row generator per
+kind of row (`instrument_rows`, `mention_rows`) feeds all three formats, so their columns
+cannot drift apart. `header=zh` gives the CSV Chinese headings (the workbook has them unless
+`header=en`); JSON keys are always the column names.
 """
 
 import csv
 import json
 import re
 import tempfile
+from collections import defaultdict
+from itertools import islice
 from operator import itemgetter
 from urllib.parse import quote
 
@@ -31,19 +34,42 @@ from regions.models import Region, prefecture_in
 
 from .. import columns
 from ..formulas import guarded
-from ..models import InstrumentType, Measure, Source
+from ..identity import stage_of
+from ..models import (
+    Instrument,
+    InstrumentAlias,
+    InstrumentType,
+    Measure,
+    Mention,
+    Source,
+    Stage,
+    StageRule,
+)
 from .filters import SORTS, MentionFilter
 from .listing import MentionListing, printable
 
-#: The columns of every export, in order: the CSV and XLSX header, the keys of each JSON result.
-#: (`version` and the Chinese labels came later, at the end: clients depend on the order.)
-COLUMNS = tuple(column.name for column in columns.COLUMNS)
 
-#: The headings a file can have, by the `header` parameter.
-HEADINGS = {
-    "en": COLUMNS,
-    "zh": tuple(column.heading_zh for column in columns.COLUMNS),
-}
+class Rows:
+    """What one kind of export row is: its columns and the generator of its rows."""
+
+    def __init__(self, name, described, generate):
+        self.name = name
+        self.described = described
+        #: The columns in order: the CSV and XLSX header, the keys of each JSON result.
+        self.columns = tuple(column.name for column in described)
+        #: The headings a file can have, by the `header` parameter.
+        self.headings = {
+            "en": self.columns,
+            "zh": tuple(column.heading_zh for column in described),
+        }
+        self.generate = generate
+
+    def __call__(self, listing, request):
+        return self.generate(listing, request)
+
+
+#: The `header` values a file can take.
+HEADERS = ("en", "zh")
 
 # Rows are read from the database this many at a time: one query, and memory that stays flat
 # however many rows match.
@@ -82,8 +108,8 @@ XLSX_WIDTHS = {
 # Rows ------------------------------------------------------------------------------------------
 
 
-def export_rows(listing, request):
-    """One dict per entry the listing holds, keyed by `COLUMNS`, in the list page's order.
+def mention_rows(listing, request):
+    """One dict per matching mention, keyed by `columns.COLUMNS`, in the list page's order.
 
     Reads the rows in chunks, as plain values over the joins the columns need, so any number of
     rows costs the same queries and constant memory. Values are plain: int for `id` and
@@ -94,8 +120,8 @@ def export_rows(listing, request):
     # Values, not model instances: building the seven objects of an entry's row (entry,
     # measure, source, type, region and two ancestors), with timestamps and JSON fields no
     # column shows, took three quarters of an export's time.
-    values = listing.queryset.values_list(*ROW_FIELDS)
-    permalink = permalinks(request)
+    values = listing.ordered_mentions.values_list(*ROW_FIELDS)
+    permalink = permalinks(request, "measures:mention_detail")
     regions = regions_by_id()
     labels = chinese_labels()
     for row in values.iterator(chunk_size=CHUNK_SIZE):
@@ -103,12 +129,13 @@ def export_rows(listing, request):
 
 
 def chinese_labels():
-    """{"kind": {slug: 中文}, "category": {slug: 中文}}: the labels of the last two columns,
-    Chinese whatever the language of the request."""
+    """{"kind": {slug: 中文}, "category": …, "stage": …}: the labels of the Chinese-name
+    columns, Chinese whatever the language of the request."""
     with translation.override("zh-hans"):
         return {
             "kind": {value: str(label) for value, label in Measure.Kind.choices},
             "category": {value: str(label) for value, label in InstrumentType.Category.choices},
+            "stage": {value: str(label) for value, label in Stage.choices},
         }
 
 
@@ -130,6 +157,7 @@ ROW_FIELDS = (
     "measure__source__published_on",
     "measure__source__url",
     "version",
+    "instrument",
 )
 
 
@@ -152,6 +180,7 @@ def export_row(row, permalink, regions, labels):
         published_on,
         source_url,
         version,
+        instrument_id,
     ) = row
     region_code, region_name, prefecture_code, prefecture_name = regions[region_id]
     return {
@@ -176,7 +205,126 @@ def export_row(row, permalink, regions, labels):
         "version": version,
         "measure_kind_name": labels["kind"].get(kind, kind),
         "instrument_category_name": labels["category"].get(category, category),
+        "instrument_id": instrument_id,
     }
+
+
+def instrument_rows(listing, request):
+    """One dict per instrument the list holds, keyed by `columns.INSTRUMENT_COLUMNS`, in the
+    list page's order: the instrument, its stage, other names and how many matching mentions
+    it has, and the first of them (which places it in the list).
+
+    Read in chunks like `mention_rows`; per chunk, two more queries give the chunk's
+    instruments' stages (from all their public mentions, by the stage rule) and other names.
+    """
+    values = listing.queryset.values_list(*INSTRUMENT_ROW_FIELDS)
+    permalink = permalinks(request, "measures:instrument_detail")
+    regions = regions_by_id()
+    labels = chinese_labels()
+    rules = StageRule.objects.as_rules()
+    rows = values.iterator(chunk_size=CHUNK_SIZE)
+    while chunk := list(islice(rows, CHUNK_SIZE)):
+        ids = [row[0] for row in chunk]
+        stages = defaultdict(list)
+        public = Mention.objects.published().filter(instrument__in=ids).in_article_order()
+        for instrument_id, action, name in public.values_list("instrument", "action", "name"):
+            stages[instrument_id].append(stage_of(action, name, rules))
+        names = defaultdict(list)
+        aliases = InstrumentAlias.objects.filter(instrument__in=ids).order_by("name")
+        for instrument_id, name in aliases.values_list("instrument", "name"):
+            names[instrument_id].append(name)
+        for row in chunk:
+            yield instrument_row(row, permalink, regions, labels, stages, names)
+
+
+#: What `instrument_row` reads of a list row (an instrument's first matching mention).
+INSTRUMENT_ROW_FIELDS = (
+    "instrument",
+    "instrument__name",
+    "instrument__type__slug",
+    "instrument__type__name",
+    "instrument__type__category",
+    "instrument__region",
+    "instrument__stage",
+    "instrument__stage_on",
+    "instrument__official_title",
+    "instrument__official_url",
+    "mentions_here",
+    "id",
+    "measure__kind",
+    "measure__number",
+    "measure__title",
+    "action",
+    "quote",
+    "measure__source__title",
+    "measure__source__published_on",
+    "measure__source__url",
+)
+
+
+def instrument_row(row, permalink, regions, labels, stages, names):
+    """The export's dict for one tuple of `INSTRUMENT_ROW_FIELDS` values; `stages` and `names`
+    are the stages of its public mentions in timeline order and its aliases, by instrument."""
+    (
+        pk,
+        name,
+        type_slug,
+        type_name,
+        category,
+        region_id,
+        editor_stage,
+        stage_on,
+        official_title,
+        official_url,
+        mention_count,
+        first_mention,
+        kind,
+        number,
+        title,
+        action,
+        sentence,
+        source_title,
+        published_on,
+        source_url,
+    ) = row
+    region_code, region_name, prefecture_code, prefecture_name = regions[region_id]
+    stage, _by_editor = Instrument(stage=editor_stage).current_stage(stages[pk])
+    return {
+        "instrument_id": pk,
+        "instrument_name": name,
+        "instrument_type": type_slug,
+        "instrument_type_name": type_name,
+        "instrument_category": category,
+        "instrument_category_name": labels["category"].get(category, category),
+        "region_code": region_code,
+        "region_name": region_name,
+        "prefecture_code": prefecture_code,
+        "prefecture_name": prefecture_name,
+        "stage": stage,
+        "stage_name": labels["stage"].get(stage, stage),
+        "stage_on": stage_on.isoformat() if stage_on else None,
+        "official_title": official_title,
+        "official_url": official_url,
+        "other_names": "; ".join(n for n in names[pk] if n != name),
+        "mention_count": mention_count,
+        "first_mention_id": first_mention,
+        "measure_kind": kind,
+        "measure_number": number,
+        "measure_title": title,
+        "action": action,
+        "quote": sentence,
+        "source_title": source_title,
+        "source_published_on": published_on.isoformat() if published_on else None,
+        "source_url": source_url,
+        "url": permalink(pk),
+    }
+
+
+#: The two kinds of export row, by the `per` parameter.
+PER = {
+    "instrument": Rows("instrument", columns.INSTRUMENT_COLUMNS, instrument_rows),
+    "mention": Rows("mention", columns.COLUMNS, mention_rows),
+}
 
 
 def regions_by_id():
@@ -200,14 +348,14 @@ def regions_by_id():
     return regions
 
 
-def permalinks(request):
-    """pk -> the entry's absolute permalink, as `request.build_absolute_uri(
-    entry.get_absolute_url())` gives it, without resolving the URL once per row."""
+def permalinks(request, view):
+    """pk -> the absolute URL of `view` for it, as `request.build_absolute_uri(reverse(view,
+    args=[pk]))` gives it, without resolving the URL once per row."""
     marker = 918_273_645_546_372_819
-    url = request.build_absolute_uri(reverse("measures:mention_detail", args=[marker]))
+    url = request.build_absolute_uri(reverse(view, args=[marker]))
     head, found, tail = url.partition(str(marker))
     if not found or str(marker) in tail:
-        return lambda pk: request.build_absolute_uri(reverse("measures:mention_detail", args=[pk]))
+        return lambda pk: request.build_absolute_uri(reverse(view, args=[pk]))
     return lambda pk: f"{head}{pk}{tail}"
 
 
@@ -221,24 +369,25 @@ class _Echo:
         return value
 
 
-def csv_lines(rows, headings=COLUMNS):
+def csv_lines(rows, names, headings):
+    """The CSV's lines: `headings`, then the values of `names` of each row."""
     # The byte-order mark tells Excel the file is UTF-8; without it Excel on Chinese Windows reads
     # it as GBK and garbles every character.
     writer = csv.writer(_Echo())
     yield "\ufeff" + writer.writerow(headings)
-    columns = itemgetter(*COLUMNS)
+    values = itemgetter(*names)
     for row in rows:
-        yield writer.writerow([guarded(value) for value in columns(row)])
+        yield writer.writerow([guarded(value) for value in values(row)])
 
 
 @require_safe
 def export_csv(request):
     """The filtered list as CSV: UTF-8 with a byte-order mark, RFC 4180 quoting, streamed."""
-    listing = MentionListing(request.GET)
-    header = read_header(request.GET, default="en")
-    if listing.errors or header not in HEADINGS:
-        return unusable_parameters(listing, header)
-    lines = csv_lines(export_rows(listing, request), HEADINGS[header])
+    listing, header, per = read_request(request, default_header="en")
+    if listing.errors or header not in HEADERS or per not in PER:
+        return unusable_parameters(listing, header, per)
+    rows = PER[per]
+    lines = csv_lines(rows(listing, request), rows.columns, rows.headings[header])
     response = StreamingHttpResponse(in_pieces(lines), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = content_disposition(listing, "csv")
     return response
@@ -263,21 +412,21 @@ def json_parts(count, filters, rows):
 def export_json(request):
     """The filtered list as JSON: `{"count", "filters", "results"}`, real UTF-8, streamed.
 
+    `count` is how many results there are (instruments, or mentions with `per=mention`);
     `filters` repeats the query parameters as given (a list for every key, without `page`);
     each result has the CSV's columns as keys, with text as stored (no formula protection, which
     only spreadsheets need).
     """
-    listing = MentionListing(request.GET)
     # JSON keys are the column names whatever `header` says; a bad value is still refused.
-    header = read_header(request.GET, default="en")
-    if listing.errors or header not in HEADINGS:
-        return unusable_parameters(listing, header)
+    listing, header, per = read_request(request, default_header="en")
+    if listing.errors or header not in HEADERS or per not in PER:
+        return unusable_parameters(listing, header, per)
     filters = {key: request.GET.getlist(key) for key in request.GET if key != "page"}
     # Counted before streaming starts, since the count opens the document. (An entry published
     # between the two queries would make them differ; holding one snapshot for a whole download
     # would mean keeping a transaction open as long as the slowest client.)
-    count = listing.queryset.count()
-    parts = json_parts(count, filters, export_rows(listing, request))
+    count = row_count(listing, per)
+    parts = json_parts(count, filters, PER[per](listing, request))
     response = StreamingHttpResponse(
         in_pieces(parts), content_type="application/json; charset=utf-8"
     )
@@ -297,23 +446,24 @@ def xlsx_value(value):
     return guarded(value)
 
 
-def xlsx_file(rows, *, headings=HEADINGS["zh"], about=()):
-    """A workbook of the rows, rewound for reading: sheet `instruments` (header frozen, bold and
-    filterable) and a sheet describing each column and the filters (`about`, rows of text)."""
+def xlsx_file(rows, names, *, headings, title="instruments", about=()):
+    """A workbook of the rows' `names` columns, rewound for reading: sheet `title` (header
+    frozen, bold and filterable) and a sheet describing each column and the filters (`about`,
+    rows of text)."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title="instruments")
+    sheet = workbook.create_sheet(title=title)
     # A write-only sheet writes its layout before the first row, so it is set up first.
     sheet.freeze_panes = "A2"
-    for index, name in enumerate(COLUMNS, start=1):
+    for index, name in enumerate(names, start=1):
         width = XLSX_WIDTHS.get(name, XLSX_DEFAULT_WIDTH)
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.append(bold_row(sheet, headings))
     written = 0
     for row in rows:
-        sheet.append([xlsx_value(row[name]) for name in COLUMNS])
+        sheet.append([xlsx_value(row[name]) for name in names])
         written += 1
     # The filter buttons cover the header and every row (the header alone when there are none).
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{written + 1}"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(names))}{written + 1}"
 
     notes = workbook.create_sheet(title=_("About this file"))
     for index, width in enumerate((24, 16, 90), start=1):
@@ -346,12 +496,12 @@ def bold_row(sheet, values):
     return cells
 
 
-def about_the_file(listing, rows):
+def about_the_file(listing, rows, described):
     """The second sheet's lines: each column (name, Chinese heading, meaning), then the filters
-    this file was made with and how many entries it holds."""
+    this file was made with and how many rows it holds."""
     lines = [
         [BOLD, _("Column"), _("Chinese heading"), _("Meaning")],
-        *([column.name, column.heading_zh, str(column.meaning)] for column in columns.COLUMNS),
+        *([column.name, column.heading_zh, str(column.meaning)] for column in described),
         [],
         [BOLD, _("Filters used for this file")],
     ]
@@ -359,7 +509,7 @@ def about_the_file(listing, rows):
     lines += [[label, ", ".join(values)] for label, values in used]
     if not used:
         lines.append([_("None: every published entry.")])
-    lines += [[], [_("Entries"), rows]]
+    lines += [[], [_("Rows in this file"), rows]]
     return lines
 
 
@@ -370,25 +520,26 @@ def export_xlsx(request):
     A workbook is a zip archive whose directory comes last, so it is built whole (rows still read
     in chunks, the file spooled to disk when large) and then sent.
     """
-    listing = MentionListing(request.GET)
-    header = read_header(request.GET, default="zh")
-    if listing.errors or header not in HEADINGS:
-        return unusable_parameters(listing, header)
+    listing, header, per = read_request(request, default_header="zh")
+    if listing.errors or header not in HEADERS or per not in PER:
+        return unusable_parameters(listing, header, per)
     # A workbook is built whole, at a cost that grows with its rows; a larger list is for the
     # streamed CSV or JSON, which cost the server little whatever their size.
-    rows = listing.queryset.count()
-    if rows > settings.XLSX_EXPORT_MAX_ROWS:
+    count = row_count(listing, per)
+    if count > settings.XLSX_EXPORT_MAX_ROWS:
         message = _(
-            "The list has %(rows)s entries; a workbook holds at most %(limit)s. Narrow the "
-            "filters, or download CSV or JSON, which hold any number of entries."
-        ) % {"rows": f"{rows:,}", "limit": f"{settings.XLSX_EXPORT_MAX_ROWS:,}"}
+            "The list has %(rows)s rows; a workbook holds at most %(limit)s. Narrow the "
+            "filters, or download CSV or JSON, which hold any number of rows."
+        ) % {"rows": f"{count:,}", "limit": f"{settings.XLSX_EXPORT_MAX_ROWS:,}"}
         return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
-    headings = HEADINGS[header]
+    rows = PER[per]
     response = FileResponse(
         xlsx_file(
-            export_rows(listing, request),
-            headings=headings,
-            about=about_the_file(listing, rows),
+            rows(listing, request),
+            rows.columns,
+            headings=rows.headings[header],
+            title="instruments" if per == "instrument" else "mentions",
+            about=about_the_file(listing, count, rows.described),
         ),
         content_type=XLSX_CONTENT_TYPE,
     )
@@ -412,13 +563,28 @@ def in_pieces(texts, size=STREAM_PIECE_SIZE):
         yield "".join(buffer)
 
 
-def read_header(query, *, default):
-    """The `header` parameter: "en" (column names) or "zh" (Chinese headings); anything else is
-    given back as it is, for `unusable_parameters` to name."""
-    values = {value.strip() for value in query.getlist("header")} - {""}
+def read_request(request, *, default_header):
+    """(the listing, `header`, `per`) of an export request; `header` and `per` as given when
+    not usable, for `unusable_parameters` to name."""
+    return (
+        MentionListing(request.GET),
+        read_choice(request.GET, "header", default=default_header),
+        read_choice(request.GET, "per", default="instrument"),
+    )
+
+
+def read_choice(query, name, *, default):
+    """The one value of parameter `name`, `default` when not given; several different values
+    are given back joined, for `unusable_parameters` to name."""
+    values = {value.strip() for value in query.getlist(name)} - {""}
     if not values:
         return default
     return values.pop() if len(values) == 1 else ", ".join(sorted(values))
+
+
+def row_count(listing, per):
+    """How many rows the export holds: instruments, or mentions with `per=mention`."""
+    return listing.instrument_count if per == "instrument" else listing.mention_count
 
 
 def filters_used(listing):
@@ -537,14 +703,20 @@ def content_disposition(listing, extension, *, inline=False):
     )
 
 
-def unusable_parameters(listing, header):
+def unusable_parameters(listing, header, per):
     """400 naming every parameter that cannot be used: better than a file of different rows."""
     lines = [_("The export was not made: some of its parameters cannot be used."), ""]
     lines += [f"- {error}" for error in listing.errors]
-    if header not in HEADINGS:
+    if header not in HEADERS:
         lines.append(
             "- "
             + _("The parameter “header” (header=%(given)s) takes en or zh.")
             % {"given": printable(header)}
+        )
+    if per not in PER:
+        lines.append(
+            "- "
+            + _("The parameter “per” (per=%(given)s) takes instrument or mention.")
+            % {"given": printable(per)}
         )
     return HttpResponseBadRequest("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

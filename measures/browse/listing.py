@@ -9,12 +9,13 @@ from functools import cached_property
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import QueryDict
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from ..models import Mention
 from .facets import Facets
 from .filters import SORTS, MentionFilter
-from .querystrings import replaced, without
+from .querystrings import replaced, with_values, without
 from .search import explain, quoted
 
 #: The parameters the list reads: its filters (and sort), and the page number.
@@ -67,7 +68,16 @@ class MentionListing:
         matching mention in article order (`MentionQuerySet.leading`); none when input is bad."""
         if self.errors:
             return Mention.objects.none()
-        queryset = self.filterset.qs.leading().select_related("instrument")
+        return self._ordered(self.filterset.qs.leading().select_related("instrument"))
+
+    @cached_property
+    def ordered_mentions(self):
+        """Every matching mention in the list's order (the mention export's rows)."""
+        if self.errors:
+            return Mention.objects.none()
+        return self._ordered(self.filterset.qs)
+
+    def _ordered(self, queryset):
         if not self.filterset.form.cleaned_data.get("sort"):
             return queryset.in_article_order()
         # Rows that sort equal keep one order on every page and in every export.
@@ -258,6 +268,32 @@ class MentionListing:
     def export_query(self):
         """The query string for the exports: the filters without the page."""
         return without(self.query, "page")
+
+    def export_links(self):
+        """The exports of this list, as rows of links: one row per instrument (the default),
+        then one row per mention; each in CSV, CSV with Chinese headings, XLSX and JSON."""
+        formats = (
+            ("measures:export_csv", {}, "CSV"),
+            ("measures:export_csv", {"header": "zh"}, _("CSV with Chinese headings")),
+            ("measures:export_xlsx", {}, "XLSX"),
+            ("measures:export_json", {}, "JSON"),
+        )
+        kinds = (({}, _("One row per instrument")), ({"per": "mention"}, _("One row per mention")))
+        return [
+            {
+                "label": label,
+                "links": [
+                    {
+                        "label": text,
+                        "url": reverse(view) + with_values(self.query, **extra, **per),
+                        # A browser shows JSON; the others are files to save.
+                        "download": view != "measures:export_json",
+                    }
+                    for view, extra, text in formats
+                ],
+            }
+            for per, label in kinds
+        ]
 
 
 class CountedPaginator(Paginator):

@@ -65,6 +65,15 @@ def without(query, key, value=None):
     return _encode(query)
 
 
+def with_values(query, **values):
+    """The query with each of `values` set (key=value), without the page."""
+    query = query.copy()
+    query.pop("page", None)
+    for key, value in values.items():
+        query.setlist(key, [value])
+    return _encode(query)
+
+
 def replaced(query, key, value):
     """The query with `key` set to `value` alone (or removed when `value` is empty); page 1."""
     query = query.copy()

@@ -27,7 +27,7 @@ from import_export.tmp_storages import BaseStorage
 
 from regions.models import Region
 
-from ..columns import COLUMN_OF_HEADING
+from ..columns import COLUMN_OF_HEADING, INSTRUMENTS_ONLY
 from ..formulas import unguarded
 from ..models import InstrumentType, Measure, Mention, PendingUpload
 from ..publishing import keep_status_unless_permitted
@@ -384,6 +384,15 @@ class MentionResource(resources.ModelResource):
             COLUMN_OF_HEADING.get(text, text.lower())
             for text in (cell_text(header) for header in dataset.headers or [])
         ]
+        if INSTRUMENTS_ONLY in dataset.headers:
+            raise ValueError(
+                _(
+                    "The file lists instruments, one row each, not mentions: it cannot be "
+                    "imported. Export the mentions instead (add per=mention to the export's "
+                    "address, or choose “one row per mention” on the list), edit them and "
+                    "import that file."
+                )
+            )
         if not set(dataset.headers) & set(IMPORTED_COLUMNS):
             raise ValueError(
                 _("The file has none of the columns the import reads: %(columns)s.")

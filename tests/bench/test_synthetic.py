@@ -13,6 +13,7 @@ from bench.synthetic import (
     synthetic_mentions,
     synthetic_sources,
 )
+from measures.browse import exports
 from measures.browse.filters import MentionFilter
 from measures.browse.listing import MentionListing
 from measures.browse.querystrings import toggled
@@ -160,7 +161,7 @@ URLS = [
     "/instruments/?q=西宁",
     "/instruments/?q=管理办法&kind=reform",
     "/instruments/?sort=name",
-    "/instruments/export.csv",
+    "/instruments/export.csv?per=mention",
     "/instruments/export.json?region=632800",
     "/instruments/export.xlsx?type=rule",
 ]
@@ -188,6 +189,23 @@ def test_the_list_facets_and_exports_need_as_many_queries_for_3000_entries_as_fo
 
     assert many == few
     assert Mention.objects.published().count() == 3000
+
+
+def test_an_instrument_export_reads_two_more_queries_per_chunk_of_rows(
+    client, reference_data, monkeypatch
+):
+    """Each chunk of instruments is read with its stages and other names: two queries per chunk,
+    whatever the chunk holds."""
+    monkeypatch.setattr(exports, "CHUNK_SIZE", 100)
+    seed_synthetic(mentions=300, seed=1, per_source=100)
+    few = queries_for(client, "/instruments/export.csv")
+    few_chunks = -(-Mention.objects.published().count_instruments() // 100)
+    seed_synthetic(mentions=1000, seed=1, per_source=100, replace=True)
+    many = queries_for(client, "/instruments/export.csv")
+    many_chunks = -(-Mention.objects.published().count_instruments() // 100)
+
+    assert many_chunks > few_chunks
+    assert many - few == 2 * (many_chunks - few_chunks)
 
 
 def test_each_facet_is_one_aggregate_query(reference_data, django_assert_num_queries):

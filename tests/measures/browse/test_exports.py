@@ -44,6 +44,7 @@ HEADER = [
     "version",
     "measure_kind_name",
     "instrument_category_name",
+    "instrument_id",
 ]
 #: The same columns' Chinese headings (`header=zh`, and the workbook's default).
 HEADER_ZH = [
@@ -68,7 +69,49 @@ HEADER_ZH = [
     "版本",
     "措施种类",
     "类别",
+    "政策工具编号",
 ]
+#: The columns of an instrument export (the default).
+INSTRUMENT_HEADER = [
+    "instrument_id",
+    "instrument_name",
+    "instrument_type",
+    "instrument_type_name",
+    "instrument_category",
+    "instrument_category_name",
+    "region_code",
+    "region_name",
+    "prefecture_code",
+    "prefecture_name",
+    "stage",
+    "stage_name",
+    "stage_on",
+    "official_title",
+    "official_url",
+    "other_names",
+    "mention_count",
+    "first_mention_id",
+    "measure_kind",
+    "measure_number",
+    "measure_title",
+    "action",
+    "quote",
+    "source_title",
+    "source_published_on",
+    "source_url",
+    "url",
+]
+INSTRUMENT_HEADINGS = {
+    "政策工具编号": "instrument_id",
+    "阶段代码": "stage",
+    "阶段": "stage_name",
+    "阶段日期": "stage_on",
+    "正式名称": "official_title",
+    "正式文本网址": "official_url",
+    "其他名称": "other_names",
+    "提及次数": "mention_count",
+    "首次提及编号": "first_mention_id",
+}
 FORMATS = ["csv", "json", "xlsx"]
 BOM = b"\xef\xbb\xbf"
 HOSTILE_QUOTE = '他说："a, b"，\n第二行"引号"与,逗号。'
@@ -241,7 +284,10 @@ def make_entries(count):
 # Reading the exports -----------------------------------------------------------------------------
 
 
-def export(client, fmt, query=""):
+def export(client, fmt, query="", *, per="mention"):
+    """The export of `query`, one row per mention unless `per` says otherwise (None: the
+    default, one row per instrument)."""
+    query = "&".join(part for part in (query, per and f"per={per}") if part)
     return client.get(reverse(f"measures:export_{fmt}") + (f"?{query}" if query else ""))
 
 
@@ -259,17 +305,19 @@ def json_document(response):
 
 def xlsx_workbook(response):
     workbook = openpyxl.load_workbook(io.BytesIO(content(response)))
-    assert workbook.sheetnames == ["instruments", "关于本文件"]
+    assert workbook.sheetnames[1:] == ["关于本文件"]
+    assert workbook.sheetnames[0] in ("instruments", "mentions")
     return workbook
 
 
 def xlsx_sheet(response):
-    return xlsx_workbook(response)["instruments"]
+    workbook = xlsx_workbook(response)
+    return workbook[workbook.sheetnames[0]]
 
 
 def xlsx_records(response):
     header, *rows = xlsx_sheet(response).iter_rows(values_only=True)
-    names = dict(zip(HEADER_ZH, HEADER, strict=True))
+    names = {**dict(zip(HEADER_ZH, HEADER, strict=True)), **INSTRUMENT_HEADINGS}
     return [dict(zip([names.get(h, h) for h in header], row, strict=True)) for row in rows]
 
 
@@ -311,12 +359,23 @@ def test_an_export_holds_exactly_the_rows_the_list_page_counts_in_its_order(
     assert page.paginator.count > 0, "each combination should match something"
     assert not page.has_other_pages()
 
-    response = export(client, fmt, query)
+    response = export(client, fmt, query, per=None)
 
     assert response.status_code == 200
-    ids = [int(record["id"]) for record in records(response, fmt)]
+    rows = records(response, fmt)
+    ids = [int(record["instrument_id"]) for record in rows]
     assert len(ids) == page.paginator.count
-    assert ids == [entry.id for entry in page.object_list]
+    assert ids == [entry.instrument_id for entry in page.object_list]
+    assert [int(record["first_mention_id"]) for record in rows] == [
+        entry.id for entry in page.object_list
+    ]
+
+    # One row per mention of those instruments that the filters select, in the list's order.
+    mentions = MentionListing(QueryDict(query)).ordered_mentions
+    response = export(client, fmt, query)
+    ids = [int(record["id"]) for record in records(response, fmt)]
+    assert ids == [mention.id for mention in mentions]
+    assert len(ids) == sum(int(record["mention_count"]) for record in rows)
     assert not {draft.id for draft in article["drafts"]} & set(ids)
 
 
@@ -332,7 +391,12 @@ def test_an_export_holds_every_page_and_ignores_the_page_parameter(
 
     assert (len(page.object_list), page.paginator.num_pages) == (3, 4)
     every_page = MentionListing(QueryDict()).queryset
-    assert [int(record["id"]) for record in records(response, fmt)] == [e.id for e in every_page]
+    rows = records(export(client, fmt, "page=2", per=None), fmt)
+    assert [int(record["instrument_id"]) for record in rows] == [
+        e.instrument_id for e in every_page
+    ]
+    every_mention = MentionListing(QueryDict()).ordered_mentions
+    assert [int(record["id"]) for record in records(response, fmt)] == [e.id for e in every_mention]
 
 
 def test_drafts_never_appear_in_an_export(client, article):
@@ -407,6 +471,7 @@ def test_a_csv_row_carries_the_entry_its_region_prefecture_type_and_source(clien
     rows = {row["instrument_name"]: row for row in csv_records(export(client, "csv"))}
 
     assert rows["“绿水青山就是金山银山”实践创新基地"] == {
+        "instrument_id": str(town_entry.instrument_id),
         "id": str(town_entry.id),
         "measure_kind": "reform",
         "measure_number": "3",
@@ -524,7 +589,11 @@ def test_json_counts_its_results_repeats_the_filters_and_keeps_chinese_unescaped
     document = json.loads(raw)
     assert list(document) == ["count", "filters", "results"]
     assert document["count"] == len(document["results"]) == 2
-    assert document["filters"] == {"region": ["630100", "632700"], "type": ["rule"]}
+    assert document["filters"] == {
+        "region": ["630100", "632700"],
+        "type": ["rule"],
+        "per": ["mention"],
+    }
     assert all(list(result) == HEADER for result in document["results"])
     assert "考核管理办法".encode() in raw
     assert b"\\u" not in raw
@@ -569,7 +638,7 @@ def test_the_workbook_filters_over_its_header_and_every_row(client, article, que
     # 11 published entries, 2 of them in 海西, none in 黄南 (the header alone).
     sheet = xlsx_sheet(export(client, "xlsx", query))
 
-    assert sheet.auto_filter.ref == f"A1:U{last_row}"
+    assert sheet.auto_filter.ref == f"A1:V{last_row}"
     assert sheet.max_row == last_row
 
 
@@ -592,7 +661,7 @@ def test_the_second_sheet_describes_each_column_and_the_filters(client, article)
         ("类型", "试点示范 (pilot)"),
         ("搜索", "基地"),
     ]
-    assert ("条目", 1) in filters
+    assert ("行数", 1) in filters
 
 
 def test_the_second_sheet_says_when_no_filter_was_used(client, article):

@@ -1,5 +1,7 @@
 """Public counts are of instruments: one mentioned twice counts once, on every page."""
 
+import csv
+import io
 import re
 
 import pytest
@@ -82,3 +84,50 @@ def test_an_instrument_in_two_counties_counts_once_for_their_prefecture(client, 
     # Three mentions in the prefecture, of two instruments.
     assert regions["632800"]["count"] == 2
     assert regions["632821"]["count"] == regions["632823"]["count"] == 1
+
+
+def csv_rows(response):
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    return list(csv.DictReader(io.StringIO(body, newline="")))
+
+
+def test_the_default_export_has_one_row_per_instrument_and_per_mention_one_per_mention(
+    client, knowledge_base
+):
+    regulation = Instrument.objects.get(name="西宁市生态环境保护条例")
+    query = "region=630100&type=regulation"
+
+    rows = csv_rows(client.get(f"/instruments/export.csv?{query}"))
+
+    assert len(rows) == 3
+    row = next(r for r in rows if r["instrument_id"] == str(regulation.pk))
+    assert row["instrument_name"] == "西宁市生态环境保护条例"
+    assert row["mention_count"] == "2"
+    # The plain name reform 1 gives it is one of its other names.
+    assert row["other_names"] == "生态环境保护条例"
+    assert row["measure_number"] == "1"
+    assert row["url"] == f"http://testserver/instruments/{regulation.pk}/"
+    # Its stage is the one its page states.
+    page = client.get(f"/instruments/{regulation.pk}/").context
+    assert row["stage_name"] == str(page["stage"]["label"])
+
+    mentions = csv_rows(client.get(f"/instruments/export.csv?{query}&per=mention"))
+    assert len(mentions) == 4
+    assert [m["instrument_id"] for m in mentions].count(str(regulation.pk)) == 2
+    assert {m["url"] for m in mentions} == {
+        f"http://testserver/mentions/{m.pk}/"
+        for m in Mention.objects.published().filter(region__code="630100", type__slug="regulation")
+    }
+
+
+def test_an_unknown_per_value_is_refused_naming_it(client, knowledge_base):
+    response = client.get("/instruments/export.csv?per=row")
+    assert response.status_code == 400
+    assert "per=row" in response.content.decode()
+
+
+def test_the_list_offers_both_exports_with_its_filters(client, knowledge_base):
+    html = client.get(LIST, {"region": "630100"}).content.decode()
+    assert 'href="/instruments/export.csv?region=630100"' in html
+    assert 'href="/instruments/export.csv?region=630100&amp;per=mention"' in html
+    assert 'href="/instruments/export.json?region=630100&amp;per=mention"' in html

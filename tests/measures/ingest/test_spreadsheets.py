@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from measures.browse.exports import COLUMNS
+from measures.columns import COLUMNS as DESCRIBED_COLUMNS
 from measures.management.commands.make_editor import make_editor
 from measures.models import Mention
 from tests.factories import client_for, make_measure, make_mention, make_source
@@ -30,7 +30,7 @@ def english(settings):
 
 
 #: The import reads the columns of the site's CSV export.
-EXPORT_COLUMNS = list(COLUMNS)
+EXPORT_COLUMNS = [column.name for column in DESCRIBED_COLUMNS]
 
 CSV_FORMAT, XLSX_FORMAT = "0", "1"
 
@@ -260,14 +260,16 @@ def test_an_xlsx_workbook_with_numbers_for_codes(editor_client, measure):
     )
 
 
-@pytest.mark.parametrize(("fmt", "query"), [("xlsx", ""), ("csv", "?header=zh")])
+@pytest.mark.parametrize(
+    ("fmt", "query"), [("xlsx", "?per=mention"), ("csv", "?header=zh&per=mention")]
+)
 def test_a_file_exported_with_chinese_headings_imports_back(editor_client, measure, fmt, query):
     entry = make_mention(measure=measure, region="630100", name="旧名称", action="制定")
     exported = b"".join(editor_client.get(f"/instruments/export.{fmt}{query}").streaming_content)
     if fmt == "xlsx":
         workbook = openpyxl.load_workbook(io.BytesIO(exported))
-        assert workbook["instruments"]["L1"].value == "政策工具名称"
-        workbook["instruments"]["L2"] = "新名称"
+        assert workbook["mentions"]["L1"].value == "政策工具名称"
+        workbook["mentions"]["L2"] = "新名称"
         edited = io.BytesIO()
         workbook.save(edited)
         content, file_format = edited.getvalue(), XLSX_FORMAT
@@ -279,6 +281,20 @@ def test_a_file_exported_with_chinese_headings_imports_back(editor_client, measu
 
     entry.refresh_from_db()
     assert (entry.name, entry.action, entry.region.code) == ("新名称", "制定", "630100")
+
+
+@pytest.mark.parametrize("query", ["", "?header=zh"])
+def test_a_file_of_instruments_is_refused_and_changes_nothing(editor_client, measure, query):
+    """An instrument export has no mention ids: imported, each row would become a new mention."""
+    entry = make_mention(measure=measure, region="630100", name="旧名称", action="制定")
+    exported = b"".join(editor_client.get(f"/instruments/export.csv{query}").streaming_content)
+
+    response = preview(editor_client, exported.replace("旧名称".encode(), "新名称".encode()))
+
+    assert "per=mention" in response.content.decode()
+    assert Mention.objects.count() == 1
+    entry.refresh_from_db()
+    assert entry.name == "旧名称"
 
 
 def test_a_changed_quote_of_an_entry_read_from_the_article_is_refused(editor_client, measure):
