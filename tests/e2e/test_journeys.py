@@ -41,11 +41,11 @@ def expect_count(page, count):
 
 
 def listed_ids(page):
-    """Ids of the entries in the entry table of the current page, in the order shown."""
+    """Ids of the instruments in the list's table on the current page, in the order shown."""
     hrefs = page.locator("table.entries tbody tr td:first-child a").evaluate_all(
         "links => links.map(a => a.getAttribute('href'))"
     )
-    return [int(re.fullmatch(r"/mentions/(\d+)/", href).group(1)) for href in hrefs]
+    return [int(re.fullmatch(r"/instruments/(\d+)/", href).group(1)) for href in hrefs]
 
 
 def query_of(url):
@@ -114,7 +114,7 @@ def test_home_to_prefecture_to_measure_to_sentence_in_article(page, site_data):
 
     follow(page, count_link)
     expect_count(page, 1)
-    assert listed_ids(page) == [entry.pk]
+    assert listed_ids(page) == [entry.instrument_id]
 
     follow(page, page.locator(f'table.entries a[href="/mentions/{entry.pk}/"]'))
     expect(page.locator("h1")).to_contain_text(entry.name)
@@ -160,16 +160,16 @@ def test_filter_by_two_prefectures_and_a_type_page_on_and_download_csv(page, man
     regions = codes_within(XINING, HAIXI)
     in_both = everything.filter(region__code__in=regions)
     chosen = in_both.filter(type__slug="pilot")
-    expected_ids = set(chosen.values_list("pk", flat=True))
+    expected_ids = set(chosen.values_list("instrument_id", flat=True))
     per_page = 50
     assert len(expected_ids) > per_page, "the journey needs a second page"
 
     page.goto("/instruments/")
-    expect_count(page, everything.count())
+    expect_count(page, everything.count_instruments())
     follow(page, facet_option(page, "region", XINING))
-    expect_count(page, in_xining.count())
+    expect_count(page, in_xining.count_instruments())
     follow(page, facet_option(page, "region", HAIXI))
-    expect_count(page, in_both.count())
+    expect_count(page, in_both.count_instruments())
     follow(page, facet_option(page, "type", "pilot"))
     expect_count(page, len(expected_ids))
     assert query_of(page.url) == {"region": [XINING, HAIXI], "type": ["pilot"]}
@@ -188,7 +188,7 @@ def test_filter_by_two_prefectures_and_a_type_page_on_and_download_csv(page, man
     expect(selected).to_have_count(3)
 
     with page.expect_download() as download_info:
-        page.locator(".exports").get_by_role("link", name="CSV", exact=True).click()
+        page.locator(".exports p").first.get_by_role("link", name="CSV", exact=True).click()
     download = download_info.value
     # Named for its filters and its article's date.
     assert download.suggested_filename == f"西宁市、海西州-试点示范-{article_date()}.csv"
@@ -196,16 +196,18 @@ def test_filter_by_two_prefectures_and_a_type_page_on_and_download_csv(page, man
     assert data.startswith(b"\xef\xbb\xbf"), "the CSV starts with a UTF-8 byte-order mark"
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
     assert len(rows) == len(expected_ids)
-    assert {int(row["id"]) for row in rows} == expected_ids
+    assert {int(row["instrument_id"]) for row in rows} == expected_ids
     assert {row["region_code"] for row in rows} <= regions
     assert {row["instrument_type"] for row in rows} == {"pilot"}
 
     # The same rows with Chinese headings, for a reader opening it in Excel.
     with page.expect_download() as download_info:
-        page.locator(".exports").get_by_role("link", name="CSV（中文列名）").click()
+        page.locator(".exports p").first.get_by_role("link", name="CSV（中文列名）").click()
     data = download_info.value.path().read_bytes()
     chinese = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
-    assert [int(row["编号"]) for row in chinese] == [int(row["id"]) for row in rows]
+    assert [int(row["政策工具编号"]) for row in chinese] == [
+        int(row["instrument_id"]) for row in rows
+    ]
     assert {row["类型"] for row in chinese} == {"试点示范"}
 
 
@@ -224,7 +226,7 @@ def search_expected(words):
         else:
             condition = Q(quote__icontains=word) | Q(measure__title__icontains=word)
         entries = entries.filter(condition | Q(name__icontains=word))
-    return set(entries.values_list("pk", flat=True))
+    return set(entries.values_list("instrument_id", flat=True))
 
 
 @pytest.mark.parametrize("terms", ["西宁 条例", "湟水"])
@@ -259,7 +261,10 @@ def test_search_finds_what_the_words_ask_for_and_shows_why(page, site_data, term
 def test_switching_language_keeps_the_page_and_its_filters(page, site_data):
     path = f"/instruments/?region={HAIXI}&type=pilot"
     count = (
-        published().for_region(Region.objects.get(code=HAIXI)).filter(type__slug="pilot").count()
+        published()
+        .for_region(Region.objects.get(code=HAIXI))
+        .filter(type__slug="pilot")
+        .count_instruments()
     )
 
     page.goto(path)
@@ -340,7 +345,8 @@ def test_editor_adds_a_draft_publishes_it_and_edits_it(page, site_data, editors_
 
     page.goto(f"/instruments/?q={name}")
     expect_count(page, 1)
-    assert listed_ids(page) == [entry.pk]
+    entry.refresh_from_db()
+    assert listed_ids(page) == [entry.instrument_id]
 
     page.goto(f"/admin/measures/mention/{entry.pk}/change/")
     renamed = "端到端已发布试点区"
