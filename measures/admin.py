@@ -6,6 +6,7 @@ from django.http import Http404, HttpResponseBadRequest, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ImportMixin
@@ -375,11 +376,12 @@ class InstrumentAdmin(HistoryAdmin):
     search_fields = ["name", "aliases__name", "official_title"]
     autocomplete_fields = ["type", "region"]
     list_select_related = ["type", "region", "merged_into"]
-    readonly_fields = ["merged_into", "created_at", "updated_at"]
+    readonly_fields = ["merged_into", "add_mention", "created_at", "updated_at"]
     fields = [
         "name",
         "type",
         "region",
+        "add_mention",
         "stage",
         "stage_on",
         "official_title",
@@ -426,6 +428,33 @@ class InstrumentAdmin(HistoryAdmin):
 
     def view_on_site(self, obj):
         return obj.get_absolute_url()
+
+    def add_view(self, request, form_url="", extra_context=None):
+        # An instrument is only ever shown with its evidence, so it is added with its first
+        # mention: the mention form makes it (or finds it, by the identity rule).
+        self.message_user(
+            request,
+            _(
+                "An instrument is added with its first mention, which says where the evidence "
+                "is: fill in the mention, and the instrument is made from it."
+            ),
+            messages.INFO,
+        )
+        return HttpResponseRedirect(reverse("admin:measures_mention_add"))
+
+    @admin.display(description=_("another mention"))
+    def add_mention(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        prefilled = urlencode(
+            {"instrument": obj.pk, "name": obj.name, "type": obj.type_id, "region": obj.region_id}
+        )
+        return format_html(
+            '<a href="{}?{}">{}</a>',
+            reverse("admin:measures_mention_add"),
+            prefilled,
+            _("Add a mention of this instrument, with its evidence"),
+        )
 
 
 @admin.register(StageRule)
@@ -483,6 +512,13 @@ EDITOR_HELP = _(
 )
 
 
+EVIDENCE_HELP = _(
+    "A mention you add must say where its evidence is: a sentence of its article as the quote "
+    "(it is then placed and highlighted there), or a link or a reference to the document that "
+    "states it. Public pages show the citation, and mark the mention as added by an editor."
+)
+
+
 @admin.register(Mention)
 class MentionAdmin(ImportMixin, PublishingAdmin):
     list_display = ["name", "type", "region", "measure", "status", "updated_at", "public_page"]
@@ -508,6 +544,10 @@ class MentionAdmin(ImportMixin, PublishingAdmin):
             },
         ),
         (_("Where the article states it"), {"fields": PARSED_READONLY_FIELDS}),
+        (
+            _("Evidence, for a mention an editor adds"),
+            {"fields": ["evidence_url", "evidence_reference"], "description": EVIDENCE_HELP},
+        ),
         (_("Editorial"), {"fields": ["notes", "key", "created_at", "updated_at"]}),
     ]
 

@@ -83,6 +83,16 @@ COLUMNS = (
         "政策工具编号",
         _("The instrument it mentions; its page is /instruments/<instrument_id>/."),
     ),
+    Column(
+        "evidence_url",
+        "证据网址",
+        _("For a mention an editor added: a link to its evidence; empty otherwise."),
+    ),
+    Column(
+        "evidence_reference",
+        "证据出处",
+        _("For a mention an editor added: the document that states it; empty otherwise."),
+    ),
 )
 
 #: The columns of an instrument export (the default), in order; new columns go at the end.

@@ -880,6 +880,24 @@ class Mention(ParsedRecord):
         blank=True,
         help_text=_("Character offset just after the name in the source."),
     )
+    evidence_url = models.URLField(
+        _("evidence link"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "For a mention an editor adds: where its evidence can be read, a web page or a "
+            "document online."
+        ),
+    )
+    evidence_reference = models.CharField(
+        _("evidence reference"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "For a mention an editor adds: the document that states it, as one would cite it "
+            "(title, issuing body, number, date)."
+        ),
+    )
     instrument = models.ForeignKey(
         Instrument,
         verbose_name=_("instrument"),
@@ -1046,8 +1064,42 @@ class Mention(ParsedRecord):
                         "which has %(length)s characters."
                     )
                     errors[end_field] = message % values
+        if not errors and self.measure_id is not None and self.lacks_evidence():
+            errors["evidence_reference"] = _(
+                "Say where the evidence for this mention is: give a sentence of its article as "
+                "the quote, or a link or a reference to the document that states it."
+            )
         if errors:
             raise ValidationError(errors)
+
+    #: What says where an editor-added mention's evidence is (`lacks_evidence`).
+    EVIDENCE_FIELDS = ("quote", "start", "evidence_url", "evidence_reference")
+
+    def lacks_evidence(self):
+        """Where the evidence is, the one rule: a mention read from an article is its own
+        evidence; one an editor adds must have its sentence in its article (placed there), or
+        cite a link or a document, and pages then show the citation rather than present the
+        editor's sentence as a quotation. Checked when the mention is created and whenever what
+        says it changes, so that older mentions without evidence can still be corrected in
+        their other fields."""
+        if self.is_parsed or self.in_article or self.cites_evidence:
+            return False
+        if self.pk is None:
+            return True
+        stored = Mention.objects.filter(pk=self.pk).values(*self.EVIDENCE_FIELDS).first()
+        if stored is None:
+            # Restored from its history after a deletion: it comes back as it was.
+            return not Mention.history.filter(id=self.pk).exists()
+        return any(stored[name] != getattr(self, name) for name in self.EVIDENCE_FIELDS)
+
+    @property
+    def in_article(self):
+        """Whether its sentence is placed in its article (so a reader can see it there)."""
+        return self.start is not None
+
+    @property
+    def cites_evidence(self):
+        return bool(self.evidence_url.strip() or self.evidence_reference.strip())
 
     @property
     def is_published(self):

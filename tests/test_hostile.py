@@ -275,6 +275,7 @@ def markup_everywhere(admin_client, knowledge_base):
         action=SHORT,
         quote=ALL,
         notes=ALL,
+        evidence_reference=ALL,
         type=type_.pk,
         region=region.pk,
         measure=measure.pk,

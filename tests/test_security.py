@@ -282,6 +282,7 @@ def entry_form(mention):
         "action": "制定",
         "status": "published",
         "notes": "",
+        "evidence_reference": "青海省生态环境厅工作简报",
     }
 
 

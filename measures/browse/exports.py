@@ -158,6 +158,8 @@ ROW_FIELDS = (
     "measure__source__url",
     "version",
     "instrument",
+    "evidence_url",
+    "evidence_reference",
 )
 
 
@@ -181,6 +183,8 @@ def export_row(row, permalink, regions, labels):
         source_url,
         version,
         instrument_id,
+        evidence_url,
+        evidence_reference,
     ) = row
     region_code, region_name, prefecture_code, prefecture_name = regions[region_id]
     return {
@@ -206,6 +210,8 @@ def export_row(row, permalink, regions, labels):
         "measure_kind_name": labels["kind"].get(kind, kind),
         "instrument_category_name": labels["category"].get(category, category),
         "instrument_id": instrument_id,
+        "evidence_url": evidence_url,
+        "evidence_reference": evidence_reference,
     }
 
 

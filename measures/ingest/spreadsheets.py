@@ -178,6 +178,8 @@ IMPORTED_COLUMNS = (
     "action",
     "quote",
     "version",
+    "evidence_url",
+    "evidence_reference",
 )
 
 #: The column an entry field is read from, so that messages name what the editor sees.
@@ -356,10 +358,27 @@ class MentionResource(resources.ModelResource):
     action = fields.Field(attribute="action", column_name="action", widget=TrimmedTextWidget())
     quote = fields.Field(attribute="quote", column_name="quote", widget=TrimmedTextWidget())
     status = fields.Field(attribute="get_status_display", column_name="status", readonly=True)
+    evidence_url = fields.Field(
+        attribute="evidence_url", column_name="evidence_url", widget=TrimmedTextWidget()
+    )
+    evidence_reference = fields.Field(
+        attribute="evidence_reference", column_name="evidence_reference", widget=TrimmedTextWidget()
+    )
 
     class Meta:
         model = Mention
-        fields = ("id", "measure", "region", "type", "name", "action", "quote", "status")
+        fields = (
+            "id",
+            "measure",
+            "region",
+            "type",
+            "name",
+            "action",
+            "quote",
+            "status",
+            "evidence_url",
+            "evidence_reference",
+        )
         import_order = fields
         # Model.clean() holds the rules every form applies (blank name, offsets).
         clean_model_instances = True

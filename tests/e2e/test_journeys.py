@@ -402,6 +402,64 @@ def test_an_entry_leads_to_its_instrument_timeline_and_an_editor_merges_two(
     expect(page.locator("ol.timeline > li")).to_have_count(3)
 
 
+def sign_in(page, username):
+    editor = make_editor(username, create=True).user
+    editor.set_password("a journey password")
+    editor.save()
+    page.goto("/admin/login/")
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill("a journey password")
+    follow(page, page.locator('#login-form [type="submit"]'))
+    return editor
+
+
+def test_an_editor_adds_an_instrument_with_a_citation_and_readers_see_where_it_comes_from(
+    page, site_data, editors_group
+):
+    sign_in(page, "citer")
+    plan = InstrumentType.objects.get(slug="plan")
+    haibei = Region.objects.get(code="632200")
+    measure = Measure.objects.get(kind=Measure.Kind.REFORM, number=2)
+    name = "草原生态修复三年行动方案"
+    reference = "海北州草原生态修复三年行动方案（编辑核实的文件）"
+
+    # Adding an instrument starts with its first mention, which carries the evidence.
+    page.goto("/admin/measures/instrument/add/")
+    expect(page).to_have_url(re.compile(r"/admin/measures/mention/add/$"))
+    expect(page.locator(".messagelist .info")).to_be_visible()
+    page.locator("#id_name").fill(name)
+    choose(page, "id_type", "plan", str(plan))
+    choose(page, "id_region", "632200", str(haibei))
+    choose(page, "id_measure", measure.slug, str(measure))
+    page.locator("#id_action").fill("印发")
+    page.locator("#id_quote").fill("海北州印发草原生态修复三年行动方案。")
+    page.locator("#id_status").select_option("published")
+
+    # Without evidence it is refused, saying what to give; nothing is saved.
+    follow(page, page.locator('input[name="_save"]'))
+    expect(page.locator(".errorlist")).to_contain_text("证据")
+    assert not Mention.objects.filter(name=name).exists()
+
+    page.locator("#id_evidence_reference").fill(reference)
+    page.locator("#id_evidence_url").fill("https://example.org/haibei/plan.html")
+    follow(page, page.locator('input[name="_save"]'))
+    expect(page.locator(".messagelist .success")).to_be_visible()
+    mention = Mention.objects.get(name=name)
+
+    # Readers see it marked as added by an editor, with its citation, and no quotation.
+    page.goto(f"/instruments/{mention.instrument_id}/")
+    expect(page.locator("h1")).to_have_text(name)
+    item = page.locator(f"#mention-{mention.pk}")
+    expect(item.locator(".editor-added")).to_be_visible()
+    expect(item.locator("blockquote")).to_have_count(0)
+    citation = item.locator(".evidence a")
+    expect(citation).to_have_text(reference)
+    expect(citation).to_have_attribute("href", "https://example.org/haibei/plan.html")
+    page.goto(f"/instruments/?q={name}")
+    expect_count(page, 1)
+    expect(page.locator("table.entries .editor-added")).to_be_visible()
+
+
 # 6. Small and large screens --------------------------------------------------------------------
 
 

@@ -96,6 +96,8 @@ def entry_form(measure, **changes):
         "start": "7",
         "end": "21",
         "notes": "",
+        "evidence_url": "",
+        "evidence_reference": "青海省生态环境厅工作简报",
     }
     data.update(changes)
     return data

@@ -317,7 +317,7 @@ def test_an_entry_an_editor_added_says_so_wherever_it_is_shown(client, knowledge
         assert html.count('class="editor-added"') >= 1, url
     # Its sentence is not presented as a quotation from the article.
     page = client.get(added.get_absolute_url()).content.decode()
-    figcaption = page[page.index("<figcaption>") : page.index("</figcaption>")]
-    assert "<cite>" not in figcaption
+    assert "<blockquote" not in page
+    assert 'class="editor-account"' in page
     # The article's own mentions carry no such mark.
     assert 'class="editor-added"' not in client.get(parsed.get_absolute_url()).content.decode()

@@ -344,8 +344,9 @@ def test_a_spreadsheet_cannot_publish_whoever_imports_it(knowledge_base):
             "大气污染防治条例(修订)",
             "修订",
             "published",
+            "",
         ],
-        ["", "reform-1", "630100", "regulation", "新增条例", "制定", "published"],
+        ["", "reform-1", "630100", "regulation", "新增条例", "制定", "published", "测试用文件"],
         headers=[
             "id",
             "measure",
@@ -354,6 +355,7 @@ def test_a_spreadsheet_cannot_publish_whoever_imports_it(knowledge_base):
             "instrument_name",
             "action",
             "status",
+            "evidence_reference",
         ],
     )
     result = MentionResource().import_data(dataset, dry_run=False)

@@ -45,6 +45,8 @@ HEADER = [
     "measure_kind_name",
     "instrument_category_name",
     "instrument_id",
+    "evidence_url",
+    "evidence_reference",
 ]
 #: The same columns' Chinese headings (`header=zh`, and the workbook's default).
 HEADER_ZH = [
@@ -70,6 +72,8 @@ HEADER_ZH = [
     "措施种类",
     "类别",
     "政策工具编号",
+    "证据网址",
+    "证据出处",
 ]
 #: The columns of an instrument export (the default).
 INSTRUMENT_HEADER = [
@@ -493,6 +497,8 @@ def test_a_csv_row_carries_the_entry_its_region_prefecture_type_and_source(clien
         "version": str(town_entry.version),
         "measure_kind_name": "改革措施",
         "instrument_category_name": "试点示范与工程",
+        "evidence_url": "",
+        "evidence_reference": "",
     }
     province = rows["青海省省级国家机关有关部门生态环境保护责任清单"]
     assert (province["region_code"], province["prefecture_code"], province["prefecture_name"]) == (
@@ -638,7 +644,7 @@ def test_the_workbook_filters_over_its_header_and_every_row(client, article, que
     # 11 published entries, 2 of them in 海西, none in 黄南 (the header alone).
     sheet = xlsx_sheet(export(client, "xlsx", query))
 
-    assert sheet.auto_filter.ref == f"A1:V{last_row}"
+    assert sheet.auto_filter.ref == f"A1:X{last_row}"
     assert sheet.max_row == last_row
 
 

@@ -59,6 +59,7 @@ def export_row(**values):
         "source_published_on": "2024-12-26",
         "source_url": "",
         "url": "",
+        "evidence_reference": "青海省生态环境厅工作简报",
     }
     row.update(values)
     return row
