@@ -65,9 +65,7 @@ def cite(*, title, url, key, version, sources, container=None):
     if based_on:
         parts.append(_("Based on %(sources)s.") % {"sources": based_on})
     parts.append(_("Licence: %(licence)s.") % {"licence": licence})
-    note = (_("Based on %(sources)s. ") % {"sources": based_on} if based_on else "") + (
-        _("Licence: %(licence)s.") % {"licence": licence}
-    )
+    note = " ".join(parts[5:])  # the sources and the licence
     fields = {
         "title": title,
         "author": "{" + PUBLISHER + "}",
