@@ -1,4 +1,8 @@
-"""sitemap.xml: every public page, with its last change where one is known."""
+"""sitemap.xml: every public page, with its last change where one is known.
+
+sitemap.xml is an index of sections; a section of many pages is split into files of `PER_FILE`
+URLs (`sitemap-mentions.xml?p=2`), each built in well under a second.
+"""
 
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max, Q
@@ -64,7 +68,12 @@ class RegionSitemap(Sitemap):
         ).order_by("code")
 
 
+PER_FILE = 10_000
+
+
 class InstrumentSitemap(Sitemap):
+    limit = PER_FILE
+
     def items(self):
         return (
             Instrument.objects.published()
@@ -82,6 +91,8 @@ class InstrumentSitemap(Sitemap):
 
 
 class MentionSitemap(Sitemap):
+    limit = PER_FILE
+
     def items(self):
         return Mention.objects.published().only("id", "updated_at").order_by("id")
 

@@ -6,6 +6,7 @@ what it cannot use: never a silently different result.
 """
 
 from django.conf import settings
+from django.db.models import F
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
@@ -151,6 +152,45 @@ class StableCursorPagination(CursorPagination):
                 }
             )
         return size
+
+    def paginate_queryset(self, queryset, request, view=None):
+        """The page's rows in two queries: the keys of the page (one more, to know whether a
+        page follows), then the rows with everything they show.
+
+        Keys first, because the key query can be planned on its own. A filtered list sorts its
+        few matching keys (`key + 0` keeps PostgreSQL from walking the primary key index
+        through every row in search of rare matches); an unfiltered one reads them in index
+        order. Either way the page costs the same two queries at any size.
+        """
+        self.request = request
+        self.page_size = self.get_page_size(request)
+        self.base_url = request.build_absolute_uri()
+        key = self.ordering = view.ordering
+        self.ordering = (key,)
+        self.cursor = self.decode_cursor(request)
+        reverse, position = (self.cursor[1], self.cursor[2]) if self.cursor else (False, None)
+
+        keys = queryset.order_by()
+        if position is not None:
+            keys = keys.filter(**{f"{key}__{'lt' if reverse else 'gt'}": position})
+        sort = F(key) + 0 if key == "id" and view.filtered(request) else F(key)
+        keys = list(
+            keys.order_by(sort.desc() if reverse else sort.asc()).values_list(key, flat=True)[
+                : self.page_size + 1
+            ]
+        )
+        following = keys[self.page_size] if len(keys) > self.page_size else None
+        keys = keys[: self.page_size]
+        rows = {getattr(row, key): row for row in queryset.filter(**{f"{key}__in": keys})}
+        self.page = [rows[k] for k in (reversed(keys) if reverse else keys) if k in rows]
+
+        if reverse:
+            self.has_next, self.has_previous = position is not None, following is not None
+            self.next_position, self.previous_position = position, following
+        else:
+            self.has_next, self.has_previous = following is not None, position is not None
+            self.next_position, self.previous_position = following, position
+        return self.page
 
     def decode_cursor(self, request):
         try:

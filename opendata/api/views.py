@@ -14,6 +14,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import viewsets
 
+from measures.browse.parameters import given
 from measures.identity import stage_of
 from measures.models import Instrument, InstrumentType, Measure, Mention, Source, StageRule
 from regions.models import CODE_PATTERN, Region
@@ -47,10 +48,11 @@ class ReadOnlyViewSet(ConditionalAnswers, viewsets.ReadOnlyModelViewSet):
                     known.update(FILTER_NAMES)
             refuse_unknown_parameters(request, known)
 
-    def paginate_queryset(self, queryset):
-        # The paginator orders the rows by the view's unique key.
-        self.paginator.ordering = self.ordering
-        return super().paginate_queryset(queryset)
+    def filtered(self, request):
+        """Whether the request gives any of the list's filters."""
+        return bool(self.filter_backends) and any(
+            given(request.query_params, name) for name in FILTER_NAMES
+        )
 
 
 def _filter(name, description, *, many=True, example=None, enum=None):
