@@ -14,6 +14,7 @@ from django.http import HttpResponseBadRequest
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from measures.browse.listing import MentionListing
 
@@ -30,6 +31,7 @@ def xml_safe(text):
     return NOT_IN_XML.sub("\ufffd", str(text))
 
 
+@require_safe
 def entries_feed(request):
     """The feed, made by an instance of its own for each request (it keeps the request)."""
     return EntriesFeed()(request)
