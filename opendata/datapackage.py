@@ -71,6 +71,13 @@ def i(name, description, **kwargs):
 # Mentions: the export's columns, typed, then what links each entry to the other resources.
 EXPORT_TYPES = {"id": "integer", "measure_number": "integer", "version": "integer"}
 EXPORT_TYPES["source_published_on"] = "date"
+EXPORT_TYPES["instrument_id"] = "integer"
+#: What links a mention to the package's other tables, where the export's columns lack it.
+LINK_FIELDS = (
+    i("instrument_id", "The instrument it mentions (instruments.id)."),
+    s("measure_slug", "Its measure (measures.slug)."),
+    s("source_slug", "Its article (sources.slug)."),
+)
 MENTION_FIELDS = (
     *(
         Field(
@@ -81,9 +88,7 @@ MENTION_FIELDS = (
         )
         for column in columns.COLUMNS
     ),
-    i("instrument_id", "The instrument it mentions (instruments.id)."),
-    s("measure_slug", "Its measure (measures.slug)."),
-    s("source_slug", "Its article (sources.slug)."),
+    *(field for field in LINK_FIELDS if field.name not in {c.name for c in columns.COLUMNS}),
 )
 
 
@@ -97,7 +102,7 @@ def mention_rows(request):
     )
     for row in export_rows(listing, request):
         instrument, measure, source = links.get(row["id"], (None, None, None))
-        yield {**row, "instrument_id": instrument, "measure_slug": measure, "source_slug": source}
+        yield {"instrument_id": instrument, "measure_slug": measure, "source_slug": source, **row}
 
 
 INSTRUMENT_FIELDS = (

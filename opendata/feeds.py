@@ -70,8 +70,9 @@ class EntriesFeed(Feed):
         return reverse("opendata:feed") + listing.export_query().rstrip("?")
 
     def items(self, listing):
+        # Every matching entry (the FilterSet's rows), not only the rows the page shows.
         return (
-            listing.queryset.annotate(
+            listing.filterset.qs.annotate(
                 changed_at=Greatest("updated_at", "measure__source__updated_at")
             ).order_by("-changed_at", "-id")
         )[:FEED_ENTRIES]

@@ -6,8 +6,10 @@ from urllib.parse import quote
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
+from measures.browse.filters import MentionFilter
 from measures.models import Instrument, Measure, Mention, Source
 from tests.factories import make_measure, make_mention, make_source
 
@@ -20,17 +22,24 @@ def encoded(query):
     return quote(query, safe="=&")
 
 
-def list_page_ids(client, query=""):
-    """The ids of every row the list page /instruments/ shows for `query`, all pages."""
-    query, ids, number = encoded(query), [], 1
+def list_page_instruments(client, query=""):
+    """The instruments of every row the list page /instruments/ shows for `query`, all pages."""
+    query, instruments, number = encoded(query), set(), 1
     while True:
         response = client.get("/instruments/", QUERY_STRING=f"{query}&page={number}")
         assert response.status_code == 200, query
         page = response.context["page"]
-        ids += [entry.pk for entry in page.object_list]
+        instruments |= {entry.instrument_id for entry in page.object_list}
         if not page.has_next():
-            return ids
+            return instruments
         number += 1
+
+
+def filtered_mentions(query):
+    """The published mentions the list's FilterSet selects for `query`."""
+    filterset = MentionFilter(QueryDict(encoded(query)), queryset=Mention.objects.published())
+    assert filterset.is_valid()
+    return set(filterset.qs.values_list("pk", flat=True))
 
 
 def api_all(client, path, query=""):
@@ -165,26 +174,24 @@ FILTER_QUERIES = [
 
 
 @pytest.mark.parametrize("query", FILTER_QUERIES)
-def test_the_mentions_list_holds_exactly_the_list_pages_rows(client, knowledge_base, query):
-    expected = list_page_ids(client, query)
-    assert 0 < len(expected) < 90
-    got = [r["id"] for r in api_all(client, API + "mentions/", query)]
-    assert sorted(got) == sorted(expected)
+def test_the_mentions_list_holds_the_mentions_behind_the_list_pages_rows(
+    client, knowledge_base, query
+):
+    results = api_all(client, API + "mentions/", query)
+    got = [r["id"] for r in results]
+    assert 0 < len(got) < 90
+    assert len(got) == len(set(got))
     assert got == sorted(got)  # id order
+    assert set(got) == filtered_mentions(query)
+    # … which are the mentions of exactly the instruments the list page shows.
+    assert {r["instrument"]["id"] for r in results} == list_page_instruments(client, query)
 
 
 @pytest.mark.parametrize("query", FILTER_QUERIES)
-def test_the_instruments_list_holds_the_instruments_of_the_list_pages_rows(
-    client, knowledge_base, query
-):
-    expected = set(
-        Mention.objects.filter(pk__in=list_page_ids(client, query)).values_list(
-            "instrument_id", flat=True
-        )
-    )
+def test_the_instruments_list_holds_the_list_pages_instruments(client, knowledge_base, query):
     got = [r["id"] for r in api_all(client, API + "instruments/", query)]
     assert len(got) == len(set(got))
-    assert set(got) == expected
+    assert set(got) == list_page_instruments(client, query)
 
 
 @pytest.mark.parametrize(
