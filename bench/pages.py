@@ -12,6 +12,10 @@ PAGES = (
     ("list, search 西宁 (2 chars)", "/instruments/?q=" + quote("西宁")),
     ("list, search 冰川冻土 (4 chars)", "/instruments/?q=" + quote("冰川冻土")),
     ("entry page", "/instruments/{entry}/"),
+    # The read API's lists, held to the HTML list's budgets (a page of 50 in id order).
+    ("API list, unfiltered", "/api/v1/mentions/"),
+    ("API list, selective filter", "/api/v1/mentions/?region=632823&type=project"),
+    ("API instruments, selective filter", "/api/v1/instruments/?region=632823&type=project"),
 )
 
 FLOOR = PAGES[0][0]

@@ -566,6 +566,16 @@ def targets(results):
         f"{verdict(p50(unfiltered['idle']) <= TARGETS['unfiltered_p50_ms'])} unfiltered list "
         f"p50 ≤ {TARGETS['unfiltered_p50_ms']} ms: {p50(unfiltered['idle']):.1f} ms "
         f"(c{CONNECTIONS}: {p50(unfiltered['load']):.1f} ms)",
+        *(
+            f"{verdict(p50(pages[label]['idle']) <= TARGETS[budget])} {label} "
+            f"p50 ≤ {TARGETS[budget]} ms (the HTML list's budget): "
+            f"{p50(pages[label]['idle']):.1f} ms (c{CONNECTIONS}: {p50(pages[label]['load']):.1f} ms)"
+            for label, budget in (
+                ("API list, unfiltered", "unfiltered_p50_ms"),
+                ("API list, selective filter", "selective_p50_ms"),
+                ("API instruments, selective filter", "selective_p50_ms"),
+            )
+        ),
         f"{verdict(entry >= TARGETS['entry_floor_ratio'])} entry page ≥ "
         f"{TARGETS['entry_floor_ratio']:.0%} of the floor's req/s: {entry:.0%}",
         f"{verdict(best >= TARGETS['export_rows_per_s'])} CSV export ≥ "

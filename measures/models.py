@@ -472,7 +472,12 @@ class StageRule(models.Model):
 class InstrumentQuerySet(models.QuerySet):
     def published(self):
         """Instruments the public sees: those with at least one public mention."""
-        return self.filter(Exists(Mention.objects.published().filter(instrument=OuterRef("pk"))))
+        return self.with_mentions_in(Mention.objects.published())
+
+    def with_mentions_in(self, mentions):
+        """The instruments having at least one of `mentions`: with the list's filtered public
+        mentions, the instruments that list would show (one EXISTS subquery)."""
+        return self.filter(Exists(mentions.order_by().filter(instrument=OuterRef("pk"))))
 
     def redirect_target(self, pk):
         """Where `/instruments/<pk>/` leads when `pk` names no public instrument: the instrument

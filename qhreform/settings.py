@@ -14,7 +14,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
-from csp.constants import NONE, SELF
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -80,17 +80,24 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "django_filters",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "simple_history",
     "import_export",
     "axes",
     "regions",
     "measures",
+    "opendata",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Before anything that may answer: a cross-origin client reads errors and 304s too.
+    "opendata.middleware.OpenReads",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -269,7 +276,8 @@ X_FRAME_OPTIONS = "DENY"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
-        "script-src": [SELF],
+        # The nonce is added only to pages that use it: their JSON-LD data blocks.
+        "script-src": [SELF, NONCE],
         "style-src": [SELF],
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
@@ -299,3 +307,48 @@ ARTICLE_LIMITS = {
 IMPORT_UPLOAD_LIFETIME_SECONDS = int(os.environ.get("QHREFORM_IMPORT_UPLOAD_LIFETIME", 3600))
 # The XLSX export builds a whole workbook; larger lists are for the streamed CSV or JSON.
 XLSX_EXPORT_MAX_ROWS = int(os.environ.get("QHREFORM_XLSX_MAX_ROWS", 20_000))
+
+# Open data (the opendata app) ------------------------------------------------------------------
+
+# The read API under /api/v1/: anonymous, read-only, JSON.
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    # No sessions or tokens: every caller is anonymous, so no write can be authorised and no
+    # CSRF token is needed.
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_THROTTLE_CLASSES": ["opendata.api.reading.PerAddressThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # The rate limit counts the connecting address; behind N reverse proxies that each append to
+    # X-Forwarded-For, set QHREFORM_API_PROXIES=N so the client's own address is counted.
+    "NUM_PROXIES": int(os.environ.get("QHREFORM_API_PROXIES", "0")),
+}
+# Requests per address: "120/min", "5000/day" … ("off": no limit).
+API_RATE_LIMIT = os.environ.get("QHREFORM_API_RATE_LIMIT", "120/min")
+if API_RATE_LIMIT.strip().lower() in {"", "0", "off", "none"}:
+    API_RATE_LIMIT = None
+API_PAGE_SIZE = 50
+API_MAX_PAGE_SIZE = 500
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "qhreform API",
+    "DESCRIPTION": (
+        "Read-only access to the published knowledge base of Qinghai's ecological-environment "
+        "reform measures: instruments, their mentions (the list's entries), measures, regions, "
+        "instrument types and sources. Data licence: CC BY 4.0 (see /about/data/)."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI's files from the drf-spectacular-sidecar package, served by the site itself.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+# The licence of the published data, named on /about/data/, in the data package and the API.
+DATA_LICENSE = {
+    "name": "CC-BY-4.0",
+    "title": "Creative Commons Attribution 4.0 International",
+    "path": "https://creativecommons.org/licenses/by/4.0/",
+}

@@ -16,5 +16,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", views.healthz, name="healthz"),
     path("regions/", include((measures_urls.region_urlpatterns, "regions"))),
+    path("", include("opendata.urls")),
     path("", include("measures.urls")),
 ]

@@ -21,3 +21,7 @@ WHITENOISE_USE_FINDERS = True
 
 # The synthetic data and its seed_synthetic command live in the dev-only bench app.
 INSTALLED_APPS = [*INSTALLED_APPS, "bench"]  # noqa: F405
+
+# No rate limit, so that no test is slowed or refused by another's requests; the rate limit's
+# own tests set one.
+API_RATE_LIMIT = None

