@@ -128,12 +128,15 @@ def region_page(region):
     totals = entries.count_instruments_by("measure")
     shown = Measure.objects.filter(pk__in=totals).in_article_order()[:MEASURES_SHOWN]
     return {
-        "groups": group_by_measure(
-            entries.filter(measure__in=list(shown.values_list("pk", flat=True)))
-            .for_list()
-            .first_per_measure(ENTRIES_PER_MEASURE),
-            totals,
-        ),
+        "groups": [
+            (measure, by_instrument(mentions), total)
+            for measure, mentions, total in group_by_measure(
+                entries.filter(measure__in=list(shown.values_list("pk", flat=True)))
+                .for_list()
+                .first_per_measure(ENTRIES_PER_MEASURE),
+                totals,
+            )
+        ],
         "more_measures": max(0, len(totals) - MEASURES_SHOWN),
         # What the first screen says before the map: how much there is, and where all of it is.
         "entry_total": entries.count_instruments(),
@@ -180,3 +183,34 @@ def instrument_page(instrument):
             alias.name for alias in instrument.aliases.all() if alias.name != instrument.name
         ],
     }
+
+
+def by_instrument(entries):
+    """`entries` (mentions, in the order shown) one per instrument: the first of each, carrying
+    `other_mentions`, every other published mention of its instrument — among `entries` or in
+    any measure or article — in article order. One query."""
+    rows, first = [], {}
+    for entry in entries:
+        if entry.instrument_id not in first:
+            entry.other_mentions = []
+            first[entry.instrument_id] = entry
+            rows.append(entry)
+    if rows:
+        others = (
+            Mention.objects.published()
+            .filter(instrument__in=first)
+            .exclude(pk__in=[entry.pk for entry in rows])
+            .select_related("measure__source")
+            .only(
+                "instrument_id",
+                "measure__kind",
+                "measure__number",
+                "measure__slug",
+                "measure__source__slug",
+                "measure__source__published_on",
+            )
+            .in_article_order()
+        )
+        for mention in others:
+            first[mention.instrument_id].other_mentions.append(mention)
+    return rows

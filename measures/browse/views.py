@@ -37,8 +37,11 @@ class MeasureDetailView(NamesUnusedParameters, DetailView):
     def get_context_data(self, **kwargs):
         entries = list(self.object.mentions.published().for_list().in_article_order())
         return super().get_context_data(
-            # Grouped by region for the tables; the paragraph uses article order.
-            entries_by_region=sorted(entries, key=lambda entry: entry.region.code),
+            # One row per instrument, grouped by region for the tables; the paragraph highlights
+            # every mention, in article order.
+            entries_by_region=sorted(
+                pages.by_instrument(entries), key=lambda entry: entry.region.code
+            ),
             pieces=highlight(self.object.body, self.object.start or 0, entries)
             if self.object.start is not None
             else [],

@@ -131,3 +131,22 @@ def test_the_list_offers_both_exports_with_its_filters(client, knowledge_base):
     assert 'href="/instruments/export.csv?region=630100"' in html
     assert 'href="/instruments/export.csv?region=630100&amp;per=mention"' in html
     assert 'href="/instruments/export.json?region=630100&amp;per=mention"' in html
+
+
+def test_measure_and_region_pages_list_each_instrument_once_with_its_other_mentions(
+    client, knowledge_base
+):
+    regulation = Instrument.objects.get(name="西宁市生态环境保护条例")
+    first, second = regulation.mentions.order_by("measure__number")
+    measure_page = client.get(second.measure.get_absolute_url())
+    rows = measure_page.context["entries_by_region"]
+    assert len({row.instrument_id for row in rows}) == len(rows)
+    row = next(row for row in rows if row.instrument_id == regulation.pk)
+    assert row.other_mentions == [first]
+    html = measure_page.content.decode()
+    assert f'href="{first.get_absolute_url()}"' in html
+    assert f'href="/instruments/{regulation.pk}/"' in html
+
+    region_page = client.get("/regions/630100/").context
+    for _measure, entries, total in region_page["groups"]:
+        assert len({entry.instrument_id for entry in entries}) == len(entries) <= total
