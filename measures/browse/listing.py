@@ -269,6 +269,13 @@ class MentionListing:
         """The query string for the exports: the filters without the page."""
         return without(self.query, "page")
 
+    def crosstab_query(self):
+        """The query string for the per-prefecture table: the filters but its axes."""
+        query = self.query.copy()
+        for name in ("region", "type", "category", "page", "sort"):
+            query.pop(name, None)
+        return without(query, "page")
+
     def export_links(self):
         """The exports of this list, as rows of links: one row per instrument (the default),
         then one row per mention; each in CSV, CSV with Chinese headings, XLSX and JSON."""

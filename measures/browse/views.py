@@ -1,16 +1,18 @@
 """The public pages. Each picks its data (QuerySets, `pages`, `listing`) and names a template."""
 
 from django.db.models import Prefetch
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import redirect
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, TemplateView
 
 from regions.models import Region
 
 from ..ingest.parsing.structure import content_paragraphs
 from ..models import Instrument, Measure, Mention, Source
-from . import pages
+from . import crosstab, exports, pages
 from .highlighting import highlight
 from .listing import KNOWN_PARAMETERS, MentionListing, printable
 from .parameters import NamesUnusedParameters
@@ -150,6 +152,41 @@ def source_paragraphs(text, entries, measures_by_start):
         )
         paragraphs.append((measure, highlight(text[start:end], start, entries)))
     return paragraphs
+
+
+class CrossTabView(NamesUnusedParameters, TemplateView):
+    """Prefectures × types (or categories), narrowed by the list's other filters."""
+
+    template_name = "measures/crosstab.html"
+    parameters = crosstab.PARAMETERS
+
+    def get(self, request, *args, **kwargs):
+        table = crosstab.CrossTab(request.GET)
+        context = self.get_context_data(
+            crosstab=table, table=None if table.errors else table.table()
+        )
+        return self.render_to_response(context, status=400 if table.errors else 200)
+
+
+@require_safe
+def crosstab_csv(request):
+    """The cross-tab as CSV (UTF-8 with a byte-order mark): a row per region, a column per type
+    or category, and the totals; Chinese headings with `header=zh`."""
+    table = crosstab.CrossTab(request.GET)
+    header = request.GET.get("header", "en")
+    if table.errors or header not in ("en", "zh"):
+        errors = table.errors or [_("The parameter “header” takes en or zh.")]
+        return HttpResponseBadRequest(
+            "\n".join(str(e) for e in errors) + "\n", content_type="text/plain; charset=utf-8"
+        )
+    with translation.override("zh-hans" if header == "zh" else translation.get_language()):
+        names, headings, rows = table.csv_rows()
+    lines = exports.csv_lines(rows, names, headings if header == "zh" else names)
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="qhreform-prefectures-by-{table.by}.csv"'
+    )
+    return response
 
 
 class MatrixView(NamesUnusedParameters, TemplateView):
