@@ -711,14 +711,16 @@ class MentionQuerySet(models.QuerySet):
 
     def leading(self):
         """One of these mentions per instrument: its first in article order, which places the
-        instrument in a list of instruments. Each carries `mentions_here`, how many of these
-        mentions name its instrument. One query, however the result is then ordered or sliced
-        (the database numbers the mentions of each instrument and keeps the first)."""
+        instrument in a list of instruments. One query, however the result is then ordered or
+        sliced (the database numbers the mentions of each instrument and keeps the first).
+
+        Numbering sorts every matching mention, so read only ids from it (`values_list`) and
+        the rows a page shows by id: numbered with all their columns, 100,000 mentions took ten
+        times as long (docs/performance.md)."""
         return self.annotate(
             place_of_instrument=Window(
                 RowNumber(), partition_by=[models.F("instrument_id")], order_by=ARTICLE_ORDER
-            ),
-            mentions_here=Window(models.Count("id"), partition_by=[models.F("instrument_id")]),
+            )
         ).filter(place_of_instrument=1)
 
     def for_list(self):

@@ -18,7 +18,7 @@ from operator import itemgetter
 from urllib.parse import quote
 
 from django.conf import settings
-from django.db.models import Max
+from django.db.models import Count, Max
 from django.http import FileResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -220,27 +220,38 @@ def instrument_rows(listing, request):
     list page's order: the instrument, its stage, other names and how many matching mentions
     it has, and the first of them (which places it in the list).
 
-    Read in chunks like `mention_rows`; per chunk, two more queries give the chunk's
-    instruments' stages (from all their public mentions, by the stage rule) and other names.
+    The list's order is read as ids alone (`MentionQuerySet.leading`), in chunks; per chunk,
+    four more queries read the chunk's rows by id, how many matching mentions each instrument
+    has, their stages (from all their public mentions, by the stage rule) and other names.
     """
-    values = listing.queryset.values_list(*INSTRUMENT_ROW_FIELDS)
+    ordered = listing.queryset.values_list("pk", flat=True).iterator(chunk_size=CHUNK_SIZE)
     permalink = permalinks(request, "measures:instrument_detail")
     regions = regions_by_id()
     labels = chinese_labels()
     rules = StageRule.objects.as_rules()
-    rows = values.iterator(chunk_size=CHUNK_SIZE)
-    while chunk := list(islice(rows, CHUNK_SIZE)):
-        ids = [row[0] for row in chunk]
+    while ids := list(islice(ordered, CHUNK_SIZE)):
+        found = {
+            row[-1]: row
+            for row in Mention.objects.filter(pk__in=ids).values_list(*INSTRUMENT_ROW_FIELDS, "pk")
+        }
+        chunk = [found[pk] for pk in ids]
+        instruments = [row[0] for row in chunk]
+        counts = dict(
+            listing.mentions.filter(instrument__in=instruments)
+            .order_by()
+            .values_list("instrument")
+            .annotate(n=Count("id"))
+        )
         stages = defaultdict(list)
-        public = Mention.objects.published().filter(instrument__in=ids).in_article_order()
+        public = Mention.objects.published().filter(instrument__in=instruments).in_article_order()
         for instrument_id, action, name in public.values_list("instrument", "action", "name"):
             stages[instrument_id].append(stage_of(action, name, rules))
         names = defaultdict(list)
-        aliases = InstrumentAlias.objects.filter(instrument__in=ids).order_by("name")
+        aliases = InstrumentAlias.objects.filter(instrument__in=instruments).order_by("name")
         for instrument_id, name in aliases.values_list("instrument", "name"):
             names[instrument_id].append(name)
         for row in chunk:
-            yield instrument_row(row, permalink, regions, labels, stages, names)
+            yield instrument_row(row, permalink, regions, labels, counts, stages, names)
 
 
 #: What `instrument_row` reads of a list row (an instrument's first matching mention).
@@ -255,7 +266,6 @@ INSTRUMENT_ROW_FIELDS = (
     "instrument__stage_on",
     "instrument__official_title",
     "instrument__official_url",
-    "mentions_here",
     "id",
     "measure__kind",
     "measure__number",
@@ -268,9 +278,10 @@ INSTRUMENT_ROW_FIELDS = (
 )
 
 
-def instrument_row(row, permalink, regions, labels, stages, names):
-    """The export's dict for one tuple of `INSTRUMENT_ROW_FIELDS` values; `stages` and `names`
-    are the stages of its public mentions in timeline order and its aliases, by instrument."""
+def instrument_row(row, permalink, regions, labels, counts, stages, names):
+    """The export's dict for one tuple of `INSTRUMENT_ROW_FIELDS` values (and the id); `counts`
+    is how many matching mentions each instrument has, `stages` and `names` the stages of its
+    public mentions in timeline order and its aliases, by instrument."""
     (
         pk,
         name,
@@ -282,7 +293,6 @@ def instrument_row(row, permalink, regions, labels, stages, names):
         stage_on,
         official_title,
         official_url,
-        mention_count,
         first_mention,
         kind,
         number,
@@ -292,8 +302,10 @@ def instrument_row(row, permalink, regions, labels, stages, names):
         source_title,
         published_on,
         source_url,
+        _pk,
     ) = row
     region_code, region_name, prefecture_code, prefecture_name = regions[region_id]
+    mention_count = counts.get(pk, 0)
     stage, _by_editor = Instrument(stage=editor_stage).current_stage(stages[pk])
     return {
         "instrument_id": pk,

@@ -68,7 +68,7 @@ class MentionListing:
         matching mention in article order (`MentionQuerySet.leading`); none when input is bad."""
         if self.errors:
             return Mention.objects.none()
-        return self._ordered(self.filterset.qs.leading().select_related("instrument"))
+        return self._ordered(self.filterset.qs.leading())
 
     @cached_property
     def ordered_mentions(self):
@@ -98,7 +98,9 @@ class MentionListing:
         if self.errors:
             return None
         paginator = CountedPaginator(
-            self.queryset, settings.MENTIONS_PER_PAGE, count=self.instrument_count
+            self.queryset.values_list("pk", flat=True),
+            settings.MENTIONS_PER_PAGE,
+            count=self.instrument_count,
         )
         if number in (None, ""):
             return self._explained(paginator.page(1))
@@ -116,9 +118,12 @@ class MentionListing:
         return self._explained(paginator.page(number))
 
     def _explained(self, page):
-        """The page, each row telling why it matched the search (`entry.search_match`) and
-        listing the instrument's other matching mentions (`entry.other_mentions`, one query)."""
-        page.object_list = rows = list(page.object_list)
+        """The page's rows (read by id, in the page's order), each telling why it matched the
+        search (`entry.search_match`) and listing the instrument's other matching mentions
+        (`entry.other_mentions`, one query) and how many there are in all (`mentions_here`)."""
+        ids = list(page.object_list)
+        found = Mention.objects.for_list().select_related("instrument").in_bulk(ids)
+        page.object_list = rows = [found[pk] for pk in ids]
         words = self.search_words
         for entry in rows:
             entry.search_match = (
@@ -139,6 +144,8 @@ class MentionListing:
             )
             for mention in others:
                 by_instrument[mention.instrument_id].other_mentions.append(mention)
+        for entry in rows:
+            entry.mentions_here = 1 + len(entry.other_mentions)
         return page
 
     @cached_property

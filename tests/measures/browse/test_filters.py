@@ -307,8 +307,8 @@ def test_the_query_count_does_not_grow_with_the_data(client, reference_data):
 
 def test_the_list_needs_a_bounded_number_of_queries(client, sample, django_assert_max_num_queries):
     # Among them: a count of instruments and one of mentions, each facet's (three for regions),
-    # the page's rows and their instruments' other mentions.
-    with django_assert_max_num_queries(19):
+    # the page's row ids, its rows, and their instruments' other mentions.
+    with django_assert_max_num_queries(20):
         client.get(
             f"{LIST}?region=632800&type=pilot&q=基地&kind=reform&category=demonstration&measure=reform-1"
         )

@@ -34,7 +34,8 @@ def listed(client, query):
     page = response.context["page"]
     ids = set()
     for number in page.paginator.page_range:
-        ids |= {entry.instrument_id for entry in page.paginator.page(number).object_list}
+        rows = page.paginator.page(number).object_list  # the ids of the rows' mentions
+        ids |= set(Mention.objects.filter(pk__in=rows).values_list("instrument_id", flat=True))
     assert len(ids) == page.paginator.count
     return ids
 
