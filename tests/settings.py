@@ -21,3 +21,15 @@ WHITENOISE_USE_FINDERS = True
 
 # The synthetic data and its seed_synthetic command live in the dev-only bench app.
 INSTALLED_APPS = [*INSTALLED_APPS, "bench"]  # noqa: F405
+
+# Each test runs in a transaction that a second connection cannot see, so the suite reads and
+# writes one database; tests/test_replicas.py starts servers of its own against a real replica.
+DATABASES = {"default": DATABASES["default"]}  # noqa: F405
+DATABASE_REPLICAS = []
+
+# The page cache is on, as in production, in each test process's own memory or in the Redis
+# server REDIS_URL names (as .ci/run does on PostgreSQL). Each process keeps its keys apart, so
+# that parallel workers (and other runs on the same server) never read each other's pages.
+PAGE_CACHE = True
+CACHES["default"]["KEY_PREFIX"] = f"qhreform-test-{os.getpid()}"  # noqa: F405
+CACHES["default"]["TIMEOUT"] = 600  # noqa: F405
