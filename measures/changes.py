@@ -22,6 +22,9 @@ from django.db.models.signals import m2m_changed, post_delete, post_migrate, pos
 logger = logging.getLogger(__name__)
 
 VERSION_KEY = "public-version"
+#: How long the version is kept without a write. Losing it costs one rendering of each page
+#: (a new version is made); keeping it forever would keep every test run's in a shared Redis.
+VERSION_TIMEOUT = 30 * 24 * 3600
 
 #: The apps whose rows the public pages show.
 PUBLIC_APPS = ("measures", "regions")
@@ -38,7 +41,7 @@ def current():
     try:
         version = cache.get(VERSION_KEY)
         if version is None:
-            cache.add(VERSION_KEY, time.time_ns(), timeout=None)
+            cache.add(VERSION_KEY, time.time_ns(), timeout=VERSION_TIMEOUT)
             version = cache.get(VERSION_KEY)
     except Exception:
         logger.exception("Cannot read the public version from the cache")
@@ -48,7 +51,7 @@ def current():
 
 def _bump():
     try:
-        cache.set(VERSION_KEY, time.time_ns(), timeout=None)
+        cache.set(VERSION_KEY, time.time_ns(), timeout=VERSION_TIMEOUT)
     except Exception:
         # The write is committed and must not fail now; pages cached before it may then be
         # served until they expire (PAGE_CACHE_TIMEOUT).

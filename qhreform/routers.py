@@ -135,6 +135,15 @@ class PrimaryReplicaRouter:
         return db == DEFAULT_DB_ALIAS
 
 
+def read_within(reads, content):
+    """`content`, read with the request's `RequestReads`."""
+    token = _current.set(reads)
+    try:
+        yield from content
+    finally:
+        _current.reset(token)
+
+
 class ReadReplicaMiddleware:
     """Tell the router what the request may read from, and mark a client that wrote."""
 
@@ -154,6 +163,9 @@ class ReadReplicaMiddleware:
                 response = self.get_response(request)
         finally:
             _current.reset(token)
+        if response.streaming:
+            # An export's rows are read while it is sent, after this returns.
+            response.streaming_content = read_within(reads, response.streaming_content)
         if reads.wrote or request.method not in SAFE_METHODS:
             response.set_cookie(
                 PRIMARY_COOKIE,

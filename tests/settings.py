@@ -32,4 +32,5 @@ DATABASE_REPLICAS = []
 # that parallel workers (and other runs on the same server) never read each other's pages.
 PAGE_CACHE = True
 CACHES["default"]["KEY_PREFIX"] = f"qhreform-test-{os.getpid()}"  # noqa: F405
-CACHES["default"]["TIMEOUT"] = 600  # noqa: F405
+# The pages a run leaves in a shared Redis expire soon after it.
+PAGE_CACHE_TIMEOUT = 600

@@ -128,6 +128,9 @@ def test_readers_are_served_by_the_replica_and_writers_by_the_primary(site):
         )
         status, body = get(port, page)
         assert status == 200 and old_name in body and "REPLICA-TEST" not in body
+        # An export too, whose rows are read while it streams.
+        status, body = get(port, "/instruments/export.csv")
+        assert status == 200 and old_name in body and "REPLICA-TEST" not in body
         # Signing in writes (a session), which only the primary can take; the editor then
         # reads the primary.
         cookie, _token = server.sign_in(port)

@@ -5,7 +5,7 @@ A real streaming replica is exercised by tests/test_replicas.py.
 
 import pytest
 from django.db import OperationalError
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.test import RequestFactory
 
 from measures.models import Mention
@@ -73,6 +73,21 @@ def test_a_post_reads_from_the_primary_and_marks_its_client():
     seen, response = serve(factory.post("/i18n/setlang/", {"language": "en"}))
     assert seen == ["default"]
     assert PRIMARY_COOKIE in response.cookies
+
+
+def test_an_export_reads_its_rows_from_the_replica_while_it_is_sent():
+    seen = []
+
+    def rows():
+        seen.append(router.db_for_read(Mention))
+        yield b"row"
+
+    response = ReadReplicaMiddleware(lambda request: StreamingHttpResponse(rows()))(
+        factory.get("/instruments/export.csv")
+    )
+    assert b"".join(response.streaming_content) == b"row"
+    assert seen == ["replica1"]
+    assert router.db_for_read(Mention) == "default"
 
 
 def test_outside_a_request_everything_is_the_primary():
