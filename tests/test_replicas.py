@@ -10,6 +10,7 @@ its own, committed: created on the primary (the replica receives it like any oth
 migrated and loaded, and served by gunicorn reading from the replica.
 """
 
+import fcntl
 import os
 import subprocess
 import time
@@ -65,18 +66,21 @@ def replica_connections(replica, name):
     )
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
+@pytest.fixture
+def site(tmp_path):
     """(port, primary URL, replica URL, database name) of gunicorn reading from the replica."""
     from bench import server
 
+    # Another run's replica test (on this machine, the same replica) waits for this one.
+    lock = open(f"/tmp/qhreform-replica-test-{urlsplit(REPLICA_URL).port}.lock", "w")  # noqa: SIM115
+    fcntl.flock(lock, fcntl.LOCK_EX)
     name = f"qhreform_replicas_{os.getpid()}"
     primary, replica = with_database(PRIMARY_URL, name), with_database(REPLICA_URL, name)
     admin = with_database(PRIMARY_URL, "postgres")
     one(admin, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
     server.prepare(primary, tool="replicas")
     caught_up(primary, replica)
-    log = (tmp_path_factory.mktemp("replicas") / "gunicorn.log").open("w+")
+    log = (tmp_path / "gunicorn.log").open("w+")
     environment = {
         "DATABASE_REPLICA_URLS": replica,
         # The database is what is tested here, not the page cache.
@@ -92,6 +96,7 @@ def site(tmp_path_factory):
         control("start")
         control("resume")
         one(admin, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        lock.close()
 
 
 def get(port, path, cookie=""):
@@ -101,31 +106,26 @@ def get(port, path, cookie=""):
     return status, body.decode()
 
 
-def test_the_replica_is_a_replica(site):
-    _port, primary, replica, _name = site
-    assert one(replica, "SELECT pg_is_in_recovery()") is True
-    assert one(primary, "SELECT pg_is_in_recovery()") is False
-
-
-def test_readers_are_served_by_the_replica_and_writers_by_the_primary(site):
+def test_a_streaming_replica(site):
+    """One test, steps in order: the replica is shared, and stopping or pausing it would upset a
+    test running beside this one in another worker."""
     from bench import server
 
     port, primary, replica, name = site
+    assert one(replica, "SELECT pg_is_in_recovery()") is True
+    assert one(primary, "SELECT pg_is_in_recovery()") is False
+
+    # Readers are served by the replica, writers by the primary.
     pk, old_name = one(
         primary, "SELECT array[id::text, name] FROM measures_mention WHERE public ORDER BY id"
     )
     page = f"/mentions/{pk}/"
     assert old_name in get(port, page)[1]
     assert replica_connections(replica, name) > 0
-
     control("pause")
     try:
         # An edit the replica does not receive while its replay is paused.
-        one(
-            primary,
-            "UPDATE measures_mention SET name = 'REPLICA-TEST' WHERE id = %s RETURNING 1",
-            pk,
-        )
+        one(primary, "UPDATE measures_mention SET name = 'REPLICA-TEST' WHERE id = %s", pk)
         status, body = get(port, page)
         assert status == 200 and old_name in body and "REPLICA-TEST" not in body
         # An export too, whose rows are read while it streams.
@@ -142,9 +142,8 @@ def test_readers_are_served_by_the_replica_and_writers_by_the_primary(site):
     caught_up(primary, replica)
     assert "REPLICA-TEST" in get(port, page)[1]
 
-
-def test_the_site_answers_from_the_primary_while_the_replica_is_stopped(site):
-    port, primary, replica, name = site
+    # The site answers from the primary while the replica is stopped, and reads the replica
+    # again once it is back.
     control("stop")
     try:
         for path in ("/", "/instruments/", "/instruments/?region=630100", "/regions/632800/"):
