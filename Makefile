@@ -9,7 +9,7 @@ PORT ?= 8000
 # Test processes: one per core by default (each with its own test database).
 TEST_WORKERS ?= auto
 
-.PHONY: run superuser test install install-dev migrate load serve bench fuzz soak backup restore backup-check clean
+.PHONY: run superuser test install install-dev migrate load serve bench bench-cache fuzz soak backup restore backup-check clean
 
 # Serve the knowledge base for development on http://$(HOST):$(PORT).
 run: export DJANGO_DEBUG ?= 1
@@ -44,6 +44,11 @@ test: install-dev
 # BENCH_DATABASE_URL, BENCH_ENTRIES, BENCH_DURATION … are described in bench/run.py.
 bench: install
 	$(PY) bench/run.py
+
+# The same pages rendered and served from the page cache in Redis (BENCH_REDIS_URL, default the
+# server .ci/run starts on port 6390), through gunicorn; figures in docs/performance.md.
+bench-cache: install
+	$(PY) bench/cache.py
 
 # Hostile requests over every URL pattern (FUZZ_REQUESTS, default 100,000), and mixed pages and
 # exports at 8 connections (SOAK_DURATION seconds, default 600), each against its own gunicorn on

@@ -35,6 +35,7 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.db.models import Q
 
+from measures import changes
 from measures.identity import comparable_name
 from measures.ingest.parsing import classify
 from measures.models import Instrument, InstrumentType, Measure, Mention, Source
@@ -238,6 +239,8 @@ def delete_synthetic(seed):
         ).delete()
         measures._raw_delete(Measure.objects.db)
         sources._raw_delete(Source.objects.db)
+        # Plain DELETEs send no signal: the cached pages are made stale here.
+        changes.changed()
     return deleted
 
 
@@ -346,6 +349,8 @@ def write(plans, batch_size):
         entry.instrument = instruments[identity]
     # bulk_create takes each entry's measure_id from its measure, saved just above.
     Mention.objects.bulk_create(entries, batch_size=batch_size)
+    # bulk_create sends no signal: the cached pages are made stale here.
+    changes.changed()
 
 
 class Generator:

@@ -20,6 +20,8 @@ from pathlib import Path
 
 from django.db import connections
 
+from . import changes
+
 POSTGRESQL = "postgresql"
 SQLITE = "sqlite"
 
@@ -118,6 +120,8 @@ def restore(*, path, database="default", dry_run=False):
                     str(script),
                     database=database,
                 )
+            # Every cached page may show what the database no longer holds.
+            changes.changed(using=database)
         return f"{entries} objects"
     backup = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
@@ -130,6 +134,7 @@ def restore(*, path, database="default", dry_run=False):
         if not dry_run:
             connections[database].close()
             backup.backup(sqlite_connection(database))
+            changes.changed(using=database)
     except sqlite3.DatabaseError as error:
         raise ValueError(f"{path} is not a readable SQLite backup: {error}") from error
     finally:

@@ -8,6 +8,13 @@ DJANGO_SECURE         "1" behind TLS: secure cookies, HSTS and the HTTPS redirec
 DJANGO_DB_CONNECT_TIMEOUT    seconds to wait for a PostgreSQL connection (default 5)
 DJANGO_DB_STATEMENT_TIMEOUT  seconds one PostgreSQL statement may run (default 30; 0: no limit)
 DJANGO_HEALTH_CHECK_TIMEOUT  seconds /healthz waits for the database before answering 503 (1)
+DATABASE_REPLICA_URLS streaming replicas for public reads, comma-separated (default: none)
+DJANGO_DB_REPLICA_LAG        seconds a replica may lag behind the primary (default 5)
+DJANGO_DB_REPLICA_RETRY      seconds an unreachable replica is left alone (default 30)
+REDIS_URL             Redis for the cache (default: each process's local memory)
+DJANGO_PAGE_CACHE     "1" to cache whole public pages (default: on when REDIS_URL is set)
+DJANGO_PAGE_CACHE_TIMEOUT    seconds a cached page is kept (default 3600)
+DJANGO_PAGE_CACHE_MAX_AGE    seconds browsers and CDNs may reuse a page unasked (default 0)
 """
 
 import os
@@ -104,7 +111,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     # Before any view, the admin's included: a NUL in a parameter answers 400 with a message.
     "qhreform.middleware.RejectUnusableParameters",
+    # Which database the request reads (qhreform/routers.py), before anything reads one.
+    "qhreform.routers.ReadReplicaMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # After the CSRF middleware, which then gives a cached page's reader a token of their own.
+    "qhreform.pagecache.PageCacheMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -150,8 +161,36 @@ DATABASES = {
 # on a connection already open: /healthz has a deadline of its own (qhreform/views.py).
 DB_CONNECT_TIMEOUT = env_seconds("DJANGO_DB_CONNECT_TIMEOUT", 5)
 DB_STATEMENT_TIMEOUT = env_seconds("DJANGO_DB_STATEMENT_TIMEOUT", 30)
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    _options = DATABASES["default"].setdefault("OPTIONS", {})
+
+# Read replicas (README, "Read replicas and PgBouncer"): public pages read anonymous requests'
+# data from one of them; writes, the admin, signed-in editors and a client that has just written
+# use the primary (qhreform/routers.py). Migrations run on the primary only; the replicas follow
+# it by streaming replication.
+DATABASE_REPLICAS = []
+for _number, _url in enumerate(env_list("DATABASE_REPLICA_URLS"), start=1):
+    _alias = f"replica{_number}"
+    DATABASES[_alias] = {
+        **dj_database_url.parse(
+            _url,
+            conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+            conn_health_checks=True,
+        ),
+        # Tests make no database of their own on a replica (it cannot be written to): the
+        # alias reads the primary's test database, as the replica would.
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_REPLICAS.append(_alias)
+DATABASE_ROUTERS = ["qhreform.routers.PrimaryReplicaRouter"]
+# How far behind the primary a replica may be: for that long after a write, the client that
+# wrote reads from the primary, and a page read from a replica is not cached.
+DB_REPLICA_LAG = env_seconds("DJANGO_DB_REPLICA_LAG", 5)
+# A replica that cannot be reached is left alone (its reads go to the primary) this long.
+DB_REPLICA_RETRY = env_seconds("DJANGO_DB_REPLICA_RETRY", 30)
+
+for _database in DATABASES.values():
+    if _database["ENGINE"] != "django.db.backends.postgresql":
+        continue
+    _options = _database.setdefault("OPTIONS", {})
     _options.setdefault("connect_timeout", max(1, round(DB_CONNECT_TIMEOUT)))
     _options["options"] = " ".join(
         filter(
@@ -168,6 +207,28 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 HEALTH_CHECK_TIMEOUT = env_seconds("DJANGO_HEALTH_CHECK_TIMEOUT", 1)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The cache: Redis in production (shared by every worker and server, which the page cache
+# needs), each process's own memory otherwise (`make run`).
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("DJANGO_CACHE_KEY_PREFIX", "qhreform"),
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Whole public pages for anonymous readers (qhreform/pagecache.py). Off without Redis: a
+# process's local memory would not hear of a write another process made.
+PAGE_CACHE = env_bool("DJANGO_PAGE_CACHE", bool(REDIS_URL))
+PAGE_CACHE_TIMEOUT = env_seconds("DJANGO_PAGE_CACHE_TIMEOUT", 3600)
+# 0: browsers and CDNs ask again each time (a 304 when the page has not changed), so a publish
+# shows at once; more lets them reuse a page for that long unasked.
+PAGE_CACHE_MAX_AGE = env_seconds("DJANGO_PAGE_CACHE_MAX_AGE", 0)
 
 # django-axes counts failed sign-ins through its backend; ModelBackend does the signing in.
 AUTHENTICATION_BACKENDS = [

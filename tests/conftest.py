@@ -92,3 +92,12 @@ def village(db):
     from tests.factories import make_region
 
     return make_region(code="632821101201", parent="632821101", name="茶卡村", short_name="茶卡村")
+
+
+@pytest.fixture(autouse=True)
+def fresh_page_cache():
+    """Each test starts with no cached page: a new public version makes every earlier one
+    stale (clearing the cache would empty a shared Redis database for every other worker)."""
+    from measures import changes
+
+    changes._bump()

@@ -25,3 +25,15 @@ INSTALLED_APPS = [*INSTALLED_APPS, "bench"]  # noqa: F405
 # No rate limit, so that no test is slowed or refused by another's requests; the rate limit's
 # own tests set one.
 API_RATE_LIMIT = None
+# Each test runs in a transaction that a second connection cannot see, so the suite reads and
+# writes one database; tests/test_replicas.py starts servers of its own against a real replica.
+DATABASES = {"default": DATABASES["default"]}  # noqa: F405
+DATABASE_REPLICAS = []
+
+# The page cache is on, as in production, in each test process's own memory or in the Redis
+# server REDIS_URL names (as .ci/run does on PostgreSQL). Each process keeps its keys apart, so
+# that parallel workers (and other runs on the same server) never read each other's pages.
+PAGE_CACHE = True
+CACHES["default"]["KEY_PREFIX"] = f"qhreform-test-{os.getpid()}"  # noqa: F405
+# The pages a run leaves in a shared Redis expire soon after it.
+PAGE_CACHE_TIMEOUT = 600
