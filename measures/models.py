@@ -965,13 +965,14 @@ class Mention(ParsedRecord):
         # index on this table can provide). The searched text has trigram indexes on
         # PostgreSQL (migration 0006_search_trigram).
         indexes = [
-            # Public entries by region, type and measure, with the id: facet counts are
-            # read from this narrow index alone (index-only scans) instead of from the rows,
-            # a region filter (with a type) finds its entries in one range of it, and drafts
-            # are left out of it. The id is a key column rather than INCLUDE so that SQLite,
-            # which has no INCLUDE, builds the same index without a warning.
+            # Public entries by region, type and measure, with the instrument and the id:
+            # facet counts (distinct instruments) are read from this narrow index alone
+            # (index-only scans) instead of from the rows, a region filter (with a type) finds
+            # its entries in one range of it, and drafts are left out of it. The id is a key
+            # column rather than INCLUDE so that SQLite, which has no INCLUDE, builds the same
+            # index without a warning.
             models.Index(
-                fields=["region", "type", "measure", "id"],
+                fields=["region", "type", "measure", "instrument", "id"],
                 condition=models.Q(public=True),
                 name="mention_public_idx",
             ),
