@@ -613,15 +613,20 @@ class Instrument(models.Model):
         return mentions.exists() and not mentions.filter(is_document_title=True).exists()
 
     def current_stage(self, mention_stages):
-        """(stage, set by an editor?): the editor's stage if set, else the latest of
-        `mention_stages` (its mentions' stages, in timeline order) that says one."""
-        if self.stage:
-            return self.stage, True
-        # A later mention that only names it (写入…) says nothing of where it stands.
-        for stage in reversed(mention_stages):
-            if stage != Stage.MENTIONED:
-                return stage, False
-        return Stage.MENTIONED, False
+        """(stage, set by an editor?): see `current_stage`."""
+        return current_stage(self.stage, mention_stages)
+
+
+def current_stage(editor_stage, mention_stages):
+    """(stage, set by an editor?) of an instrument: the editor's stage if set, else the latest of
+    `mention_stages` (its mentions' stages, in timeline order) that says one."""
+    if editor_stage:
+        return editor_stage, True
+    # A later mention that only names it (写入…) says nothing of where it stands.
+    for stage in reversed(mention_stages):
+        if stage != Stage.MENTIONED:
+            return stage, False
+    return Stage.MENTIONED, False
 
 
 class InstrumentAlias(models.Model):

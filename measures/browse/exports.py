@@ -36,7 +36,6 @@ from .. import columns
 from ..formulas import guarded
 from ..identity import stage_of
 from ..models import (
-    Instrument,
     InstrumentAlias,
     InstrumentType,
     Measure,
@@ -44,6 +43,7 @@ from ..models import (
     Source,
     Stage,
     StageRule,
+    current_stage,
 )
 from .filters import SORTS, MentionFilter
 from .listing import MentionListing, printable
@@ -306,7 +306,7 @@ def instrument_row(row, permalink, regions, labels, counts, stages, names):
     ) = row
     region_code, region_name, prefecture_code, prefecture_name = regions[region_id]
     mention_count = counts.get(pk, 0)
-    stage, _by_editor = Instrument(stage=editor_stage).current_stage(stages[pk])
+    stage, _by_editor = current_stage(editor_stage, stages[pk])
     return {
         "instrument_id": pk,
         "instrument_name": name,
