@@ -657,7 +657,7 @@ def main():
                 say("CSV export of every row")
                 wrk("/bench/floor/", CONNECTIONS, 2)  # every worker loads the URLconf
                 for _ in range(3 * CONNECTIONS):
-                    warm(EXPORT[1] + "?region=632823&type=project", times=1)
+                    warm(EXPORT[1] + "&region=632823&type=project", times=1)
                 wait_idle(server.pid)
                 runs, memory = measure_export(server.pid)
                 results["export"] = {"runs": runs, "memory": memory}

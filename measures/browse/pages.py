@@ -5,6 +5,8 @@ every region, linked, and one tally of published instruments by measure and pref
 their numbers agree with each other and with the list they link to.
 """
 
+from collections import defaultdict
+
 from django.utils.http import urlencode
 
 from regions.models import Region, home_province
@@ -127,14 +129,19 @@ def region_page(region):
     entries = Mention.objects.published().for_region(region)
     totals = entries.count_instruments_by("measure")
     shown = Measure.objects.filter(pk__in=totals).in_article_order()[:MEASURES_SHOWN]
+    groups = group_by_measure(
+        entries.filter(measure__in=list(shown.values_list("pk", flat=True)))
+        .for_list()
+        .first_per_measure(ENTRIES_PER_MEASURE),
+        totals,
+    )
     return {
         "groups": [
-            (measure, by_instrument(mentions), total)
-            for measure, mentions, total in group_by_measure(
-                entries.filter(measure__in=list(shown.values_list("pk", flat=True)))
-                .for_list()
-                .first_per_measure(ENTRIES_PER_MEASURE),
-                totals,
+            (measure, rows, total)
+            for (measure, _mentions, total), rows in zip(
+                groups,
+                by_instrument(*(mentions for _measure, mentions, _total in groups)),
+                strict=True,
             )
         ],
         "more_measures": max(0, len(totals) - MEASURES_SHOWN),
@@ -185,21 +192,25 @@ def instrument_page(instrument):
     }
 
 
-def by_instrument(entries):
-    """`entries` (mentions, in the order shown) one per instrument: the first of each, carrying
-    `other_mentions`, every other published mention of its instrument — among `entries` or in
-    any measure or article — in article order. One query."""
-    rows, first = [], {}
-    for entry in entries:
-        if entry.instrument_id not in first:
-            entry.other_mentions = []
-            first[entry.instrument_id] = entry
-            rows.append(entry)
-    if rows:
+def by_instrument(*groups):
+    """Each of `groups` (lists of mentions, in the order shown) with one row per instrument:
+    its first mention in the group, carrying `other_mentions`, every other published mention of
+    its instrument — in the group or in any measure or article — in article order. One query
+    for all the groups."""
+    grouped, rows_of = [], defaultdict(list)
+    for entries in groups:
+        rows, seen = [], set()
+        for entry in entries:
+            if entry.instrument_id not in seen:
+                seen.add(entry.instrument_id)
+                entry.other_mentions = []
+                rows.append(entry)
+                rows_of[entry.instrument_id].append(entry)
+        grouped.append(rows)
+    if rows_of:
         others = (
             Mention.objects.published()
-            .filter(instrument__in=first)
-            .exclude(pk__in=[entry.pk for entry in rows])
+            .filter(instrument__in=rows_of)
             .select_related("measure__source")
             .only(
                 "instrument_id",
@@ -212,5 +223,7 @@ def by_instrument(entries):
             .in_article_order()
         )
         for mention in others:
-            first[mention.instrument_id].other_mentions.append(mention)
-    return rows
+            for row in rows_of[mention.instrument_id]:
+                if row.pk != mention.pk:
+                    row.other_mentions.append(mention)
+    return grouped

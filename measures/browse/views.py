@@ -42,7 +42,7 @@ class MeasureDetailView(NamesUnusedParameters, DetailView):
             # One row per instrument, grouped by region for the tables; the paragraph highlights
             # every mention, in article order.
             entries_by_region=sorted(
-                pages.by_instrument(entries), key=lambda entry: entry.region.code
+                pages.by_instrument(entries)[0], key=lambda entry: entry.region.code
             ),
             pieces=highlight(self.object.body, self.object.start or 0, entries)
             if self.object.start is not None

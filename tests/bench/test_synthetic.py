@@ -156,6 +156,8 @@ def test_the_command_reports_what_it_made(reference_data, capsys):
 # The list at scale ---------------------------------------------------------------------------------
 
 URLS = [
+    "/regions/632800/",
+    "/",
     "/instruments/",
     "/instruments/?page=3",
     "/instruments/?region=632800&type=pilot",
