@@ -52,9 +52,12 @@ def home():
     }
 
 
-def matrix_page(*, source_slug, kind):
+def matrix_page(*, source_slug, kind, mentions=None, filters=()):
     """One article's measures (or directions) × the prefectures and the province level; the
-    newest article unless `source_slug` names another."""
+    newest article unless `source_slug` names another. `mentions`: the published mentions to
+    count (narrowed by the list's `filters`, [(name, value)], which every link keeps)."""
+    if mentions is None:
+        mentions = Mention.objects.published()
     if kind not in Measure.Kind.values:
         kind = Measure.Kind.REFORM
     regions = Region.objects.linked()
@@ -84,10 +87,11 @@ def matrix_page(*, source_slug, kind):
                 label,
                 "?"
                 + urlencode(
-                    {
-                        "kind": value,
-                        **({"source": slug} if source_slug and source_slug == slug else {}),
-                    }
+                    [
+                        ("kind", value),
+                        *([("source", slug)] if source_slug and source_slug == slug else []),
+                        *filters,
+                    ]
                 ),
             )
             for value, label in Measure.Kind.choices
@@ -96,8 +100,9 @@ def matrix_page(*, source_slug, kind):
         "matrix": matrix(
             measures,
             columns,
-            tally(Mention.objects.published().filter(measure__in=measures), regions),
+            tally(mentions.filter(measure__in=measures), regions),
         ),
+        "filter_query": "&" + urlencode(list(filters)) if filters else "",
     }
 
 

@@ -1,7 +1,7 @@
 """The public pages. Each picks its data (QuerySets, `pages`, `listing`) and names a template."""
 
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
+from django.http import Http404, HttpResponseBadRequest, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -193,13 +193,32 @@ class MatrixView(NamesUnusedParameters, TemplateView):
     """Measures × prefectures (plus the province level), each cell linking to its entries."""
 
     template_name = "measures/matrix.html"
-    parameters = frozenset(["source", "kind"])
+    #: Besides its own, the list's filters that neither its rows nor its columns are.
+    LIST_FILTERS = ("category", "type", "q")
+    parameters = frozenset(["source", "kind", *LIST_FILTERS])
 
     def get_context_data(self, **kwargs):
         kinds = _(" or ").join(Measure.Kind.values)
         kind = self.one_value("kind", kinds)
         slug = self.one_value("source", _("an article's slug"))
-        page = pages.matrix_page(source_slug=slug, kind=kind)
+        query = QueryDict(mutable=True)
+        for name in self.LIST_FILTERS:
+            values = [v for v in self.request.GET.getlist(name) if v.strip()]
+            if values:
+                query.setlist(name, values)
+        listing = MentionListing(query)
+        if listing.errors:
+            # Counted without them, and said so, rather than an empty matrix.
+            self.notices += [*listing.errors, _("The matrix counts every instrument instead.")]
+            page = pages.matrix_page(source_slug=slug, kind=kind)
+        else:
+            page = pages.matrix_page(
+                source_slug=slug,
+                kind=kind,
+                mentions=listing.mentions,
+                filters=[(name, value) for name in query for value in query.getlist(name)],
+            )
+            page["active_filters"] = listing.active_filters
         shown = {
             Measure.Kind.REFORM: _("the reform measures"),
             Measure.Kind.DIRECTION: _("the next-step directions"),

@@ -109,3 +109,31 @@ def test_the_pictures_need_no_script_and_nothing_from_another_origin(client, kno
     assert "<script" not in html
     assert not re.search(r'(src|href)="(https?:)?//', html)
     assert ' style="' not in html
+
+
+@pytest.mark.parametrize(
+    "query", ["type=regulation", "category=legal&kind=direction", "q=试点", "type=pilot&type=rule"]
+)
+def test_the_matrix_takes_the_lists_other_filters_and_every_number_is_its_link(
+    client, knowledge_base, query
+):
+    response = client.get(f"/matrix/?{query}")
+    assert response.status_code == 200
+    html = response.content.decode()
+    cells = re.findall(r'<a href="(/instruments/\?[^"]+)"[^>]*>(\d+)</a>', html)
+    assert cells
+    for url, shown in cells:
+        url = url.replace("&amp;", "&")
+        for part in query.split("&"):
+            if not part.startswith("kind="):
+                assert part.replace("试点", "%E8%AF%95%E7%82%B9") in url, url
+        assert list_count(client, url) == int(shown), url
+    unfiltered = client.get("/matrix/").context["matrix"]["total"]
+    assert response.context["matrix"]["total"] < unfiltered
+
+
+def test_an_unusable_filter_is_named_and_the_matrix_counts_everything(client, knowledge_base):
+    response = client.get("/matrix/?type=nope")
+    assert response.status_code == 200
+    assert any("nope" in str(notice) for notice in response.context["parameter_notices"])
+    assert response.context["matrix"]["total"] == client.get("/matrix/").context["matrix"]["total"]
