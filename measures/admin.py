@@ -45,6 +45,21 @@ from .publishing import (
 )
 
 
+def admin_change_reason(form, change):
+    """The history's reason for a save from an admin form: added, or which fields it changed."""
+    if not change:
+        return str(_("Added in the admin"))
+    changed = [
+        str(form.fields[name].label or name)
+        for name in form.changed_data
+        if name in form.fields and name != "version_seen"
+    ]
+    if not changed:
+        return str(_("Saved in the admin, unchanged"))
+    # The history keeps 100 characters of a reason.
+    return (str(_("Changed in the admin: %(fields)s")) % {"fields": ", ".join(changed)})[:100]
+
+
 class HistoryAdmin(SimpleHistoryAdmin):
     """Edit history with revert, and a list of deleted rows so their history stays reachable.
 
@@ -77,6 +92,13 @@ class HistoryAdmin(SimpleHistoryAdmin):
         if not (str(object_id).isdigit() and str(version_id).isdigit()):
             raise Http404
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        # Every version in the history says why it exists: a save from a form names the fields
+        # it changed (actions, imports and merges give reasons of their own).
+        if not getattr(obj, "_change_reason", None):
+            obj._change_reason = admin_change_reason(form, change)
+        super().save_model(request, obj, form, change)
 
     def get_changeform_initial_data(self, request):
         # An add form takes initial values from the query string (?measure=3); a value that

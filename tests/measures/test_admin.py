@@ -444,3 +444,19 @@ def test_an_added_entry_whose_sentence_the_article_lacks_stays_unplaced(editor_c
 
     entry = Mention.objects.get()
     assert (entry.start, entry.end, entry.name_start, entry.name_end) == (None, None, None, None)
+
+
+def test_every_admin_save_says_in_the_history_what_it_changed(admin_client, measure):
+    response = admin_client.post(admin_url("add"), entry_form(measure))
+    assert response.status_code == 302
+    entry = Mention.objects.get(name="大气污染防治条例")
+    form = admin_client.get(admin_url("change", entry.pk)).context["adminform"].form
+    data = {**form_data(form), "action": "修订"}
+    assert admin_client.post(admin_url("change", entry.pk), data).status_code == 302
+
+    reasons = list(
+        entry.history.order_by("history_id").values_list("history_change_reason", flat=True)
+    )
+    assert reasons[0] in ("Added in the admin", "在管理后台添加")
+    assert "action" in reasons[1].casefold() or "动作" in reasons[1]
+    assert None not in reasons
