@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from ..models import Mention
 from .facets import Facets
 from .filters import SORTS, MentionFilter
+from .pages import by_instrument
 from .querystrings import replaced, with_values, without
 from .search import explain, quoted
 
@@ -129,21 +130,8 @@ class MentionListing:
             entry.search_match = (
                 explain(entry, words, name=entry.instrument.name) if words else None
             )
-            entry.other_mentions = []
-        # Always one query for a page with rows, so that a page's queries do not depend on
-        # what it holds.
-        if rows:
-            by_instrument = {entry.instrument_id: entry for entry in rows}
-            others = (
-                self.mentions.filter(instrument__in=by_instrument)
-                .exclude(pk__in=[entry.pk for entry in rows])
-                .select_related(None)
-                .select_related("measure")
-                .only("instrument_id", "measure__kind", "measure__number", "measure__slug")
-                .in_article_order()
-            )
-            for mention in others:
-                by_instrument[mention.instrument_id].other_mentions.append(mention)
+        # The instrument's other matching mentions: one query for a page with rows.
+        by_instrument(rows, among=self.mentions)
         for entry in rows:
             entry.mentions_here = 1 + len(entry.other_mentions)
         return page

@@ -197,11 +197,11 @@ def instrument_page(instrument):
     }
 
 
-def by_instrument(*groups):
+def by_instrument(*groups, among=None):
     """Each of `groups` (lists of mentions, in the order shown) with one row per instrument:
-    its first mention in the group, carrying `other_mentions`, every other published mention of
-    its instrument — in the group or in any measure or article — in article order. One query
-    for all the groups."""
+    its first mention in the group, carrying `other_mentions`, every other mention of its
+    instrument in `among` (default: every published mention, in any measure or article), in
+    article order. One query for all the groups."""
     grouped, rows_of = [], defaultdict(list)
     for entries in groups:
         rows, seen = [], set()
@@ -213,9 +213,10 @@ def by_instrument(*groups):
                 rows_of[entry.instrument_id].append(entry)
         grouped.append(rows)
     if rows_of:
+        among = Mention.objects.published() if among is None else among
         others = (
-            Mention.objects.published()
-            .filter(instrument__in=rows_of)
+            among.filter(instrument__in=rows_of)
+            .select_related(None)
             .select_related("measure__source")
             .only(
                 "instrument_id",
