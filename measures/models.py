@@ -1160,3 +1160,78 @@ class PendingUpload(models.Model):
 
     def __str__(self):
         return self.token
+
+
+#: The summary's scope for every public mention, whatever its measure's kind.
+ALL_KINDS = "all"
+
+
+class SummaryCell(models.Model):
+    """How many public mentions, and how many distinct instruments among them, there are for
+    one region and one type: over every measure (`scope` "all") or over the measures of one
+    kind (`scope` the kind). What the counts of public pages are added up from, instead of
+    reading every mention (measures/summary.py).
+
+    Written only by the database's triggers on mentions, in the transaction of the write that
+    changes them (migration 0018_summary); `manage.py summary --check` compares it with the
+    mentions, `--rebuild` makes it again.
+    """
+
+    scope = models.CharField(max_length=12)
+    region_id = models.IntegerField()
+    type_id = models.IntegerField()
+    instruments = models.IntegerField()
+    mentions = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope", "region_id", "type_id"], name="summary_cell_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.scope} {self.region_id} {self.type_id}: {self.instruments}"
+
+
+class SummaryInstrument(models.Model):
+    """How many public mentions of one instrument there are in one cell of the summary: a row
+    while there is at least one. Its rows are how a cell knows its distinct instruments, and
+    how an instrument mentioned in several cells is counted once when cells are added up."""
+
+    scope = models.CharField(max_length=12)
+    region_id = models.IntegerField()
+    type_id = models.IntegerField()
+    instrument_id = models.IntegerField()
+    mentions = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope", "region_id", "type_id", "instrument_id"],
+                name="summary_instrument_unique",
+            )
+        ]
+        indexes = [models.Index(fields=["instrument_id"], name="summary_instrument_idx")]
+
+    def __str__(self):
+        return f"{self.scope} {self.region_id} {self.type_id} {self.instrument_id}: {self.mentions}"
+
+
+class SummarySpread(models.Model):
+    """In how many cells of scope "all" an instrument has public mentions: a row while there is
+    at least one. Nearly every instrument is in one cell (its mentions share its region and
+    type); the few in more are the ones whose cells cannot simply be added up."""
+
+    instrument_id = models.IntegerField(primary_key=True)
+    cells = models.IntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["cells"], condition=models.Q(cells__gt=1), name="summary_spread_idx"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.instrument_id}: {self.cells}"

@@ -1,0 +1,157 @@
+"""Counts of public instruments added up from the summary the database keeps, not from mentions.
+
+The summary (`SummaryCell`, `SummaryInstrument`, `SummarySpread`; triggers in migration
+0018_summary) holds, per scope (every measure, or the measures of one kind), region and type,
+how many public mentions and distinct instruments there are. A count over any regions and types,
+grouped by anything a (region, type) pair decides — a region with the units below it, a type, a
+category, a prefecture's column — is the sum of its cells' instruments, less the instruments
+counted in more than one cell of a group: those few (an instrument's mentions nearly always share
+its region and type) are read from `SummaryInstrument`, for the instruments `SummarySpread` says
+are in more than one cell. So a count reads a few hundred small rows however many mentions there
+are, and stays exact.
+
+What the summary cannot answer — a count within some measures, or over a text search — is counted
+from the mentions, as before (`MentionQuerySet.count_instruments_by`).
+"""
+
+from collections import Counter, defaultdict
+
+from django.db import connections, transaction
+
+from .models import ALL_KINDS, SummaryCell, SummaryInstrument, SummarySpread
+
+
+def instrument_counts(*, scope=ALL_KINDS, region_ids=None, type_ids=None, groups=None):
+    """{group: distinct public instruments} over the cells of `scope` whose region is in
+    `region_ids` and type in `type_ids` (None: any), each cell counted in every group
+    `groups(region_id, type_id)` gives (default: one group, None). Two queries."""
+    if groups is None:
+
+        def groups(region_id, type_id):
+            return (None,)
+
+    cells = SummaryCell.objects.filter(scope=scope)
+    spread = SummaryInstrument.objects.filter(
+        scope=scope, instrument_id__in=SummarySpread.objects.filter(cells__gt=1).values("pk")
+    )
+    if region_ids is not None:
+        cells = cells.filter(region_id__in=region_ids)
+        spread = spread.filter(region_id__in=region_ids)
+    if type_ids is not None:
+        cells = cells.filter(type_id__in=type_ids)
+        spread = spread.filter(type_id__in=type_ids)
+    totals = Counter()
+    for region_id, type_id, instruments in cells.values_list("region_id", "type_id", "instruments"):
+        for group in groups(region_id, type_id):
+            totals[group] += instruments
+    # An instrument in k cells of one group was added k times: take k - 1 off.
+    seen = defaultdict(Counter)
+    for instrument_id, region_id, type_id in spread.values_list(
+        "instrument_id", "region_id", "type_id"
+    ):
+        for group in groups(region_id, type_id):
+            seen[group][instrument_id] += 1
+    for group, times in seen.items():
+        totals[group] -= sum(k - 1 for k in times.values())
+    return {group: n for group, n in totals.items() if n}
+
+
+def mention_count(*, scope=ALL_KINDS, region_ids=None, type_ids=None):
+    """How many public mentions the cells of `scope` hold for these regions and types."""
+    cells = SummaryCell.objects.filter(scope=scope)
+    if region_ids is not None:
+        cells = cells.filter(region_id__in=region_ids)
+    if type_ids is not None:
+        cells = cells.filter(type_id__in=type_ids)
+    return sum(cells.values_list("mentions", flat=True))
+
+
+def units_counting(regions):
+    """{region id: [codes of the regions whose pages and filters count its mentions]}: itself,
+    and each unit above it that takes in the units below (`Region.counts_units_below`), as
+    `Region.objects.counted_in` selects. `regions` is `Region.objects.linked()`."""
+    return {
+        region.pk: [
+            unit.code for unit in region.lineage() if unit is region or unit.counts_units_below
+        ]
+        for region in regions
+    }
+
+
+# The summary as the mentions say it should be: what `rebuild` writes and `differences` checks.
+COUNTED = (
+    "SELECT 'all', region_id, type_id, instrument_id, COUNT(*) FROM measures_mention "
+    "WHERE public GROUP BY region_id, type_id, instrument_id "
+    "UNION ALL SELECT me.kind, m.region_id, m.type_id, m.instrument_id, COUNT(*) "
+    "FROM measures_mention m JOIN measures_measure me ON me.id = m.measure_id "
+    "WHERE m.public GROUP BY me.kind, m.region_id, m.type_id, m.instrument_id"
+)
+
+
+def expected(using="default"):
+    """(cells, instrument rows, spread) as the mentions give them, as sets of tuples."""
+    with connections[using].cursor() as cursor:
+        cursor.execute(COUNTED)
+        per_instrument = {tuple(row) for row in cursor.fetchall()}
+    cells, spread = Counter(), Counter()
+    mentions = Counter()
+    for scope, region_id, type_id, instrument_id, n in per_instrument:
+        cells[scope, region_id, type_id] += 1
+        mentions[scope, region_id, type_id] += n
+        if scope == ALL_KINDS:
+            spread[instrument_id] += 1
+    return (
+        {(*key, n, mentions[key]) for key, n in cells.items()},
+        per_instrument,
+        set(spread.items()),
+    )
+
+
+def stored(using="default"):
+    """(cells, instrument rows, spread) as the summary holds them."""
+    return (
+        set(
+            SummaryCell.objects.using(using).values_list(
+                "scope", "region_id", "type_id", "instruments", "mentions"
+            )
+        ),
+        set(
+            SummaryInstrument.objects.using(using).values_list(
+                "scope", "region_id", "type_id", "instrument_id", "mentions"
+            )
+        ),
+        set(SummarySpread.objects.using(using).values_list("instrument_id", "cells")),
+    )
+
+
+def differences(using="default"):
+    """{table: (rows missing or wrong in the summary, rows it should not have)}, for the tables
+    that differ from what the mentions give; empty when the summary is exact."""
+    found = {}
+    for name, want, have in zip(
+        ("cells", "instruments", "spread"), expected(using), stored(using), strict=True
+    ):
+        if want != have:
+            found[name] = (sorted(want - have), sorted(have - want))
+    return found
+
+
+def rebuild(using="default"):
+    """Write the summary again from the mentions, in one transaction."""
+    with transaction.atomic(using=using), connections[using].cursor() as cursor:
+        for model in (SummaryCell, SummaryInstrument, SummarySpread):
+            cursor.execute(f"DELETE FROM {model._meta.db_table}")
+        cursor.execute(
+            "INSERT INTO measures_summaryinstrument "
+            f"(scope, region_id, type_id, instrument_id, mentions) {COUNTED}"
+        )
+        cursor.execute(
+            "INSERT INTO measures_summarycell (scope, region_id, type_id, instruments, mentions) "
+            "SELECT scope, region_id, type_id, COUNT(*), SUM(mentions) "
+            "FROM measures_summaryinstrument GROUP BY scope, region_id, type_id"
+        )
+        cursor.execute(
+            "INSERT INTO measures_summaryspread (instrument_id, cells) "
+            "SELECT instrument_id, COUNT(*) FROM measures_summaryinstrument "
+            "WHERE scope = 'all' GROUP BY instrument_id"
+        )
