@@ -14,25 +14,32 @@ What the summary cannot answer — a count within some measures, or over a text 
 from the mentions, as before (`MentionQuerySet.count_instruments_by`).
 """
 
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, namedtuple
 
 from django.db import connections, transaction
 
 from .models import ALL_KINDS, SummaryCell, SummaryInstrument, SummarySpread
 
+#: A cell of the summary as `instrument_counts` hands it to `groups`.
+Cell = namedtuple("Cell", "scope region_id type_id")
 
-def instrument_counts(*, scope=ALL_KINDS, region_ids=None, type_ids=None, groups=None):
-    """{group: distinct public instruments} over the cells of `scope` whose region is in
-    `region_ids` and type in `type_ids` (None: any), each cell counted in every group
-    `groups(region_id, type_id)` gives (default: one group, None). Two queries."""
+
+def instrument_counts(*, scopes=(ALL_KINDS,), region_ids=None, type_ids=None, groups=None):
+    """{group: distinct public instruments} over the cells of `scopes` whose region is in
+    `region_ids` and type in `type_ids` (None: any), each cell (a `Cell`) counted in every group
+    `groups(cell)` gives (default: one group, None). Two queries.
+
+    Each group must lie within one scope: an instrument in two scopes is two instruments here.
+    """
     if groups is None:
 
-        def groups(region_id, type_id):
+        def groups(cell):
             return (None,)
 
-    cells = SummaryCell.objects.filter(scope=scope)
+    cells = SummaryCell.objects.filter(scope__in=scopes)
     spread = SummaryInstrument.objects.filter(
-        scope=scope, instrument_id__in=SummarySpread.objects.filter(cells__gt=1).values("pk")
+        scope__in=scopes,
+        instrument_id__in=SummarySpread.objects.filter(cells__gt=1).values("pk"),
     )
     if region_ids is not None:
         cells = cells.filter(region_id__in=region_ids)
@@ -41,24 +48,24 @@ def instrument_counts(*, scope=ALL_KINDS, region_ids=None, type_ids=None, groups
         cells = cells.filter(type_id__in=type_ids)
         spread = spread.filter(type_id__in=type_ids)
     totals = Counter()
-    for region_id, type_id, instruments in cells.values_list("region_id", "type_id", "instruments"):
-        for group in groups(region_id, type_id):
+    for *cell, instruments in cells.values_list("scope", "region_id", "type_id", "instruments"):
+        for group in groups(Cell(*cell)):
             totals[group] += instruments
     # An instrument in k cells of one group was added k times: take k - 1 off.
     seen = defaultdict(Counter)
-    for instrument_id, region_id, type_id in spread.values_list(
-        "instrument_id", "region_id", "type_id"
+    for instrument_id, *cell in spread.values_list(
+        "instrument_id", "scope", "region_id", "type_id"
     ):
-        for group in groups(region_id, type_id):
+        for group in groups(Cell(*cell)):
             seen[group][instrument_id] += 1
     for group, times in seen.items():
         totals[group] -= sum(k - 1 for k in times.values())
     return {group: n for group, n in totals.items() if n}
 
 
-def mention_count(*, scope=ALL_KINDS, region_ids=None, type_ids=None):
-    """How many public mentions the cells of `scope` hold for these regions and types."""
-    cells = SummaryCell.objects.filter(scope=scope)
+def mention_count(*, scopes=(ALL_KINDS,), region_ids=None, type_ids=None):
+    """How many public mentions the cells of `scopes` hold for these regions and types."""
+    cells = SummaryCell.objects.filter(scope__in=scopes)
     if region_ids is not None:
         cells = cells.filter(region_id__in=region_ids)
     if type_ids is not None:

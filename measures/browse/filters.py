@@ -1,5 +1,7 @@
 """The one FilterSet behind the instruments list, its facet counts and every export."""
 
+from functools import cached_property
+
 import django_filters
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -7,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from regions.models import Region
 
-from ..models import InstrumentType, Measure, Mention
+from .. import summary
+from ..models import ALL_KINDS, InstrumentType, Measure, Mention
 from .counts import instruments_per_region
 from .search import MAX_WORDS, read_words, split_words
 
@@ -169,8 +172,68 @@ class MentionFilter(django_filters.FilterSet):
     def facet_counts(self, name, regions=None):
         """{value: distinct instruments} for one facet, with all the other filters applied:
         for the region facet {code: n} (`regions` is `Region.objects.linked()`), otherwise
-        keyed by the facet's field. One aggregate query (three for regions)."""
+        keyed by the facet's field.
+
+        From the summary (two small queries) when it can say (`summary_selection`), else one
+        aggregate query over the matching mentions (three for regions)."""
+        selection = self.summary_selection(excluded=name)
+        if selection is not None and name != "measure":
+            return self._summarised_facet(name, selection, regions)
         queryset = self.filter_queryset_except(self.queryset, name)
         if name == "region":
             return instruments_per_region(queryset, regions)
         return queryset.count_instruments_by(self.FACET_FIELDS[name])
+
+    def summary_selection(self, excluded=None):
+        """The cells of the summary (measures/summary.py) that hold exactly the public mentions
+        the filters but `excluded` select: {"scopes", "region_ids", "type_ids"}; None when the
+        summary cannot say (a search, chosen measures, a queryset narrower than the public's)."""
+        if self.queryset.query.where != Mention.objects.published().query.where:
+            return None
+        chosen = {
+            name: value
+            for name, value in self.form.cleaned_data.items()
+            if name not in (excluded, "sort") and value
+        }
+        if "q" in chosen or "measure" in chosen:
+            return None
+        kinds = set(chosen.get("kind", ()))
+        selection = {
+            # Both kinds are every measure.
+            "scopes": list(kinds) if len(kinds) == 1 else [ALL_KINDS],
+            "region_ids": None,
+            "type_ids": None,
+        }
+        if "region" in chosen:
+            selection["region_ids"] = list(
+                Region.objects.counted_in(*chosen["region"]).values_list("pk", flat=True)
+            )
+        if "type" in chosen or "category" in chosen:
+            types = {t.pk for t in chosen.get("type", ())}
+            categories = set(chosen.get("category", ()))
+            selection["type_ids"] = [
+                pk
+                for pk, category in self._type_categories.items()
+                if (not types or pk in types) and (not categories or category in categories)
+            ]
+        return selection
+
+    @cached_property
+    def _type_categories(self):
+        return dict(InstrumentType.objects.values_list("pk", "category"))
+
+    def _summarised_facet(self, name, selection, regions):
+        if name == "kind":
+            selection = {**selection, "scopes": Measure.Kind.values}
+            return summary.instrument_counts(**selection, groups=lambda cell: (cell.scope,))
+        if name == "region":
+            units = summary.units_counting(regions)
+            return summary.instrument_counts(
+                **selection, groups=lambda cell: units.get(cell.region_id, ())
+            )
+        if name == "category":
+            categories = self._type_categories
+            return summary.instrument_counts(
+                **selection, groups=lambda cell: (categories.get(cell.type_id),)
+            )
+        return summary.instrument_counts(**selection, groups=lambda cell: (cell.type_id,))

@@ -12,6 +12,7 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from .. import summary
 from ..models import Mention
 from .facets import Facets
 from .filters import SORTS, MentionFilter
@@ -86,13 +87,23 @@ class MentionListing:
 
     @cached_property
     def instrument_count(self):
-        """How many instruments match (one query)."""
-        return 0 if self.errors else self.mentions.count_instruments()
+        """How many instruments match: from the summary when it can say, else counted."""
+        if self.errors:
+            return 0
+        selection = self.filterset.summary_selection()
+        if selection is not None:
+            return summary.instrument_counts(**selection).get(None, 0)
+        return self.mentions.count_instruments()
 
     @cached_property
     def mention_count(self):
-        """How many mentions of them match (one query)."""
-        return 0 if self.errors else self.mentions.count()
+        """How many mentions of them match: from the summary when it can say, else counted."""
+        if self.errors:
+            return 0
+        selection = self.filterset.summary_selection()
+        if selection is not None:
+            return summary.mention_count(**selection)
+        return self.mentions.count()
 
     def page(self, number):
         """The page of rows to show; an unusable page number is reported, never guessed."""

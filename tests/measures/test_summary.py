@@ -39,11 +39,13 @@ def counted_from_summary(scope):
     units = summary.units_counting(regions)
     category_of = dict(InstrumentType.objects.values_list("pk", "category"))
     return {
-        "region": summary.instrument_counts(scope=scope, groups=lambda r, t: units[r]),
-        "type": summary.instrument_counts(scope=scope, groups=lambda r, t: (t,)),
-        "category": summary.instrument_counts(scope=scope, groups=lambda r, t: (category_of[t],)),
-        "total": summary.instrument_counts(scope=scope).get(None, 0),
-        "mentions": summary.mention_count(scope=scope),
+        "region": summary.instrument_counts(scopes=[scope], groups=lambda c: units[c.region_id]),
+        "type": summary.instrument_counts(scopes=[scope], groups=lambda c: (c.type_id,)),
+        "category": summary.instrument_counts(
+            scopes=[scope], groups=lambda c: (category_of[c.type_id],)
+        ),
+        "total": summary.instrument_counts(scopes=[scope]).get(None, 0),
+        "mentions": summary.mention_count(scopes=[scope]),
     }
 
 
@@ -100,12 +102,12 @@ def test_publishing_and_unpublishing_measures_and_sources(knowledge_base, editor
 
 def test_a_measure_that_changes_kind_moves_its_instruments(knowledge_base):
     measure = Measure.objects.filter(kind=Measure.Kind.REFORM, mentions__isnull=False).first()
-    before = summary.instrument_counts(scope=Measure.Kind.DIRECTION).get(None, 0)
+    before = summary.instrument_counts(scopes=[Measure.Kind.DIRECTION]).get(None, 0)
     measure.kind = Measure.Kind.DIRECTION
     measure.number = 99  # the article has no 99th direction
     measure.save()
     assert_exact()
-    assert summary.instrument_counts(scope=Measure.Kind.DIRECTION).get(None, 0) > before
+    assert summary.instrument_counts(scopes=[Measure.Kind.DIRECTION]).get(None, 0) > before
 
 
 def test_an_instrument_mentioned_in_two_counties_counts_once_for_their_prefecture(
@@ -118,13 +120,13 @@ def test_an_instrument_mentioned_in_two_counties_counts_once_for_their_prefectur
     instruments.merge(first.instrument, [second.instrument])
     assert_exact()
     units = summary.units_counting(Region.objects.linked())
-    per_region = summary.instrument_counts(groups=lambda r, t: units[r])
+    per_region = summary.instrument_counts(groups=lambda c: units[c.region_id])
     assert per_region[counties[0].code] == per_region[counties[1].code] == 1
     haixi = counted_from_mentions(ALL_KINDS)["region"]["632800"]
     assert per_region["632800"] == haixi
     instruments.split_off(second)
     assert_exact()
-    assert summary.instrument_counts(groups=lambda r, t: units[r])["632800"] == haixi + 1
+    assert summary.instrument_counts(groups=lambda c: units[c.region_id])["632800"] == haixi + 1
 
 
 def test_importing_and_publishing_an_article(reference_data, editor):
