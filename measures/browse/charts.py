@@ -14,8 +14,9 @@ from django.utils.http import urlencode
 from regions.map import prefecture_map
 from regions.models import Region
 
-from ..models import InstrumentType
-from .counts import prefecture_column
+from .. import summary
+from ..models import InstrumentType, Mention
+from .counts import prefecture_column, prefecture_ids
 
 
 @dataclass
@@ -94,6 +95,20 @@ def tally(mentions, regions=None):
     )
 
 
+def published_tally(regions, measures):
+    """The tally of every published instrument by prefecture-or-province and in all, from the
+    summary (two small queries), with the cells and totals of `measures` (a few: an article's)
+    counted from their mentions (three aggregate queries over those measures only)."""
+    column_of, code_of = prefecture_ids(regions), {region.pk: region.code for region in regions}
+    counts = summary.instrument_counts(
+        groups=lambda cell: ((code_of[column_of[cell.region_id]],), ())
+    )
+    within = tally(Mention.objects.published().filter(measure__in=measures), regions)
+    within.code_totals = {key[0]: n for key, n in counts.items() if key}
+    within.grand_total = counts.get((), 0)
+    return within
+
+
 def measure_rows(measures, counts, regions_by_code):
     """Per measure: its entry count and the regions (prefectures or province) that acted."""
     return [
@@ -143,14 +158,21 @@ def map_of(counts, regions, *, highlight=None):
     )
 
 
-def type_charts(mentions, types, *, region=None):
-    """Bars of entries by category and by type, each linking to the list it counts.
-
-    Two aggregate queries (by type, by category: an instrument counts once in each). `region`,
-    when given, is added to every link, and `mentions` must already be limited to it.
-    """
-    per_type = mentions.count_instruments_by("type_id")
-    by_category = mentions.count_instruments_by("type__category")
+def type_charts(types, *, region=None):
+    """Bars of published instruments by category and by type, each linking to the list it
+    counts: every one, or those `region` counts (with the units below it). From the summary:
+    two small queries and one for the region's units."""
+    region_ids = None
+    if region is not None:
+        region_ids = list(Region.objects.counted_in(region).values_list("pk", flat=True))
+    types = list(types)
+    category_of = {t.pk: t.category for t in types}
+    counts = summary.instrument_counts(
+        region_ids=region_ids,
+        groups=lambda cell: (("type", cell.type_id), ("category", category_of.get(cell.type_id))),
+    )
+    per_type = {key: n for (axis, key), n in counts.items() if axis == "type"}
+    by_category = {key: n for (axis, key), n in counts.items() if axis == "category"}
     base = reverse("measures:instrument_list") + "?"
     scope = {"region": region.code} if region is not None else {}
 

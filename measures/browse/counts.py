@@ -69,3 +69,12 @@ def prefecture_column(regions):
         if prefecture is not None:
             prefectures.setdefault(prefecture.pk, []).append(region.pk)
     return grouping(prefectures, default=F("region_id"))
+
+
+def prefecture_ids(regions):
+    """{region id: the id of the prefecture it is or lies in, or its own id outside any
+    prefecture}: what `prefecture_column` gives, for counting from the summary."""
+    return {
+        region.pk: region.prefecture.pk if region.prefecture is not None else region.pk
+        for region in regions
+    }

@@ -7,13 +7,16 @@ their numbers agree with each other and with the list they link to.
 
 from collections import defaultdict
 
+from django.db.models import Count
 from django.utils.http import urlencode
 
 from regions.models import Region, home_province
 
+from .. import summary
 from ..identity import stage_of
 from ..models import InstrumentType, Measure, Mention, Source, Stage, StageRule
-from .charts import map_of, matrix, measure_rows, tally, type_charts
+from .charts import map_of, matrix, measure_rows, published_tally, tally, type_charts
+from .counts import prefecture_column
 from .highlighting import highlight
 
 # A prefecture may have thousands of entries over many articles; its page shows the first
@@ -25,23 +28,20 @@ MEASURES_SHOWN = 30
 OTHER_SOURCES_SHOWN = 20
 
 
-def published_tally():
-    """(every region, linked; the tally of published instruments per measure and prefecture)."""
-    regions = Region.objects.linked()
-    return regions, tally(Mention.objects.published(), regions)
-
-
 def home():
-    regions, counts = published_tally()
+    regions = Region.objects.linked()
     # The measures of the newest article; the others are a click away on their own pages.
     source = Source.objects.published().newest()
-    measures = Measure.objects.published().filter(source=source).defer("body").in_article_order()
+    measures = list(
+        Measure.objects.published().filter(source=source).defer("body").in_article_order()
+    )
+    counts = published_tally(regions, measures)
     rows = measure_rows(measures, counts, {r.code: r for r in regions})
     prefectures = [r for r in regions if r.level == Region.Level.PREFECTURE]
     return {
         "source": source,
         "map": map_of(counts, regions),
-        "charts": type_charts(Mention.objects.published(), InstrumentType.objects.all()),
+        "charts": type_charts(InstrumentType.objects.all()),
         "reforms": [row for row in rows if row["measure"].is_reform],
         "directions": [row for row in rows if not row["measure"].is_reform],
         "total": counts.total(),
@@ -107,15 +107,17 @@ def matrix_page(*, source_slug, kind, mentions=None, filters=()):
 
 
 def region_list():
-    regions, counts = published_tally()
+    regions = Region.objects.linked()
+    counts = published_tally(regions, measures=[])
     province = home_province(regions)
+    measures = measures_acted_under(regions)
     return {
         "map": map_of(counts, regions),
         "prefectures": [
             {
                 "region": region,
                 "entries": counts.region_total(region.code),
-                "measures": len(counts.measures_for_code(region.code)),
+                "measures": measures.get(region.pk, 0),
             }
             for region in regions
             if region.level == Region.Level.PREFECTURE
@@ -124,6 +126,18 @@ def region_list():
         and {"region": province, "entries": counts.region_total(province.code)},
         "counts": counts,
     }
+
+
+def measures_acted_under(regions):
+    """{prefecture-or-province id: how many measures have published instruments there}: one
+    aggregate query over the published mentions (the summary has no measures)."""
+    return dict(
+        Mention.objects.published()
+        .annotate(column=prefecture_column(regions))
+        .order_by()
+        .values_list("column")
+        .annotate(n=Count("measure", distinct=True))
+    )
 
 
 def region_page(region):
@@ -151,16 +165,21 @@ def region_page(region):
         ],
         "more_measures": max(0, len(totals) - MEASURES_SHOWN),
         # What the first screen says before the map: how much there is, and where all of it is.
-        "entry_total": entries.count_instruments(),
+        "entry_total": count_for(region),
         "measure_total": len(totals),
         # The province's own page has no prefecture to highlight, so no map.
-        "map": map_of(
-            tally(Mention.objects.published(), regions), regions, highlight=prefecture.code
-        )
+        "map": map_of(published_tally(regions, measures=[]), regions, highlight=prefecture.code)
         if prefecture
         else None,
-        "charts": type_charts(entries, InstrumentType.objects.all(), region=region),
+        "charts": type_charts(InstrumentType.objects.all(), region=region),
     }
+
+
+def count_for(region):
+    """How many published instruments `region` counts (with the units below it), from the
+    summary."""
+    region_ids = list(Region.objects.counted_in(region).values_list("pk", flat=True))
+    return summary.instrument_counts(region_ids=region_ids).get(None, 0)
 
 
 def group_by_measure(entries, totals):
