@@ -122,8 +122,12 @@ class SourceQuerySet(models.QuerySet):
         return self.filter(status=Status.PUBLISHED)
 
     def newest(self):
-        """The most recently published source (or None), without its text."""
-        return self.order_by("-published_on", "slug").defer("text").first()
+        """The most recently published source (or None), without its text; undated ones last."""
+        return self.newest_first().defer("text").first()
+
+    def newest_first(self):
+        """Newest first, undated last, on every database (PostgreSQL would put them first)."""
+        return self.order_by(models.F("published_on").desc(nulls_last=True), "slug")
 
 
 class SourceManager(models.Manager.from_queryset(SourceQuerySet)):

@@ -7,9 +7,11 @@ facet chosen yet, clicking one gives exactly the count shown beside it.
 from collections import namedtuple
 from functools import cached_property
 
+from django.urls import reverse
+
 from regions.models import Region, always_listed, home_province
 
-from ..models import InstrumentType, Measure
+from ..models import InstrumentType, Measure, Source
 from .filters import MentionFilter
 from .querystrings import toggler
 
@@ -34,7 +36,9 @@ class Facets:
         aggregate query, three for the region facet (`counts.instruments_per_region`).
         """
         return {
-            name: self.filterset.facet_counts(name, regions=self.regions)
+            name: self.filterset.facet_counts(
+                name, regions=self.regions, measure_ids=[m.pk for m in self.measures]
+            )
             for name in MentionFilter.FACETS
         }
 
@@ -47,8 +51,29 @@ class Facets:
         return list(InstrumentType.objects.all())
 
     @cached_property
+    def _published_sources(self):
+        """Ids of the published articles, newest first (as `SourceQuerySet.newest` orders)."""
+        return list(Source.objects.published().newest_first().values_list("pk", flat=True))
+
+    @cached_property
+    def measure_sources(self):
+        """The articles whose measures the measure facet offers: the newest, and the article of
+        each measure chosen. However many articles there are, the facet stays their size; the
+        other articles' measures are on their own pages."""
+        chosen = self.filterset.form.cleaned_data.get("measure") or ()
+        sources = {measure.source_id for measure in chosen}
+        sources.update(self._published_sources[:1])
+        return sources
+
+    @cached_property
+    def other_source_count(self):
+        """How many published articles the measure facet does not offer the measures of."""
+        return len(set(self._published_sources) - self.measure_sources)
+
+    @cached_property
     def measures(self):
-        """Published measures in article order, as rows of what a facet option shows.
+        """The published measures the measure facet offers (`measure_sources`), in article
+        order, as rows of what a facet option shows.
 
         Plain rows rather than model instances, and only these columns: instances would drag
         every measure's paragraph and its source's article along (docs/performance.md, "Code
@@ -57,6 +82,7 @@ class Facets:
         labels, rows = {}, []
         values = (
             Measure.objects.published()
+            .filter(source__in=self.measure_sources)
             .in_article_order()
             .values_list("pk", "slug", "kind", "number", "title")
         )
@@ -115,6 +141,8 @@ class Facets:
                 {
                     "name": name,
                     "label": MentionFilter.base_filters[name].label,
+                    "other_sources": self.other_source_count if name == "measure" else 0,
+                    "sources_url": reverse("measures:home") + "#sources-heading",
                     "options": [
                         {
                             **option,

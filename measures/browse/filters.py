@@ -169,10 +169,10 @@ class MentionFilter(django_filters.FilterSet):
         "type": "type_id",
     }
 
-    def facet_counts(self, name, regions=None):
+    def facet_counts(self, name, regions=None, measure_ids=None):
         """{value: distinct instruments} for one facet, with all the other filters applied:
         for the region facet {code: n} (`regions` is `Region.objects.linked()`), otherwise
-        keyed by the facet's field.
+        keyed by the facet's field; the measure facet counts only `measure_ids` when given.
 
         From the summary (two small queries) when it can say (`summary_selection`), else one
         aggregate query over the matching mentions (three for regions)."""
@@ -180,6 +180,8 @@ class MentionFilter(django_filters.FilterSet):
         if selection is not None and name != "measure":
             return self._summarised_facet(name, selection, regions)
         queryset = self.filter_queryset_except(self.queryset, name)
+        if name == "measure" and measure_ids is not None:
+            queryset = queryset.filter(measure__in=measure_ids)
         if name == "region":
             return instruments_per_region(queryset, regions)
         return queryset.count_instruments_by(self.FACET_FIELDS[name])

@@ -1,12 +1,13 @@
 """The instruments list: filters, facets, pagination and bad input."""
 
+import datetime
 import re
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from measures.models import Mention
+from measures.models import Mention, Source
 from tests.factories import make_measure, make_mention, make_source
 
 pytestmark = pytest.mark.django_db
@@ -307,8 +308,9 @@ def test_the_query_count_does_not_grow_with_the_data(client, reference_data):
 
 def test_the_list_needs_a_bounded_number_of_queries(client, sample, django_assert_max_num_queries):
     # Among them: a count of instruments and one of mentions, each facet's (three for regions),
-    # the page's row ids, its rows, and their instruments' other mentions.
-    with django_assert_max_num_queries(20):
+    # the articles whose measures the measure facet offers, the page's row ids, its rows, and
+    # their instruments' other mentions.
+    with django_assert_max_num_queries(21):
         client.get(
             f"{LIST}?region=632800&type=pilot&q=基地&kind=reform&category=demonstration&measure=reform-1"
         )
@@ -330,3 +332,17 @@ def test_links_carry_only_known_parameters_each_value_once(client, sample):
     assert html.count(junk) <= 1
     assert html.count("region=630100&amp;region=630100") <= 1
     assert len(html) < 200_000
+
+
+def test_the_measure_facet_offers_the_newest_articles_measures_and_those_of_a_chosen_one(
+    client, sample
+):
+    Source.objects.filter(slug="sample").update(published_on=datetime.date(2024, 12, 26))
+    older = make_source(slug="older-article", published_on=datetime.date(2020, 1, 1))
+    old_measure = make_measure(source=older, title="旧文章的措施")
+    make_mention(measure=old_measure, region="632800", type="pilot", name="旧试点")
+    html = client.get(LIST).content.decode()
+    assert "旧文章的措施" not in html
+    assert 'class="facet-note"' in html
+    chosen = client.get(f"{LIST}?measure={old_measure.slug}").content.decode()
+    assert "旧文章的措施" in chosen
