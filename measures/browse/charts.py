@@ -17,6 +17,9 @@ from regions.models import Region
 from ..models import InstrumentType
 from .counts import prefecture_column
 
+#: The fewest bars a chart is drawn with.
+MIN_BARS = 2
+
 
 @dataclass
 class Tally:
@@ -133,18 +136,22 @@ def matrix(measures, columns, counts):
     return {"columns": columns, "rows": rows, "totals": totals, "total": counts.total()}
 
 
-def map_of(counts, regions, *, highlight=None):
-    """The prefecture map shaded by entries per prefecture (sub-units included)."""
+def map_of(counts, regions, *, region=None):
+    """The prefecture map shaded by entries per prefecture (sub-units included); on the page
+    of `region`, its prefecture outlined and, for a county or town, the unit named in it."""
     prefectures = [r for r in regions if r.level == Region.Level.PREFECTURE]
+    prefecture = region.prefecture if region is not None else None
     return prefecture_map(
         {r.code: counts.region_total(r.code) for r in prefectures},
-        highlight=highlight,
+        highlight=prefecture.code if prefecture is not None else None,
         labels={r.code: r.map_label for r in prefectures},
+        unit=region.local_name if prefecture is not None and region != prefecture else None,
     )
 
 
 def type_charts(mentions, types, *, region=None):
-    """Bars of entries by category and by type, each linking to the list it counts.
+    """Bars of entries by category and by type, each linking to the list it counts; only the
+    charts of MIN_BARS bars or more (a dict without the others, empty when none is left).
 
     Two aggregate queries (by type, by category: an instrument counts once in each). `region`,
     when given, is added to every link, and `mentions` must already be limited to it.
@@ -167,7 +174,7 @@ def type_charts(mentions, types, *, region=None):
             if count
         ]
 
-    return {
+    charts = {
         "categories": bars(
             [
                 (label, {"category": value}, by_category.get(value, 0))
@@ -176,3 +183,6 @@ def type_charts(mentions, types, *, region=None):
         ),
         "types": bars([(t.local_name, {"type": t.slug}, per_type.get(t.pk, 0)) for t in types]),
     }
+    # One bar compares nothing and repeats the page's total (a county with one entry): such a
+    # chart is left out, and with it the section when neither chart remains.
+    return {name: chart for name, chart in charts.items() if len(chart) >= MIN_BARS}

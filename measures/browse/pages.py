@@ -130,7 +130,7 @@ def region_page(region):
     """A prefecture, county or town (or the province itself): its first measures with their
     first entries, the map with its prefecture highlighted, its entries by category and type."""
     regions = Region.objects.linked()
-    prefecture = {unit.pk: unit for unit in regions}[region.pk].prefecture
+    region_in_tree = {unit.pk: unit for unit in regions}[region.pk]
     entries = Mention.objects.published().for_region(region)
     totals = entries.count_instruments_by("measure")
     shown = Measure.objects.filter(pk__in=totals).in_article_order()[:MEASURES_SHOWN]
@@ -154,10 +154,8 @@ def region_page(region):
         "entry_total": entries.count_instruments(),
         "measure_total": len(totals),
         # The province's own page has no prefecture to highlight, so no map.
-        "map": map_of(
-            tally(Mention.objects.published(), regions), regions, highlight=prefecture.code
-        )
-        if prefecture
+        "map": map_of(tally(Mention.objects.published(), regions), regions, region=region_in_tree)
+        if region_in_tree.prefecture
         else None,
         "charts": type_charts(entries, InstrumentType.objects.all(), region=region),
     }
