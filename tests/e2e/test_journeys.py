@@ -502,6 +502,12 @@ MAP_TEXT = """() => {
         labels: labels.filter(visible).map(text => [
             text.textContent.trim(), text.getBoundingClientRect().height,
         ]),
+        // Labels cut off at the drawing's edge.
+        cut: labels.filter(text => {
+            const [box, map] = [text.getBoundingClientRect(),
+                text.ownerSVGElement.getBoundingClientRect()];
+            return box.left < map.left || box.right > map.right;
+        }).map(text => text.textContent),
         // Pairs of labels whose boxes overlap, which would read as one word.
         overlapping: labels.flatMap((a, i) => labels.slice(i + 1).filter(b => {
             const [p, q] = [a.getBoundingClientRect(), b.getBoundingClientRect()];
@@ -540,6 +546,7 @@ def test_the_map_names_every_prefecture_on_a_phone_and_a_county_page_names_the_c
             assert len(found["labels"]) >= prefectures.count(), where
             assert min(height for _, height in found["labels"]) >= 10, where
             assert not found["overlapping"], where
+            assert not found["cut"], where
             assert len(found["listed"]) == prefectures.count(), where
             for prefecture in prefectures:
                 count = published().for_region(prefecture).count_instruments()
