@@ -87,8 +87,15 @@ $(VENV)/.installed-dev: $(VENV)/.installed
 	$(PY) -m pip install --quiet -e ".[dev]"
 	touch $@
 
+# axe-core for the browser journeys' accessibility audit, at the version package-lock.json pins,
+# into node_modules/ (ignored by git); needs npm (apt-get install npm).
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm not found: the browser journeys' accessibility audit needs axe-core from npm (apt-get install npm)"; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 install: $(VENV)/.installed
-install-dev: $(VENV)/.installed-dev
+install-dev: $(VENV)/.installed-dev node_modules/.installed
 
 migrate: install
 	$(PY) manage.py migrate --no-input
@@ -97,4 +104,4 @@ load: install
 	$(PY) manage.py load_knowledge_base
 
 clean:
-	rm -rf $(VENV) staticfiles db.sqlite3
+	rm -rf $(VENV) node_modules staticfiles db.sqlite3

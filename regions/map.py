@@ -15,6 +15,9 @@ from pathlib import Path
 GEODATA = Path(__file__).resolve().parent / "geodata" / "prefectures.json"
 
 SHADES = 5
+# Labels of two small neighbours (西宁市 and 海东市) that run into each other when the map is
+# drawn small with large labels (a phone, map.css): moved apart, one up and one down.
+CROWDED_LABELS = {"630100": "up", "630200": "down"}
 # Shades from which the fill is dark enough that labels switch to white (see map.css).
 DARK_FROM = 4
 
@@ -52,14 +55,20 @@ def legend_for(maximum: int) -> list[dict]:
 
 
 def prefecture_map(
-    counts: dict[str, int], *, highlight: str | None = None, labels: dict[str, str] | None = None
+    counts: dict[str, int],
+    *,
+    highlight: str | None = None,
+    labels: dict[str, str] | None = None,
+    unit: str | None = None,
 ) -> dict:
-    """Shapes, shades and legend for the prefecture map.
+    """Shapes, shades and legend for the prefecture map, and what its outline stands for.
 
     `counts` maps prefecture codes to the number of items there; codes not on the map are
     ignored and prefectures missing from it count 0. `highlight` is the code of the prefecture
-    to outline (the one whose page this is), or None. `labels` maps codes to the names to
-    print on the map (in the interface language); the Chinese short names by default.
+    to outline (the one whose page this is, or the one holding it), or None. `labels` maps codes
+    to the names to print on the map (in the interface language); the Chinese short names by
+    default. `unit` names the county or town whose page this is: the map is drawn at prefecture
+    level, so the unit is named inside its outlined prefecture (`highlighted`).
     """
     geodata = load_geodata()
     values = {}
@@ -71,6 +80,7 @@ def prefecture_map(
     maximum = max(values.values(), default=0)
 
     shapes = []
+    highlighted = None
     for prefecture in geodata["prefectures"]:
         count = values[prefecture["code"]]
         shade = shade_for(count, maximum)
@@ -82,14 +92,19 @@ def prefecture_map(
                 "d": prefecture["d"],
                 "label_x": prefecture["label_x"],
                 "label_y": prefecture["label_y"],
+                "label_nudge": CROWDED_LABELS.get(prefecture["code"]),
                 "count": count,
                 "shade": shade,
                 "dark": shade >= DARK_FROM,
                 "highlighted": highlight is not None and prefecture["code"] == highlight,
             }
         )
+        if shapes[-1]["highlighted"]:
+            highlighted = {**shapes[-1], "unit": unit}
     return {
         "view_box": geodata["viewBox"],
         "shapes": shapes,
         "legend": legend_for(maximum),
+        # The outlined prefecture, with the unit named in it; None when nothing is outlined.
+        "highlighted": highlighted,
     }

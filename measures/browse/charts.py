@@ -18,6 +18,9 @@ from .. import summary
 from ..models import InstrumentType, Mention
 from .counts import prefecture_column, prefecture_ids
 
+#: The fewest bars a chart is drawn with.
+MIN_BARS = 2
+
 
 @dataclass
 class Tally:
@@ -148,20 +151,24 @@ def matrix(measures, columns, counts):
     return {"columns": columns, "rows": rows, "totals": totals, "total": counts.total()}
 
 
-def map_of(counts, regions, *, highlight=None):
-    """The prefecture map shaded by entries per prefecture (sub-units included)."""
+def map_of(counts, regions, *, region=None):
+    """The prefecture map shaded by entries per prefecture (sub-units included); on the page
+    of `region`, its prefecture outlined and, for a county or town, the unit named in it."""
     prefectures = [r for r in regions if r.level == Region.Level.PREFECTURE]
+    prefecture = region.prefecture if region is not None else None
     return prefecture_map(
         {r.code: counts.region_total(r.code) for r in prefectures},
-        highlight=highlight,
+        highlight=prefecture.code if prefecture is not None else None,
         labels={r.code: r.map_label for r in prefectures},
+        unit=region.local_name if prefecture is not None and region != prefecture else None,
     )
 
 
 def type_charts(types, *, region=None):
     """Bars of published instruments by category and by type, each linking to the list it
-    counts: every one, or those `region` counts (with the units below it). From the summary:
-    two small queries and one for the region's units."""
+    counts: every one, or those `region` counts (with the units below it); only the charts of
+    MIN_BARS bars or more (a dict without the others, empty when none is left). From the
+    summary: two small queries and one for the region's units."""
     region_ids = None
     if region is not None:
         region_ids = list(Region.objects.counted_in(region).values_list("pk", flat=True))
@@ -189,7 +196,7 @@ def type_charts(types, *, region=None):
             if count
         ]
 
-    return {
+    charts = {
         "categories": bars(
             [
                 (label, {"category": value}, by_category.get(value, 0))
@@ -198,3 +205,6 @@ def type_charts(types, *, region=None):
         ),
         "types": bars([(t.local_name, {"type": t.slug}, per_type.get(t.pk, 0)) for t in types]),
     }
+    # One bar compares nothing and repeats the page's total (a county with one entry): such a
+    # chart is left out, and with it the section when neither chart remains.
+    return {name: chart for name, chart in charts.items() if len(chart) >= MIN_BARS}

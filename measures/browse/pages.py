@@ -144,7 +144,7 @@ def region_page(region):
     """A prefecture, county or town (or the province itself): its first measures with their
     first entries, the map with its prefecture highlighted, its entries by category and type."""
     regions = Region.objects.linked()
-    prefecture = {unit.pk: unit for unit in regions}[region.pk].prefecture
+    region_in_tree = {unit.pk: unit for unit in regions}[region.pk]
     entries = Mention.objects.published().for_region(region)
     totals = entries.count_instruments_by("measure")
     shown = Measure.objects.filter(pk__in=totals).in_article_order()[:MEASURES_SHOWN]
@@ -168,8 +168,8 @@ def region_page(region):
         "entry_total": count_for(region),
         "measure_total": len(totals),
         # The province's own page has no prefecture to highlight, so no map.
-        "map": map_of(published_tally(regions, measures=[]), regions, highlight=prefecture.code)
-        if prefecture
+        "map": map_of(published_tally(regions, measures=[]), regions, region=region_in_tree)
+        if region_in_tree.prefecture
         else None,
         "charts": type_charts(InstrumentType.objects.all(), region=region),
     }

@@ -3,6 +3,10 @@
 The journeys are skipped, with the reason shown by `-ra`, when Chromium is missing; the path
 comes from the CHROMIUM environment variable, default /usr/bin/chromium. Playwright's own browser
 download is not used.
+
+The accessibility audit injects axe-core, which `make install-dev` installs from package.json
+into node_modules/ (`npm ci`); without it the audit fails and says so, rather than passing
+unchecked.
 """
 
 import importlib
@@ -32,12 +36,24 @@ SKIP_REASON = (
 )
 
 HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
 #: Ignored by git (.gitignore); journeys write their screenshots and failure captures here.
 SCREENSHOTS = HERE / "screenshots"
 
 #: Default wait of Playwright's `expect` and of actions; generous for a loaded CI machine, and
 #: reached only when something is wrong.
 TIMEOUT_MS = 10_000
+
+#: The interface languages the journeys visit, as Django names them (settings.LANGUAGES).
+LANGUAGES = ["zh-hans", "en"]
+
+#: axe-core's browser build, pinned by package-lock.json and installed by `npm ci`.
+AXE_CORE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+AXE_MISSING = (
+    f"axe-core not found at {AXE_CORE}: the accessibility audit injects it into every page. "
+    "Install it with `make install-dev` (which runs `npm ci` from package-lock.json; needs "
+    "Node.js and npm: apt-get install npm)."
+)
 
 
 def chromium_present():
@@ -109,6 +125,33 @@ def page(request, browser, browser_context_args):
         else:
             print(f"Failure screenshot: {path}")
     context.close()
+
+
+@pytest.fixture
+def visit(page, live_server):
+    """Open a path in one of LANGUAGES: `visit("/regions/", "en")`.
+
+    The one place that says how a visitor picks the interface language: today the cookie the
+    language switcher sets, the same for every path.
+    """
+    from django.conf import settings
+
+    def visit(path, language):
+        page.context.add_cookies(
+            [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}]
+        )
+        return page.goto(path)
+
+    return visit
+
+
+@pytest.fixture(scope="session")
+def axe_source():
+    """axe-core's source, to evaluate in a page; fails the test, saying how to install it,
+    when it is missing."""
+    if not AXE_CORE.is_file():
+        pytest.fail(AXE_MISSING, pytrace=False)
+    return AXE_CORE.read_text(encoding="utf-8")
 
 
 @pytest.fixture

@@ -11,11 +11,13 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.db.models import Max, Q
+from django.utils import translation
 from playwright.sync_api import expect
 
 from measures.management.commands.make_editor import make_editor
 from measures.models import InstrumentType, Measure, Mention, Source
 from regions.models import Region
+from tests.e2e.conftest import LANGUAGES
 from tests.factories import make_mention
 
 # The live server reads the database from another thread, so the tests commit their data
@@ -488,6 +490,77 @@ def test_pages_fit_the_screen(page, site_data, screenshots, width):
         assert scroll_width <= inner_width, f"{path} at {width}px overflows: {wide}"
 
 
+MAP_TEXT = """() => {
+    const visible = el => {
+        const box = el.getBoundingClientRect();
+        return box.width > 0 && box.height > 0 && getComputedStyle(el).display !== 'none';
+    };
+    const labels = [...document.querySelectorAll('svg.prefecture-map-svg .map-label')];
+    return {
+        pageWidth: document.documentElement.scrollWidth,
+        viewport: window.innerWidth,
+        labels: labels.filter(visible).map(text => [
+            text.textContent.trim(), text.getBoundingClientRect().height,
+        ]),
+        // Labels cut off at the drawing's edge.
+        cut: labels.filter(text => {
+            const [box, map] = [text.getBoundingClientRect(),
+                text.ownerSVGElement.getBoundingClientRect()];
+            return box.left < map.left || box.right > map.right;
+        }).map(text => text.textContent),
+        // Pairs of labels whose boxes overlap, which would read as one word.
+        overlapping: labels.flatMap((a, i) => labels.slice(i + 1).filter(b => {
+            const [p, q] = [a.getBoundingClientRect(), b.getBoundingClientRect()];
+            return p.left < q.right && q.left < p.right && p.top < q.bottom && q.top < p.bottom;
+        }).map(b => [a.textContent, b.textContent])),
+        listed: [...document.querySelectorAll('.map-list li')].filter(visible).map(
+            li => li.innerText.replace(/\\s+/g, ' ').trim()),
+    };
+}"""
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_map_names_every_prefecture_on_a_phone_and_a_county_page_names_the_county(
+    page, visit, site_data, screenshots, language
+):
+    county = Region.objects.get(code="632823")
+    prefectures = Region.objects.filter(level=Region.Level.PREFECTURE)
+    with translation.override(language):
+        # What the page names them in its language: 海西州 or Haixi.
+        labels = {prefecture.code: prefecture.map_label for prefecture in prefectures}
+        county_name = county.local_name
+    for width, height in [(390, 844), (1366, 900)]:
+        page.set_viewport_size({"width": width, "height": height})
+        for name, path in [
+            ("home", "/"),
+            ("prefecture", f"/regions/{HAIXI}/"),
+            ("county", county.get_absolute_url()),
+        ]:
+            visit(path, language)
+            page.screenshot(path=screenshots / f"map-{name}-{language}-{width}.png", full_page=True)
+            found = page.evaluate(MAP_TEXT)
+            where = f"{path} at {width}px ({language}): {found}"
+            assert found["pageWidth"] == found["viewport"], where
+            # Every prefecture is labelled on the drawing, large enough to read, and listed
+            # beside it with its count, in view without hovering.
+            assert len(found["labels"]) >= prefectures.count(), where
+            assert min(height for _, height in found["labels"]) >= 10, where
+            assert not found["overlapping"], where
+            assert not found["cut"], where
+            assert len(found["listed"]) == prefectures.count(), where
+            for prefecture in prefectures:
+                count = published().for_region(prefecture).count_instruments()
+                line = f"{labels[prefecture.code]} {count}"
+                assert any(
+                    item == line or item.startswith(f"{line} ") for item in found["listed"]
+                ), (line, where)
+            if name == "county":
+                # The county is named on the map, in the prefecture outlined for it.
+                assert f"▸ {county_name}" in [text for text, _ in found["labels"]], where
+                expect(page.locator(".map-list li.is-highlighted")).to_contain_text(labels[HAIXI])
+                expect(page.locator(".map-note")).to_contain_text(county_name)
+
+
 def test_two_editors_save_the_same_entry_and_the_second_sees_the_conflict(
     browser, browser_context_args, site_data, editors_group
 ):
@@ -556,13 +629,10 @@ LAYOUT = """() => {
 }"""
 
 
-@pytest.mark.parametrize("language", ["zh-hans", "en"])
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_tables_are_readable_on_a_phone_and_fit_a_desktop(
-    page, site_data, screenshots, live_server, language
+    page, visit, site_data, screenshots, language
 ):
-    page.context.add_cookies(
-        [{"name": "django_language", "value": language, "url": live_server.url}]
-    )
     for width, height in [(390, 844), (1366, 768)]:
         page.set_viewport_size({"width": width, "height": height})
         for name, path in [
@@ -572,7 +642,7 @@ def test_tables_are_readable_on_a_phone_and_fit_a_desktop(
             ("search", "/instruments/?q=西宁 条例"),
             ("prefecture", f"/regions/{HAIXI}/"),
         ]:
-            page.goto(path)
+            visit(path, language)
             page.screenshot(path=screenshots / f"{name}-{language}-{width}.png", full_page=True)
             found = page.evaluate(LAYOUT)
             where = f"{path} at {width}px ({language}): {found}"

@@ -221,9 +221,22 @@ def test_highlight_flags_exactly_one_prefecture():
 
 @pytest.mark.parametrize("highlight", [None, "", "630000", "632321"])
 def test_nothing_highlighted_without_a_prefecture_code(highlight):
-    shapes = prefecture_map(COUNTS, highlight=highlight)["shapes"]
+    drawn = prefecture_map(COUNTS, highlight=highlight, unit="天峻县")
 
-    assert not any(s["highlighted"] for s in shapes)
+    assert not any(s["highlighted"] for s in drawn["shapes"])
+    assert drawn["highlighted"] is None
+
+
+def test_a_unit_is_named_in_its_outlined_prefecture():
+    outlined = prefecture_map(COUNTS, highlight="632800", unit="天峻县")["highlighted"]
+
+    assert (outlined["code"], outlined["short_name"], outlined["unit"]) == (
+        "632800",
+        "海西州",
+        "天峻县",
+    )
+    assert outlined["count"] == COUNTS["632800"]
+    assert prefecture_map(COUNTS, highlight="632800")["highlighted"]["unit"] is None
 
 
 def test_calls_do_not_share_mutable_state():

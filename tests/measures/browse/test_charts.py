@@ -4,6 +4,8 @@ import re
 
 import pytest
 
+from tests.factories import make_mention
+
 pytestmark = pytest.mark.django_db
 
 PREFECTURES = {"630100", "630200", "632200", "632300", "632500", "632600", "632700", "632800"}
@@ -51,11 +53,35 @@ def test_a_prefecture_page_highlights_itself_on_the_map(client, knowledge_base):
     html = page(client, "/regions/632800/")
     highlighted = re.findall(r'class="map-shape[^"]*is-highlighted" data-code="(\d+)"', html)
     assert highlighted == ["632800"]
-    # A county's page highlights its prefecture.
-    county = page(client, "/regions/632823/")
-    assert re.findall(r'class="map-shape[^"]*is-highlighted" data-code="(\d+)"', county) == [
-        "632800"
-    ]
+    assert re.findall(
+        r'<li class="is-highlighted"><a href="([^"]+)" aria-current="page">', html
+    ) == ["/regions/632800/"]
+    assert "map-unit-label" not in html
+
+
+def test_a_county_page_outlines_its_prefecture_and_names_the_county_in_it(client, knowledge_base):
+    html = page(client, "/regions/632823/")
+    highlighted = re.findall(r'class="map-shape[^"]*is-highlighted" data-code="(\d+)"', html)
+    assert highlighted == ["632800"]
+    # Named on the map under its prefecture's label, and in the note beside it.
+    assert re.search(r'class="map-label map-unit-label">▸ 天峻县</text>', html)
+    assert re.search(r'<p class="map-note">[^<]*天峻县[^<]*海西州', html)
+    # The prefecture is marked in the list, but it is not this page.
+    assert '<li class="is-highlighted"><a href="/regions/632800/">' in html
+    assert 'aria-current="page"' not in html.split('class="map-list"')[1].split("</ul>")[0]
+
+
+@pytest.mark.parametrize("url", ["/", "/regions/632800/", "/regions/632823/"])
+def test_the_maps_list_gives_every_prefectures_count_as_its_list_does(client, knowledge_base, url):
+    html = page(client, url)
+    rows = re.findall(
+        r'<li(?: class="is-highlighted")?><a href="/regions/(\d+)/"[^>]*>.*?'
+        r'<span class="map-list-name">[^<]+</span> <span class="map-list-count">(\d+)<',
+        html.split('class="map-list"')[1].split("</ul>")[0],
+    )
+    assert {code for code, _ in rows} == PREFECTURES
+    for code, shown in rows:
+        assert list_count(client, f"/instruments/?region={code}") == int(shown), code
 
 
 @pytest.mark.parametrize("kind", ["reform", "direction"])
@@ -95,12 +121,29 @@ def test_every_bar_equals_the_list_it_links_to(client, knowledge_base, url):
     html = page(client, url)
     bars = re.findall(
         r'<li><a href="(/instruments/\?[^"]+)"><span class="label">[^<]*</span>'
-        r'<span class="track"><span class="bar bar-\d+"></span></span><span class="value">(\d+)</span>',
+        r'<span class="track" aria-hidden="true"><span class="bar bar-\d+"></span></span>'
+        r'<span class="value">(\d+)</span>',
         html,
     )
     assert len(bars) >= 4
     for link, shown in bars:
         assert list_count(client, link) == int(shown), link
+
+
+def test_a_chart_of_one_bar_is_left_out(client, knowledge_base):
+    # 天峻县 has one entry: one bar in each chart, so neither chart and no section.
+    response = client.get("/regions/632823/")
+    assert response.context["charts"] == {}
+    assert 'id="charts-heading"' not in response.content.decode()
+    # Two entries of two types in one category: the types are charted, the category is not.
+    county = "630121"
+    for type in ("regulation", "rule"):
+        make_mention(region=county, type=type)
+    response = client.get(f"/regions/{county}/")
+    assert set(response.context["charts"]) == {"types"}
+    html = response.content.decode()
+    assert 'id="charts-heading"' in html
+    assert html.count('<ul class="bars">') == 1
 
 
 @pytest.mark.parametrize("url", ["/", "/regions/", "/regions/632800/", "/matrix/"])
