@@ -349,6 +349,10 @@ def write(plans, batch_size):
         entry.instrument = instruments[identity]
     # bulk_create takes each entry's measure_id from its measure, saved just above.
     Mention.objects.bulk_create(entries, batch_size=batch_size)
+    # bulk_create skips save(), which stores each mention's place in article order.
+    Mention.objects.filter(
+        measure__source__in=[plan.source for plan in plans]
+    ).refresh_article_order()
     # bulk_create sends no signal: the cached pages are made stale here.
     changes.changed()
 

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Window
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models.functions import Cast, Coalesce, Concat, LPad, Replace, RowNumber
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext
@@ -196,6 +196,7 @@ class Source(ParsedRecord):
         self.updated_at = timezone.now()
         super().save(*args, **kwargs)
         Mention.objects.filter(measure__source=self).refresh_public()
+        Mention.objects.filter(measure__source=self).refresh_article_order()
 
     def get_absolute_url(self):
         return reverse("measures:source", args=[self.slug])
@@ -226,8 +227,11 @@ class MeasureQuerySet(models.QuerySet):
         return self.filter(status=Status.PUBLISHED, source__status=Status.PUBLISHED)
 
     def in_article_order(self):
-        """Reform measures first, then directions, each by number."""
-        return self.order_by("source__published_on", "source__slug", "-kind", "number")
+        """By source (oldest first, undated first, then as added), reform measures first, then
+        directions, each by number: the order of `Mention.article_order`."""
+        return self.order_by(
+            models.F("source__published_on").asc(nulls_first=True), "source_id", "-kind", "number"
+        )
 
 
 class MeasureManager(models.Manager.from_queryset(MeasureQuerySet)):
@@ -307,6 +311,7 @@ class Measure(ParsedRecord):
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
         Mention.objects.filter(measure=self).refresh_public()
+        Mention.objects.filter(measure=self).refresh_article_order()
 
     def get_absolute_url(self):
         return reverse("measures:detail", args=[self.slug])
@@ -681,6 +686,12 @@ class MentionQuerySet(models.QuerySet):
         self.filter(PUBLIC_ENTRY, public=False).update(public=True)
         self.filter(public=True).exclude(PUBLIC_ENTRY).update(public=False)
 
+    def refresh_article_order(self):
+        """Store each of these mentions' place in article order (`article_order`, one UPDATE).
+        Every save of a mention, a measure or a source calls it for the mentions whose place
+        it may have moved, in the same transaction."""
+        self.update(article_order=article_order_value())
+
     def for_region(self, *regions):
         """What a page or filter for these regions shows: a prefecture, county or town with the
         units below it, at any depth; the province only what is attributed to the province
@@ -720,17 +731,15 @@ class MentionQuerySet(models.QuerySet):
 
     def leading(self):
         """One of these mentions per instrument: its first in article order, which places the
-        instrument in a list of instruments. One query, however the result is then ordered or
-        sliced (the database numbers the mentions of each instrument and keeps the first).
-
-        Numbering sorts every matching mention, so read only ids from it (`values_list`) and
-        the rows a page shows by id: numbered with all their columns, 100,000 mentions took ten
-        times as long (docs/performance.md)."""
-        return self.annotate(
-            place_of_instrument=Window(
-                RowNumber(), partition_by=[models.F("instrument_id")], order_by=ARTICLE_ORDER
-            )
-        ).filter(place_of_instrument=1)
+        instrument in a list of instruments — the mentions with no earlier one of the same
+        instrument among these. In article order, the database reads them from the start of
+        `mention_public_order_idx` and looks up each one's instrument's earlier mentions in
+        `mention_instrument_order_idx`, so a page's rows cost the same however many match."""
+        earlier = self.filter(
+            instrument_id=models.OuterRef("instrument_id"),
+            article_order__lt=models.OuterRef("article_order"),
+        )
+        return self.filter(~Exists(earlier))
 
     def for_list(self):
         """Everything list rows and exports read, in one query.
@@ -804,19 +813,58 @@ class MentionQuerySet(models.QuerySet):
         )
 
 
-#: Mentions in the order articles state them: by source (oldest first), measure (reforms before
-#: directions, by number), then place in the text (unplaced last).
-ARTICLE_ORDER = (
-    models.F("measure__source__published_on").asc(),
-    models.F("measure__source__slug").asc(),
-    models.F("measure__kind").desc(),
-    models.F("measure__number").asc(),
-    models.F("start").asc(nulls_last=True),
-    models.F("id").asc(),
-)
+#: Mentions in the order articles state them: by source (oldest first; undated ones first, then
+#: in the order they were added), measure (reforms before directions, by number), then place in
+#: the text (unplaced last). Stored on each mention as one value (`article_order_value`).
+ARTICLE_ORDER = (models.F("article_order").asc(),)
 
 # Sorts entries without a place in the text after every placed one.
 UNPLACED = 2**31 - 1
+
+
+def _digits(expression, width):
+    return LPad(Cast(expression, models.CharField()), width, models.Value("0"))
+
+
+#: The kinds of measure in the order an article states them.
+KIND_ORDER = models.Case(
+    models.When(kind=Measure.Kind.REFORM, then=models.Value("1")),
+    default=models.Value("2"),
+    output_field=models.CharField(),
+)
+
+#: The widths of the parts of `article_order`: a source's date (YYYYMMDD) and id, the kind,
+#: the measure's number, the place in the text and the mention's id. Digits alone, each part
+#: of fixed width, so that every collation sorts the values alike.
+ARTICLE_ORDER_PARTS = (8, 10, 1, 5, 10, 10)
+ARTICLE_ORDER_LENGTH = sum(ARTICLE_ORDER_PARTS)
+
+
+def article_order_value():
+    """The expression `MentionQuerySet.refresh_article_order` stores on each mention."""
+    date, source, _kind, number, place, own = ARTICLE_ORDER_PARTS
+    of_measure = (
+        Measure.objects.filter(pk=models.OuterRef("measure_id"))
+        .annotate(
+            order=Concat(
+                Coalesce(
+                    Replace(Cast("source__published_on", models.CharField()), models.Value("-")),
+                    models.Value("0" * date),
+                ),
+                _digits("source_id", source),
+                KIND_ORDER,
+                _digits("number", number),
+                output_field=models.CharField(),
+            )
+        )
+        .values("order")[:1]
+    )
+    return Concat(
+        models.Subquery(of_measure),
+        _digits(Coalesce("start", models.Value(UNPLACED)), place),
+        _digits("id", own),
+        output_field=models.CharField(),
+    )
 
 
 class MentionManager(models.Manager.from_queryset(MentionQuerySet)):
@@ -954,13 +1002,23 @@ class Mention(ParsedRecord):
             "Kept up to date on every save of any of the three."
         ),
     )
+    article_order = models.CharField(
+        _("place in article order"),
+        max_length=ARTICLE_ORDER_LENGTH,
+        default="",
+        editable=False,
+        help_text=_(
+            "Where it comes in article order, as one sortable value. Kept up to date on every "
+            "save of it, its measure and its source."
+        ),
+    )
     notes = models.TextField(_("editor notes"), blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now, editable=False)
 
     objects = MentionManager()
-    # `public` follows from the statuses the history already records.
-    history = HistoricalRecords(excluded_fields=["public"])
+    # `public` and `article_order` follow from what the history already records.
+    history = HistoricalRecords(excluded_fields=["public", "article_order"])
 
     class Meta:
         ordering = ["measure", "start", "id"]
@@ -993,6 +1051,18 @@ class Mention(ParsedRecord):
             ),
             # The list sorted by name (?sort=name: name, then id).
             models.Index(fields=["name", "id"], name="mention_name_idx"),
+            # Public mentions in article order: the list's first page and an export's first
+            # rows are read from its start, without sorting every matching mention.
+            models.Index(
+                fields=["article_order"],
+                condition=models.Q(public=True),
+                name="mention_public_order_idx",
+            ),
+            # An instrument's mentions in article order: whether a mention is its instrument's
+            # first among those matching (`MentionQuerySet.leading`).
+            models.Index(
+                fields=["instrument", "article_order"], name="mention_instrument_order_idx"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["key"], name="mention_key_unique"),
@@ -1014,7 +1084,8 @@ class Mention(ParsedRecord):
             self.instrument = self.resolve_instrument()
         super().save(*args, **kwargs)
         Mention.objects.filter(pk=self.pk).refresh_public()
-        self.refresh_from_db(fields=["public"])
+        Mention.objects.filter(pk=self.pk).refresh_article_order()
+        self.refresh_from_db(fields=["public", "article_order"])
 
     def get_absolute_url(self):
         return reverse("measures:mention_detail", args=[self.pk])

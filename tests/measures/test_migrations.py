@@ -51,7 +51,12 @@ def migrate(target=None):
     return executor.loader.project_state(targets).apps
 
 
-def rows(apps, model_name, *, leave_out=("instrument_id", "evidence_url", "evidence_reference")):
+def rows(
+    apps,
+    model_name,
+    *,
+    leave_out=("instrument_id", "evidence_url", "evidence_reference", "article_order"),
+):
     """Every row of the model and of its history, as stored (without the columns later
     migrations add)."""
     model = apps.get_model("measures", model_name)

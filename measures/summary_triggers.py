@@ -1,0 +1,211 @@
+"""The database triggers that keep the summary (measures/summary.py) in step with the mentions.
+
+Triggers on mentions keep three tables in step with every write of a mention, in the write's own
+transaction, whatever wrote it (the admin, the loader, an import, a bulk update of the public
+flag, a merge): `summarycell` counts public mentions and distinct instruments per (scope, region,
+type), `summaryinstrument` counts each instrument's public mentions per cell, `summaryspread`
+counts the cells of scope "all" each instrument is in. The scope is "all" and the kind of the
+mention's measure; a trigger on measures moves a measure's mentions when its kind changes.
+
+The statements are plain SQL that SQLite and PostgreSQL both run; only the trigger around them
+differs (SQLite runs statements in the trigger, PostgreSQL in a PL/pgSQL function).
+
+They are not made by a migration but around every `migrate` that applies any
+(`apps.MeasuresConfig`): dropped before, so that no migration trips over them (SQLite rebuilds
+a table to alter it, which drops the triggers on it and refuses to rename one that another
+trigger names), created after, and the summary written again from the mentions, since the
+migrations in between may have changed them unseen.
+"""
+
+from django.db import connections
+
+CELL = "measures_summarycell"
+PER_INSTRUMENT = "measures_summaryinstrument"
+SPREAD = "measures_summaryspread"
+ALL = "'all'"
+
+
+def kind_of(row):
+    return f"(SELECT kind FROM measures_measure WHERE id = {row}.measure_id)"
+
+
+def added(row, scope):
+    """Statements counting the public mention `row` (NEW or OLD) in `scope` (an expression)."""
+    cell = f"scope = {scope} AND region_id = {row}.region_id AND type_id = {row}.type_id"
+    its = f"{cell} AND instrument_id = {row}.instrument_id"
+    statements = [
+        f"INSERT INTO {CELL} (scope, region_id, type_id, instruments, mentions) "
+        f"VALUES ({scope}, {row}.region_id, {row}.type_id, 0, 1) "
+        f"ON CONFLICT (scope, region_id, type_id) DO UPDATE SET mentions = {CELL}.mentions + 1",
+        f"INSERT INTO {PER_INSTRUMENT} (scope, region_id, type_id, instrument_id, mentions) "
+        f"VALUES ({scope}, {row}.region_id, {row}.type_id, {row}.instrument_id, 1) "
+        f"ON CONFLICT (scope, region_id, type_id, instrument_id) "
+        f"DO UPDATE SET mentions = {PER_INSTRUMENT}.mentions + 1",
+        # The instrument's first mention in the cell makes it one more instrument there.
+        f"UPDATE {CELL} SET instruments = instruments + 1 WHERE {cell} "
+        f"AND (SELECT mentions FROM {PER_INSTRUMENT} WHERE {its}) = 1",
+    ]
+    if scope == ALL:
+        statements.append(
+            f"INSERT INTO {SPREAD} (instrument_id, cells) SELECT {row}.instrument_id, 1 "
+            f"WHERE (SELECT mentions FROM {PER_INSTRUMENT} WHERE {its}) = 1 "
+            f"ON CONFLICT (instrument_id) DO UPDATE SET cells = {SPREAD}.cells + 1"
+        )
+    return statements
+
+
+def removed(row, scope):
+    """Statements no longer counting the public mention `row` in `scope`."""
+    cell = f"scope = {scope} AND region_id = {row}.region_id AND type_id = {row}.type_id"
+    its = f"{cell} AND instrument_id = {row}.instrument_id"
+    statements = [
+        f"UPDATE {PER_INSTRUMENT} SET mentions = mentions - 1 WHERE {its}",
+        # Its last mention in the cell makes it one instrument fewer there.
+        f"UPDATE {CELL} SET mentions = mentions - 1, instruments = instruments - "
+        f"(SELECT COUNT(*) FROM {PER_INSTRUMENT} WHERE {its} AND mentions = 0) WHERE {cell}",
+    ]
+    if scope == ALL:
+        statements += [
+            f"UPDATE {SPREAD} SET cells = cells - 1 WHERE instrument_id = {row}.instrument_id "
+            f"AND EXISTS (SELECT 1 FROM {PER_INSTRUMENT} WHERE {its} AND mentions = 0)",
+            f"DELETE FROM {SPREAD} WHERE instrument_id = {row}.instrument_id AND cells = 0",
+        ]
+    return statements + [
+        f"DELETE FROM {PER_INSTRUMENT} WHERE {its} AND mentions = 0",
+        f"DELETE FROM {CELL} WHERE {cell} AND mentions = 0",
+    ]
+
+
+def counted(row):
+    return added(row, ALL) + added(row, kind_of(row))
+
+
+def uncounted(row):
+    return removed(row, ALL) + removed(row, kind_of(row))
+
+
+def kind_changed():
+    """Statements moving a measure's public mentions from the scope of its old kind to its new
+    one, in sets (SQLite triggers have no loops)."""
+    mine = "FROM measures_mention m WHERE m.measure_id = NEW.id AND m.public"
+    in_cell = "m.region_id = {t}.region_id AND m.type_id = {t}.type_id"
+    return [
+        f"UPDATE {PER_INSTRUMENT} SET mentions = mentions - (SELECT COUNT(*) {mine} AND "
+        f"{in_cell.format(t=PER_INSTRUMENT)} AND m.instrument_id = {PER_INSTRUMENT}.instrument_id)"
+        f" WHERE scope = OLD.kind AND instrument_id IN (SELECT m.instrument_id {mine})",
+        f"UPDATE {CELL} SET mentions = mentions - (SELECT COUNT(*) {mine} AND "
+        f"{in_cell.format(t=CELL)}), instruments = instruments - (SELECT COUNT(*) FROM "
+        f"{PER_INSTRUMENT} s WHERE s.scope = OLD.kind AND s.region_id = {CELL}.region_id AND "
+        f"s.type_id = {CELL}.type_id AND s.mentions = 0) WHERE scope = OLD.kind AND EXISTS "
+        f"(SELECT 1 {mine} AND {in_cell.format(t=CELL)})",
+        f"DELETE FROM {PER_INSTRUMENT} WHERE scope = OLD.kind AND mentions = 0",
+        f"DELETE FROM {CELL} WHERE scope = OLD.kind AND mentions = 0",
+        f"INSERT INTO {CELL} (scope, region_id, type_id, instruments, mentions) "
+        f"SELECT NEW.kind, m.region_id, m.type_id, 0, COUNT(*) {mine} "
+        f"GROUP BY m.region_id, m.type_id "
+        f"ON CONFLICT (scope, region_id, type_id) "
+        f"DO UPDATE SET mentions = {CELL}.mentions + excluded.mentions",
+        f"UPDATE {CELL} SET instruments = instruments + (SELECT COUNT(DISTINCT m.instrument_id) "
+        f"{mine} AND {in_cell.format(t=CELL)} AND NOT EXISTS (SELECT 1 FROM {PER_INSTRUMENT} s "
+        f"WHERE s.scope = NEW.kind AND s.region_id = m.region_id AND s.type_id = m.type_id AND "
+        f"s.instrument_id = m.instrument_id)) WHERE scope = NEW.kind AND EXISTS "
+        f"(SELECT 1 {mine} AND {in_cell.format(t=CELL)})",
+        f"INSERT INTO {PER_INSTRUMENT} (scope, region_id, type_id, instrument_id, mentions) "
+        f"SELECT NEW.kind, m.region_id, m.type_id, m.instrument_id, COUNT(*) {mine} "
+        f"GROUP BY m.region_id, m.type_id, m.instrument_id "
+        f"ON CONFLICT (scope, region_id, type_id, instrument_id) "
+        f"DO UPDATE SET mentions = {PER_INSTRUMENT}.mentions + excluded.mentions",
+    ]
+
+
+#: What changes a mention's place in the summary.
+COUNTED_COLUMNS = ("public", "region_id", "type_id", "instrument_id", "measure_id")
+
+#: name -> (table, event, condition, statements). Conditions use `DIFFERS`, which each database
+#: spells its own way.
+TRIGGERS = {
+    "mention_summary_insert": ("measures_mention", "INSERT", "NEW.public", counted("NEW")),
+    "mention_summary_delete": ("measures_mention", "DELETE", "OLD.public", uncounted("OLD")),
+    "mention_summary_update_old": (
+        "measures_mention",
+        "UPDATE",
+        "OLD.public AND ({changed})",
+        uncounted("OLD"),
+    ),
+    "mention_summary_update_new": (
+        "measures_mention",
+        "UPDATE",
+        "NEW.public AND ({changed})",
+        counted("NEW"),
+    ),
+    "measure_kind_summary": ("measures_measure", "UPDATE", "{kind_changed}", kind_changed()),
+}
+
+
+#: The summary's tables; the triggers write to them, so they are made only where all exist.
+TABLES = (CELL, PER_INSTRUMENT, SPREAD)
+
+
+def install(connection):
+    """Create the triggers (after `remove`, or on a database without them); False, creating
+    none, where the summary's tables do not exist (before their migration)."""
+    if not set(TABLES) <= set(connection.introspection.table_names()):
+        return False
+    postgresql = connection.vendor == "postgresql"
+    differs = "IS DISTINCT FROM" if postgresql else "IS NOT"
+    changed = " OR ".join(f"OLD.{c} {differs} NEW.{c}" for c in COUNTED_COLUMNS)
+    for name, (table, event, condition, statements) in TRIGGERS.items():
+        condition = condition.format(changed=changed, kind_changed=f"OLD.kind {differs} NEW.kind")
+        body = "".join(f"{statement};\n" for statement in statements)
+        if postgresql:
+            execute(
+                connection,
+                f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+                f"BEGIN\n{body}RETURN NULL;\nEND\n$$",
+            )
+            execute(
+                connection,
+                f"CREATE TRIGGER {name} AFTER {event} ON {table} FOR EACH ROW "
+                f"WHEN ({condition}) EXECUTE FUNCTION {name}()",
+            )
+        else:
+            execute(
+                connection,
+                f"CREATE TRIGGER {name} AFTER {event} ON {table} FOR EACH ROW "
+                f"WHEN {condition} BEGIN\n{body}END",
+            )
+    return True
+
+
+def remove(connection):
+    """Drop the triggers, where they and their tables exist."""
+    postgresql = connection.vendor == "postgresql"
+    tables = set(connection.introspection.table_names())
+    for name, (table, *_rest) in TRIGGERS.items():
+        if table not in tables:
+            continue
+        if postgresql:
+            execute(connection, f"DROP TRIGGER IF EXISTS {name} ON {table}")
+            execute(connection, f"DROP FUNCTION IF EXISTS {name}()")
+        else:
+            execute(connection, f"DROP TRIGGER IF EXISTS {name}")
+
+
+def before_migrate(sender, using, plan=None, **kwargs):
+    """pre_migrate: drop the triggers when migrations are about to be applied."""
+    if plan:
+        remove(connections[using])
+
+
+def after_migrate(sender, using, plan=None, **kwargs):
+    """post_migrate: after migrations were applied, create the triggers and write the summary
+    again from the mentions."""
+    if plan and install(connections[using]):
+        from .summary import rebuild
+
+        rebuild(using=using)
+
+
+def execute(connection, sql):
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
