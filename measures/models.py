@@ -696,7 +696,11 @@ class MentionQuerySet(models.QuerySet):
         """What a page or filter for these regions shows: a prefecture, county or town with the
         units below it, at any depth; the province only what is attributed to the province
         itself (`RegionQuerySet.counted_in`)."""
-        return self.filter(region__in=Region.objects.counted_in(*regions))
+        # The ids themselves rather than a subquery (one more small query): the database then
+        # knows how many rows they select, and reads a few regions' rows by index instead of
+        # walking the whole list in article order looking for them.
+        ids = list(Region.objects.counted_in(*regions).values_list("pk", flat=True))
+        return self.filter(region__in=ids)
 
     def count_by(self, *fields):
         """How many rows there are for each value of `fields`, in one aggregate query:
