@@ -14,6 +14,7 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from collation.fields import PinyinKeyField
 from regions.models import Region
 
 from . import identity
@@ -538,6 +539,8 @@ class Instrument(models.Model):
         db_index=True,
         help_text=_("The name as the identity rule compares it (measures/identity.py)."),
     )
+    # The list sorts instruments by their name in pinyin order (不, 企, 全, 信), in the database.
+    name_pinyin = PinyinKeyField(_("name in pinyin order"), source="name")
     type = models.ForeignKey(
         "InstrumentType",
         verbose_name=_("type"),
@@ -588,7 +591,8 @@ class Instrument(models.Model):
     updated_at = models.DateTimeField(_("updated"), default=timezone.now, editable=False)
 
     objects = InstrumentQuerySet.as_manager()
-    history = HistoricalRecords()
+    # The sort key follows from the name the history already records.
+    history = HistoricalRecords(excluded_fields=["name_pinyin"])
 
     class Meta:
         ordering = ["name", "id"]
@@ -722,11 +726,17 @@ class MentionQuerySet(models.QuerySet):
         Numbering sorts every matching mention, so read only ids from it (`values_list`) and
         the rows a page shows by id: numbered with all their columns, 100,000 mentions took ten
         times as long (docs/performance.md)."""
-        return self.annotate(
-            place_of_instrument=Window(
-                RowNumber(), partition_by=[models.F("instrument_id")], order_by=ARTICLE_ORDER
+        # Whatever order these mentions had is the outer query's to set: inside, it would only
+        # make the database sort them once more for nothing.
+        return (
+            self.order_by()
+            .annotate(
+                place_of_instrument=Window(
+                    RowNumber(), partition_by=[models.F("instrument_id")], order_by=ARTICLE_ORDER
+                )
             )
-        ).filter(place_of_instrument=1)
+            .filter(place_of_instrument=1)
+        )
 
     def for_list(self):
         """Everything list rows and exports read, in one query.
