@@ -19,8 +19,15 @@ MAX_LENGTH = 500
 # Place names whose reading pypinyin's dictionary does not know (it reads 都 as dōu there).
 load_phrases_dict({"都兰": [["dū"], ["lán"]]})
 
-# What of a run of characters that are not Chinese takes part in the order: letters and digits;
-# punctuation and spaces (“”《》 …) are skipped, so “无废城市”试点 sorts under 无 (wú).
+# Runs of Chinese characters (the CJK unified ideographs, their extensions and compatibility
+# forms), read in pypinyin together so that a word's context picks a heteronym's reading, and
+# runs of anything else.
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+_RUNS = re.compile(f"([{_HAN}]+)|([^{_HAN}]+)")
+# A Chinese character's syllable and tone as pypinyin spells it (TONE3: lv4, zhuang1, ma5).
+_SYLLABLE = re.compile(r"[a-z]+[1-5]")
+# What of any other run takes part in the order: letters and digits; punctuation and spaces
+# (“”《》 …) are skipped, so “无废城市”试点 sorts under 无 (wú).
 _KEPT = re.compile(r"[a-z0-9]+")
 
 
@@ -30,12 +37,13 @@ def pinyin_key(text):
     character by character as a dictionary orders words. Latin letters and digits stand for
     themselves (GEP → gep0, the 0 placing them before any syllable they begin); full-width forms
     count as their ASCII letters. Heteronyms are read as pypinyin reads them in context
-    (长江 cháng, 重庆 chóng)."""
+    (长江 cháng, 重庆 chóng); a character it has no reading for is left out."""
     text = unicodedata.normalize("NFKC", text or "")
     parts = []
-    for piece in lazy_pinyin(text, style=Style.TONE3, neutral_tone_with_five=True):
-        if piece[-1:].isdigit() and piece[:-1].isalpha() and piece.isascii():
-            parts.append(piece)  # a Chinese character: syllable and tone
+    for chinese, other in _RUNS.findall(text):
+        if chinese:
+            pieces = lazy_pinyin(chinese, style=Style.TONE3, neutral_tone_with_five=True)
+            parts.extend(piece for piece in pieces if _SYLLABLE.fullmatch(piece))
         else:
-            parts.extend(f"{run}0" for run in _KEPT.findall(piece.lower()))
+            parts.extend(f"{run}0" for run in _KEPT.findall(other.casefold()))
     return "".join(parts)[:MAX_LENGTH]

@@ -240,10 +240,10 @@ class MentionListing:
 
     @cached_property
     def sort_options(self):
-        """The orders offered, each with a link and its `order` when it is the list's order:
-        the default (relevance when searching, article order otherwise), article order as
-        well when searching, then each of `SORTS`, whose link turns the current one around, as
-        its column heading does (`column_sorts`)."""
+        """The orders offered, each with a link and whether it is the list's (`current`): the
+        default (relevance when searching, article order otherwise), article order as well
+        when searching, then each of `SORTS` with its direction (`order`) and a link that
+        turns the current one around, as its column heading does (`column_sorts`)."""
         current = self.sort[0] if self.sort else ""
         if self.search_words:
             defaults = [("", _("Relevance")), (ARTICLE_SORT, _("Article order"))]
@@ -255,12 +255,13 @@ class MentionListing:
             {
                 "label": label,
                 "url": replaced(self.query, "sort", value),
-                "order": "ascending" if value == current else None,
+                "current": value == current,
             }
             for value, label in defaults
         ]
         for sort in SORTS:
-            options.append({"label": sort.label, **self.column_sorts[sort.value]})
+            column = self.column_sorts[sort.value]
+            options.append({"label": sort.label, "current": bool(column["order"]), **column})
         return options
 
     @cached_property

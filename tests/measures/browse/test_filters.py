@@ -465,7 +465,7 @@ def test_a_search_lists_instruments_its_words_name_first_then_in_article_order(c
 
 def sort_options(response):
     return [
-        (option["label"], option["url"], option["order"])
+        (option["label"], option["url"], option["current"])
         for option in response.context["listing"].sort_options
     ]
 
@@ -474,15 +474,19 @@ def test_relevance_is_offered_and_current_only_when_searching(client, wetlands):
     searching = client.get(f"{LIST}?q=湿地")
     html = searching.content.decode()
     assert sort_options(searching)[:3] == [
-        ("相关度", "?q=%E6%B9%BF%E5%9C%B0", "ascending"),
-        ("原文顺序", "?q=%E6%B9%BF%E5%9C%B0&sort=article", None),
-        ("名称", "?q=%E6%B9%BF%E5%9C%B0&sort=name", None),
+        ("相关度", "?q=%E6%B9%BF%E5%9C%B0", True),
+        ("原文顺序", "?q=%E6%B9%BF%E5%9C%B0&sort=article", False),
+        ("名称", "?q=%E6%B9%BF%E5%9C%B0&sort=name", False),
     ]
     assert re.search(r'<a href="[^"]*" aria-current="true">相关度</a>', html)
     browsing = client.get(LIST)
     assert "相关度" not in browsing.content.decode()
-    assert sort_options(browsing)[0] == ("原文顺序", "?", "ascending")
-    assert sort_options(client.get(f"{LIST}?sort=article"))[0][2] == "ascending"
+    assert sort_options(browsing)[0] == ("原文顺序", "?", True)
+    assert sort_options(client.get(f"{LIST}?sort=article"))[0][2] is True
+    # A chosen order is current, its link turning it around.
+    by_name = sort_options(client.get(f"{LIST}?q=湿地&sort=name"))
+    assert [current for _label, _url, current in by_name] == [False, False, True, False, False]
+    assert by_name[2][1] == "?q=%E6%B9%BF%E5%9C%B0&sort=-name"
 
 
 HEADING = re.compile(
