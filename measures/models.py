@@ -997,7 +997,9 @@ class Mention(ParsedRecord):
                 condition=models.Q(status=Status.DRAFT),
                 name="mention_draft_idx",
             ),
-            # The list sorted by name (?sort=name: name, then id).
+            # Mentions by name (the admin's list sorted by name). The public list sorts by its
+            # instrument's pinyin key instead, after picking each instrument's row, which no
+            # index on this table can serve.
             models.Index(fields=["name", "id"], name="mention_name_idx"),
         ]
         constraints = [
