@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from collation.fields import PinyinKeyField
+
 #: What a region code looks like: 6 digits (GB/T 2260) or up to 12 (statistical codes of towns).
 #: The region pages' URLs accept exactly this, so a code that does not match could not be linked.
 CODE_PATTERN = r"[0-9]{6,12}"
@@ -79,6 +81,8 @@ class Region(models.Model):
         _("short name"), max_length=50, help_text=_("The name as articles write it, e.g. 海西州.")
     )
     name_en = models.CharField(_("English name"), max_length=200)
+    # The list sorts regions by the name it shows, in pinyin order (西宁 under x).
+    short_name_pinyin = PinyinKeyField(_("short name in pinyin order"), source="short_name")
     level = models.CharField(_("level"), max_length=12, choices=Level.choices)
     aliases = models.JSONField(
         _("aliases"),

@@ -45,7 +45,7 @@ from ..models import (
     StageRule,
     current_stage,
 )
-from .filters import SORTS, MentionFilter
+from .filters import MentionFilter, sort_labels
 from .listing import MentionListing, printable
 
 
@@ -619,7 +619,7 @@ def filters_used(listing):
         "measure": {m.slug: f"{m.label} {m.title}" for m in cleaned.get("measure") or ()},
         "region": {r.code: f"{r.local_name} ({r.code})" for r in cleaned.get("region") or ()},
         "type": {t.slug: f"{t.local_name} ({t.slug})" for t in cleaned.get("type") or ()},
-        "sort": {value: str(label) for _field, value, label in SORTS},
+        "sort": {value: str(label) for value, label in sort_labels().items()},
     }
     used = []
     for name, field in MentionFilter.base_filters.items():

@@ -1,16 +1,17 @@
 """The one FilterSet behind the instruments list, its facet counts and every export."""
 
 from functools import cached_property
+from typing import NamedTuple
 
 import django_filters
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Case, F, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from regions.models import Region
 
 from .. import summary
-from ..models import ALL_KINDS, InstrumentType, Measure, Mention
+from ..models import ALL_KINDS, ARTICLE_ORDER, InstrumentType, Measure, Mention
 from .counts import instruments_per_region
 from .search import MAX_WORDS, read_words, split_words
 
@@ -25,12 +26,72 @@ def few_enough_words(value):
         )
 
 
-#: The orders the list offers besides article order (its default): (field, `sort` value, label).
+class Sort(NamedTuple):
+    """An order the list offers: `sort=value` (descending: `sort=-value`)."""
+
+    value: str
+    label: str
+    descending_label: str
+    #: What it orders a row (a mention) by, most significant first: what the row shows.
+    columns: tuple
+
+
+#: The orders a reader picks (`sort`). Rows that sort equal (two instruments of one name, the
+#: rows of one region) follow in article order, which ends with the id, so every page and
+#: every export holds them in one order.
 SORTS = (
-    ("name", "name", _("Name")),
-    ("region__code", "region", _("Region")),
-    ("type__precedence", "type", _("Type")),
+    # The name a row shows is its instrument's, in pinyin order (不, 企, 全, 信); instruments
+    # whose names spell alike in pinyin come by name.
+    Sort(
+        "name",
+        _("Name"),
+        _("Name, descending"),
+        ("instrument__name_pinyin", "instrument__name"),
+    ),
+    Sort(
+        "region",
+        _("Region"),
+        _("Region, descending"),
+        ("region__short_name_pinyin", "region__code"),
+    ),
+    # Types in the typology's order (regulations first), not by the letters of their names.
+    Sort("type", _("Type"), _("Type, descending"), ("type__precedence", "type__slug")),
 )
+
+#: `sort=article`: the order the articles state them (the default when not searching).
+ARTICLE_SORT = "article"
+
+
+class ListOrder(django_filters.OrderingFilter):
+    """`sort`: article order, or one of `SORTS` ascending or (with `-`) descending; several,
+    comma-separated, sort by the first, then the next. The orders are made in the database, so
+    a page and an export are cut from one ordered list."""
+
+    def __init__(self, *args, **kwargs):
+        choices = [(ARTICLE_SORT, _("Article order"))]
+        for sort in SORTS:
+            choices += [(sort.value, sort.label), (f"-{sort.value}", sort.descending_label)]
+        super().__init__(*args, choices=choices, **kwargs)
+
+    def filter(self, qs, value):
+        return qs.order_by(*self.ordering(value)) if value else qs
+
+    @staticmethod
+    def ordering(values):
+        """The ORDER BY of `sort` values (valid ones, as the form cleans them)."""
+        by_value = {sort.value: sort for sort in SORTS}
+        columns = []
+        for value in values:
+            descending = value.startswith("-")
+            sort = by_value.get(value.removeprefix("-"))
+            for column in sort.columns if sort else ():
+                columns.append(F(column).desc() if descending else F(column).asc())
+        return (*columns, *ARTICLE_ORDER)
+
+
+def sort_labels():
+    """{`sort` value: its label}, for every order the list offers."""
+    return dict(MentionFilter.base_filters["sort"].extra["choices"])
 
 
 class MentionFilter(django_filters.FilterSet):
@@ -77,11 +138,7 @@ class MentionFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"), method="search", max_length=200, validators=[few_enough_words]
     )
-    sort = django_filters.OrderingFilter(
-        label=_("Sort"),
-        fields=[(field, value) for field, value, _label in SORTS],
-        field_labels={field: label for field, _value, label in SORTS},
-    )
+    sort = ListOrder(label=_("Sort"))
 
     class Meta:
         model = Mention
@@ -157,6 +214,17 @@ class MentionFilter(django_filters.FilterSet):
         if word.categories:
             condition |= Q(type__category__in=[value for value, _label in word.categories])
         return condition
+
+    def relevance(self, words):
+        """How well a row matches the search `words` (from `words_of`), for the list's order
+        when searching: how many of the words its instrument's name holds, the name the row
+        shows and marks them in. An instrument named by the words comes before one found only
+        by its sentence, its measure's title, its region or its type."""
+        held = [
+            Case(When(instrument__name__icontains=word.text, then=Value(1)), default=Value(0))
+            for word in words
+        ]
+        return sum(held[1:], held[0]) if held else Value(0)
 
     def _measures_titled(self, text):
         """Ids of the measures whose title contains `text` (one query per word and FilterSet)."""

@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from .. import summary
-from ..models import Mention
+from ..models import ARTICLE_ORDER, Mention
 from .facets import Facets
-from .filters import SORTS, MentionFilter
+from .filters import ARTICLE_SORT, SORTS, ListOrder, MentionFilter
 from .pages import by_instrument
 from .querystrings import replaced, with_values, without
 from .search import explain, quoted
@@ -80,10 +80,25 @@ class MentionListing:
         return self._ordered(self.filterset.qs)
 
     def _ordered(self, queryset):
-        if not self.filterset.form.cleaned_data.get("sort"):
-            return queryset.in_article_order()
-        # Rows that sort equal keep one order on every page and in every export.
-        return queryset.order_by(*self.filterset.qs.query.order_by, "id")
+        return queryset.order_by(*self.ordering)
+
+    @cached_property
+    def sort(self):
+        """The `sort` values given (valid ones), or none."""
+        if self.errors or not self.filterset.is_valid():
+            return []
+        return self.filterset.form.cleaned_data.get("sort") or []
+
+    @cached_property
+    def ordering(self):
+        """The ORDER BY of the list and of every export: the `sort` chosen; else, when
+        searching, relevance (`MentionFilter.relevance`) then article order; else article
+        order. Each ends with the id, so rows that sort equal keep one order across pages."""
+        if self.sort:
+            return ListOrder.ordering(self.sort)
+        if self.search_words:
+            return (self.filterset.relevance(self.search_words).desc(), *ARTICLE_ORDER)
+        return ARTICLE_ORDER
 
     @cached_property
     def instrument_count(self):
@@ -236,17 +251,47 @@ class MentionListing:
 
     @cached_property
     def sort_options(self):
-        """Article order, then each order the FilterSet declares, with a link to it."""
-        current = self.query.get("sort", "")
-        choices = [("", _("Article order")), *((value, label) for _f, value, label in SORTS)]
-        return [
+        """The orders offered, each with a link and whether it is the list's (`current`): the
+        default (relevance when searching, article order otherwise), article order as well
+        when searching, then each of `SORTS` with its direction (`order`) and a link that
+        turns the current one around, as its column heading does (`column_sorts`)."""
+        current = self.sort[0] if self.sort else ""
+        if self.search_words:
+            defaults = [("", _("Relevance")), (ARTICLE_SORT, _("Article order"))]
+        else:
+            # Without a search, `sort=article` is the default order by its name.
+            current = "" if current == ARTICLE_SORT else current
+            defaults = [("", _("Article order"))]
+        options = [
             {
                 "label": label,
                 "url": replaced(self.query, "sort", value),
                 "current": value == current,
             }
-            for value, label in choices
+            for value, label in defaults
         ]
+        for sort in SORTS:
+            column = self.column_sorts[sort.value]
+            options.append({"label": sort.label, "current": bool(column["order"]), **column})
+        return options
+
+    @cached_property
+    def column_sorts(self):
+        """{"name"|"type"|"region": {"order", "url", "next"}} for the list's sortable columns:
+        `order` is "ascending" or "descending" when the list is sorted by the column (its
+        heading's `aria-sort`), else None; `url` sorts by it ascending, or descending when it is
+        sorted ascending already, `next` says which."""
+        current = self.sort[0] if self.sort else ""
+        columns = {}
+        for sort in SORTS:
+            order = {sort.value: "ascending", f"-{sort.value}": "descending"}.get(current)
+            value = f"-{sort.value}" if order == "ascending" else sort.value
+            columns[sort.value] = {
+                "order": order,
+                "url": replaced(self.query, "sort", value),
+                "next": "descending" if order == "ascending" else "ascending",
+            }
+        return columns
 
     @cached_property
     def active_filters(self):

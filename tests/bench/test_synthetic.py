@@ -164,6 +164,8 @@ URLS = [
     "/instruments/?q=西宁",
     "/instruments/?q=管理办法&kind=reform",
     "/instruments/?sort=name",
+    "/instruments/?sort=-region&page=2",
+    "/instruments/?q=西宁&sort=-name",
     "/instruments/export.csv?per=mention",
     "/instruments/export.json?region=632800",
     "/instruments/export.xlsx?type=rule",
@@ -253,6 +255,9 @@ QUERIES = [
     "q=西宁",
     "q=管理办法",
     "sort=name",
+    "sort=-name",
+    "sort=region",
+    "q=西宁&sort=-type",
 ]
 
 

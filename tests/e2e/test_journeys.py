@@ -14,6 +14,7 @@ from django.db.models import Max, Q
 from django.utils import translation
 from playwright.sync_api import expect
 
+from collation import pinyin_key
 from measures.management.commands.make_editor import make_editor
 from measures.models import InstrumentType, Measure, Mention, Source
 from regions.models import Region
@@ -255,6 +256,28 @@ def test_search_finds_what_the_words_ask_for_and_shows_why(page, site_data, term
     for index in range(rows.count()):
         row = rows.nth(index)
         assert row.locator("td.name mark").count() or row.locator(".snippet mark").count()
+
+
+def test_a_heading_sorts_the_list_by_its_column_and_again_the_other_way(page, site_data):
+    xining = published().for_region(Region.objects.get(code=XINING))
+    instruments = {m.instrument_id: m.instrument.name for m in xining.select_related("instrument")}
+    in_pinyin_order = sorted(instruments, key=lambda pk: (pinyin_key(instruments[pk]), pk))
+    assert len(in_pinyin_order) <= 50, "one page"
+
+    page.goto(f"/instruments/?region={XINING}")
+    heading = page.locator("table.entries thead th").first
+    expect(heading).not_to_have_attribute("aria-sort", re.compile(".*"))
+    follow(page, heading.locator("a"))
+    assert query_of(page.url) == {"region": [XINING], "sort": ["name"]}
+    expect(page.locator("table.entries thead th").first).to_have_attribute("aria-sort", "ascending")
+    assert listed_ids(page) == in_pinyin_order
+
+    follow(page, page.locator("table.entries thead th").first.locator("a"))
+    assert query_of(page.url) == {"region": [XINING], "sort": ["-name"]}
+    expect(page.locator("table.entries thead th").first).to_have_attribute(
+        "aria-sort", "descending"
+    )
+    assert listed_ids(page) == in_pinyin_order[::-1]
 
 
 # 4. Language switch ----------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
+from collation import pinyin_key
 from measures.management.commands.load_knowledge_base import load_knowledge_base
 from measures.management.commands.make_editor import EDITORS_GROUP, make_editor
 from measures.models import Mention
@@ -34,8 +35,8 @@ rename_migration = importlib.import_module("measures.migrations.0011_rename_inst
 LATER_GRANTS = importlib.import_module("measures.migrations.0015_editors_edit_instruments").GRANTED
 
 
-def migrate(target=None):
-    """Migrate the database to `target` (default: the latest migrations) as `manage.py migrate`
+def migrate(*targets):
+    """Migrate the database to `targets` (default: the latest migrations) as `manage.py migrate`
     does, with the pre_migrate signal through which Django renames the content types of renamed
     models; returns the models as of `target`.
 
@@ -43,7 +44,7 @@ def migrate(target=None):
     in a database that is not current.
     """
     executor = MigrationExecutor(connection)
-    targets = [target] if target else executor.loader.graph.leaf_nodes()
+    targets = list(targets) or executor.loader.graph.leaf_nodes()
     plan = executor.migration_plan(targets)
     emit_pre_migrate_signal(0, False, connection.alias, apps=current_apps, plan=plan)
     executor.migrate(targets, plan=plan)
@@ -240,3 +241,29 @@ def test_instruments_are_made_from_mentions_keeping_edits_drafts_deletions_and_o
     )
     new = make_mention(measure=edited.measure, name="另一项新的条例")
     assert new.instrument.pk > Mention.objects.exclude(pk=new.pk).order_by("-pk").first().pk
+
+
+BEFORE_SORT_KEYS = [
+    ("measures", "0019_mention_article_order"),
+    ("regions", "0003_region_code_format"),
+]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_sort_keys_are_filled_in_for_existing_instruments_and_regions():
+    from measures.models import Instrument
+    from regions.models import Region
+
+    load_knowledge_base()
+    try:
+        old_apps = migrate(*BEFORE_SORT_KEYS)
+        old_fields = {f.name for f in old_apps.get_model("measures", "Instrument")._meta.fields}
+        assert "name_pinyin" not in old_fields
+    finally:
+        migrate()
+
+    instruments = list(Instrument.objects.values_list("name", "name_pinyin"))
+    assert len(instruments) == 87
+    assert all(key == pinyin_key(name) and key for name, key in instruments)
+    regions = list(Region.objects.values_list("short_name", "short_name_pinyin"))
+    assert all(key == pinyin_key(name) and key for name, key in regions)

@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from collation import pinyin_key
 from measures.browse.listing import MentionListing
 from measures.models import Mention
 from tests.factories import make_measure, make_mention, make_region, make_source
@@ -351,6 +352,10 @@ FILTER_COMBINATIONS = [
     "measure=reform-3",
     "category=legal&region=630000",
     "sort=-name",
+    "sort=region",
+    # Relevance: instruments named by the word first, then those found by sentence or title.
+    "q=生态",
+    "q=生态&sort=-type",
 ]
 
 
@@ -401,6 +406,33 @@ def test_an_export_holds_every_page_and_ignores_the_page_parameter(
     ]
     every_mention = MentionListing(QueryDict()).ordered_mentions
     assert [int(record["id"]) for record in records(response, fmt)] == [e.id for e in every_mention]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_an_export_follows_the_order_chosen_on_the_list(client, article, fmt):
+    def names(query):
+        rows = records(export(client, fmt, query, per=None), fmt)
+        return [record["instrument_name"] for record in rows]
+
+    by_name = names("sort=name")
+    # Pinyin order: 不 (bù) before 大 (dà) before 西 (xī), whatever their code points.
+    assert by_name.index("不可降解塑料制品管理条例") < by_name.index("大气污染防治条例")
+    assert by_name == sorted(by_name, key=lambda name: (pinyin_key(name), name))
+    assert names("sort=-name") == by_name[::-1]
+    # Searching: names holding the word first; 大气污染防治条例 is found by its measure's title.
+    found = names("q=生态")
+    named = [name for name in found if "生态" in name]
+    assert found[: len(named)] == named
+    assert "大气污染防治条例" in found[len(named) :]
+
+
+def test_the_second_sheet_names_the_order(client, article):
+    workbook = xlsx_workbook(export(client, "xlsx", "sort=-name"))
+    lines = [
+        tuple(v for v in row if v is not None)
+        for row in workbook["关于本文件"].iter_rows(values_only=True)
+    ]
+    assert ("排序", "名称（降序）") in lines
 
 
 def test_drafts_never_appear_in_an_export(client, article):

@@ -7,6 +7,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from collation import pinyin_key
+from measures import changes
 from measures.models import Mention, Source
 from tests.factories import make_measure, make_mention, make_source
 
@@ -151,11 +153,11 @@ def test_the_default_order_is_article_order_and_sort_changes_it(client, sample):
     starts = [entry.start for entry in response.context["page"].object_list]
     assert starts == sorted(starts[:7]) + [200]  # reform measure first, then the direction
     by_name = client.get(f"{LIST}?sort=name")
-    listed = [entry.name for entry in by_name.context["page"].object_list]
-    assert listed == sorted(listed)
+    listed = [entry.instrument.name for entry in by_name.context["page"].object_list]
+    assert listed == sorted(listed, key=pinyin_key)
     by_region = client.get(f"{LIST}?sort=region")
-    codes = [entry.region.code for entry in by_region.context["page"].object_list]
-    assert codes == sorted(codes)
+    regions = [entry.region.short_name for entry in by_region.context["page"].object_list]
+    assert regions == sorted(regions, key=pinyin_key)
 
 
 def facet_options(response, facet_name):
@@ -308,9 +310,9 @@ def test_the_query_count_does_not_grow_with_the_data(client, reference_data):
 
 def test_the_list_needs_a_bounded_number_of_queries(client, sample, django_assert_max_num_queries):
     # Among them: a count of instruments and one of mentions, each facet's (three for regions),
-    # the articles whose measures the measure facet offers, the page's row ids, its rows, and
-    # their instruments' other mentions.
-    with django_assert_max_num_queries(21):
+    # the articles whose measures the measure facet offers, the ids of the units the region
+    # filter takes in, the page's row ids, its rows, and their instruments' other mentions.
+    with django_assert_max_num_queries(22):
         client.get(
             f"{LIST}?region=632800&type=pilot&q=基地&kind=reform&category=demonstration&measure=reform-1"
         )
@@ -346,3 +348,209 @@ def test_the_measure_facet_offers_the_newest_articles_measures_and_those_of_a_ch
     assert 'class="facet-note"' in html
     chosen = client.get(f"{LIST}?measure={old_measure.slug}").content.decode()
     assert "旧文章的措施" in chosen
+
+
+# Sorting -----------------------------------------------------------------------------------------
+
+
+def every_row(client, query):
+    """The rows of every page of the list for `query`, in order, as the pages show them
+    (rendered again, not served from the page cache)."""
+    changes.changed()
+    rows, number = [], 1
+    while True:
+        response = client.get(f"{LIST}?{query}&page={number}")
+        assert response.status_code == 200
+        page = response.context["page"]
+        rows += page.object_list
+        if not page.has_next():
+            return rows
+        number += 1
+
+
+def test_names_are_in_pinyin_order_as_chinese_readers_expect(client, knowledge_base):
+    rows = every_row(client, "sort=name")
+    shown = [entry.instrument.name for entry in rows]
+    assert len(shown) == len({entry.instrument_id for entry in rows}) == 87
+    # Code-point order would give 不, 企, 信, 全; a reader looks for 全 before 信.
+    initials = [name[0] for name in shown if name[0] in "不企信全"]
+    assert "".join(dict.fromkeys(initials)) == "不企全信"
+    assert initials == sorted(initials, key="不企全信".index)
+    assert shown == sorted(shown, key=lambda name: (pinyin_key(name), name))
+
+
+def test_descending_name_order_is_the_ascending_one_turned_around(client, knowledge_base):
+    ascending = [entry.instrument.name for entry in every_row(client, "sort=name")]
+    descending = [entry.instrument.name for entry in every_row(client, "sort=-name")]
+    assert descending == ascending[::-1]
+    assert descending[0][0] != ascending[0][0]
+
+
+def test_regions_are_in_pinyin_order_both_ways(client, knowledge_base):
+    prefectures = ["果洛州", "海北州", "海东市", "海南州", "海西州", "黄南州", "西宁市", "玉树州"]
+    for query, expected in (("sort=region", prefectures), ("sort=-region", prefectures[::-1])):
+        shown = [entry.region.short_name for entry in every_row(client, query)]
+        in_order = [name for name in dict.fromkeys(shown) if name in prefectures]
+        assert in_order == expected, query
+        # The rows of one region stay together.
+        assert len(list(dict.fromkeys(shown))) == len(set(shown))
+
+
+@pytest.fixture
+def namesakes(reference_data, settings):
+    """Seven instruments of one name in seven regions, stated in an order unlike their ids'."""
+    settings.MENTIONS_PER_PAGE = 3
+    measure = make_measure()
+    regions = ["632800", "630100", "632700", "632200", "630200", "632300", "632600"]
+    starts = [60, 10, 40, 30, 70, 20, 50]
+    return [
+        make_mention(measure=measure, region=code, name="河湖长制", start=start, end=start + 5)
+        for code, start in zip(regions, starts, strict=True)
+    ]
+
+
+@pytest.mark.parametrize("query", ["sort=name", "sort=-name", "sort=type", "sort=-type"])
+def test_rows_that_sort_equal_keep_article_order_on_every_page(client, namesakes, query):
+    rows = every_row(client, query)
+    ids = [entry.pk for entry in rows]
+    assert sorted(ids) == sorted(m.pk for m in namesakes)
+    # Equal names (and types): article order decides, the same on every page and each time.
+    assert [entry.start for entry in rows] == sorted(m.start for m in namesakes)
+    assert [entry.pk for entry in every_row(client, query)] == ids
+
+
+@pytest.fixture
+def wetlands(reference_data):
+    """A search for 湿地 finds one instrument by its name and, earlier in the article, one by its
+    sentence only and one by its measure's title only."""
+    source = make_source(slug="wetlands")
+    first = make_measure(source=source, number=1, title="在推动责任落实上深化改革")
+    second = make_measure(source=source, number=2, title="在推动湿地保护上深化改革")
+    return {
+        "sentence": make_mention(
+            measure=first,
+            name="生态保护补偿机制",
+            quote="建立覆盖湿地和草原的生态保护补偿机制。",
+            start=10,
+            end=30,
+        ),
+        "name": make_mention(
+            measure=first,
+            name="湿地公园建设试点",
+            quote="开展湿地公园建设试点。",
+            start=50,
+            end=70,
+        ),
+        "title": make_mention(
+            measure=second, name="草原监测网络", quote="完善草原监测网络。", start=90, end=99
+        ),
+        "both words": make_mention(
+            measure=second,
+            name="湿地公园管护制度",
+            quote="健全湿地公园管护制度。",
+            start=120,
+            end=130,
+        ),
+    }
+
+
+def row_names(response):
+    return [entry.instrument.name for entry in response.context["page"].object_list]
+
+
+def test_a_search_lists_instruments_its_words_name_first_then_in_article_order(client, wetlands):
+    by_relevance = row_names(client.get(f"{LIST}?q=湿地"))
+    assert by_relevance == [
+        "湿地公园建设试点",
+        "湿地公园管护制度",
+        "生态保护补偿机制",
+        "草原监测网络",
+    ]
+    # The more of the words a name holds, the earlier it comes.
+    assert row_names(client.get(f"{LIST}?q=湿地 管护"))[0] == "湿地公园管护制度"
+    assert row_names(client.get(f"{LIST}?q=湿地&sort=article")) == [
+        "生态保护补偿机制",
+        "湿地公园建设试点",
+        "草原监测网络",
+        "湿地公园管护制度",
+    ]
+    # A sort chosen while searching is that sort.
+    assert row_names(client.get(f"{LIST}?q=湿地&sort=-name"))[0] == "湿地公园建设试点"
+    assert row_names(client.get(f"{LIST}?q=湿地&sort=name"))[0] == "草原监测网络"
+
+
+def sort_options(response):
+    return [
+        (option["label"], option["url"], option["current"])
+        for option in response.context["listing"].sort_options
+    ]
+
+
+def test_relevance_is_offered_and_current_only_when_searching(client, wetlands):
+    searching = client.get(f"{LIST}?q=湿地")
+    html = searching.content.decode()
+    assert sort_options(searching)[:3] == [
+        ("相关度", "?q=%E6%B9%BF%E5%9C%B0", True),
+        ("原文顺序", "?q=%E6%B9%BF%E5%9C%B0&sort=article", False),
+        ("名称", "?q=%E6%B9%BF%E5%9C%B0&sort=name", False),
+    ]
+    assert re.search(r'<a href="[^"]*" aria-current="true">相关度</a>', html)
+    browsing = client.get(LIST)
+    assert "相关度" not in browsing.content.decode()
+    assert sort_options(browsing)[0] == ("原文顺序", "?", True)
+    assert sort_options(client.get(f"{LIST}?sort=article"))[0][2] is True
+    # A chosen order is current, its link turning it around.
+    by_name = sort_options(client.get(f"{LIST}?q=湿地&sort=name"))
+    assert [current for _label, _url, current in by_name] == [False, False, True, False, False]
+    assert by_name[2][1] == "?q=%E6%B9%BF%E5%9C%B0&sort=-name"
+
+
+HEADING = re.compile(
+    r'<th scope="col"(?: aria-sort="(?P<order>\w+)")?><a class="sort-link" href="(?P<url>[^"]*)">'
+    r"(?P<label>[^<]+)<span[^>]*>(?P<arrow>.)</span>"
+)
+
+
+def headings(response):
+    html = response.content.decode()
+    return {
+        match["label"]: (match["order"], match["url"].replace("&amp;", "&"), match["arrow"])
+        for match in HEADING.finditer(html)
+    }
+
+
+def test_column_headings_sort_by_their_column_and_turn_the_order_around(client, sample):
+    plain = headings(client.get(f"{LIST}?region=632800"))
+    assert plain == {
+        "政策工具": (None, "?region=632800&sort=name", "↕"),
+        "类型": (None, "?region=632800&sort=type", "↕"),
+        "地区": (None, "?region=632800&sort=region", "↕"),
+    }
+    ascending = client.get(f"{LIST}{plain['政策工具'][1]}")
+    assert headings(ascending)["政策工具"] == ("ascending", "?region=632800&sort=-name", "▲")
+    assert headings(ascending)["地区"] == (None, "?region=632800&sort=region", "↕")
+    descending = client.get(f"{LIST}?region=632800&sort=-name&page=1")
+    assert headings(descending)["政策工具"] == ("descending", "?region=632800&sort=name", "▼")
+    assert row_names(descending) == row_names(ascending)[::-1]
+    # Exactly one heading says how the list is sorted; none in article order.
+    assert descending.content.decode().count("aria-sort=") == 1
+    assert "aria-sort=" not in client.get(f"{LIST}?region=632800").content.decode()
+
+
+def test_tables_that_are_not_the_list_have_no_sort_links(client, sample):
+    html = client.get("/regions/632800/").content.decode()
+    assert "<table" in html
+    assert "sort-link" not in html and "aria-sort" not in html
+
+
+@pytest.mark.parametrize("sort", ["sort=article", "sort=name", "sort=-region", "sort=-type"])
+def test_every_order_reads_as_many_rows_per_page_with_as_many_queries(client, namesakes, sort):
+    def queries(query):
+        # A new version of the public data each time, so the page is rendered, not cached.
+        make_mention(measure=namesakes[0].measure, name="另一项机制", region="632500")
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(f"{LIST}?{query}").status_code == 200
+        return len(captured)
+
+    assert queries(f"q=河湖&{sort}") == queries("q=河湖")
+    assert queries(sort) == queries("")
