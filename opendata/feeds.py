@@ -67,7 +67,7 @@ class EntriesFeed(Feed):
         return reverse("measures:instrument_list") + listing.export_query().rstrip("?")
 
     def feed_url(self, listing):
-        return reverse("opendata:feed") + listing.export_query().rstrip("?")
+        return reverse("opendata_pages:feed") + listing.export_query().rstrip("?")
 
     def items(self, listing):
         # Every matching entry (the FilterSet's rows), not only the rows the page shows.

@@ -253,8 +253,7 @@ def test_entry_page_queries_are_bounded(client, knowledge_base, django_assert_ma
 
 
 def test_the_site_speaks_english_too(client, knowledge_base):
-    client.cookies["django_language"] = "en"
-    html = html_of(client.get("/regions/632800/"))
+    html = html_of(client.get("/en/regions/632800/"))
     assert 'lang="en"' in html
     assert "Haixi" in html
 
@@ -354,8 +353,7 @@ def test_the_matrix_takes_its_parameters_without_a_notice(client, knowledge_base
 
 
 def test_the_matrix_in_english_says_it_in_english(client, knowledge_base):
-    client.cookies["django_language"] = "en"
-    [notice] = notices(client.get("/matrix/?kind=x"))
+    [notice] = notices(client.get("/en/matrix/?kind=x"))
     assert notice == (
         "The parameter “kind” takes reform or direction, not “x”: the matrix shows the reform "
         "measures."
@@ -422,8 +420,7 @@ def test_the_list_title_names_its_filters_and_page(client, knowledge_base, query
 
 
 def test_the_list_title_in_english(client, knowledge_base):
-    client.cookies["django_language"] = "en"
-    response = client.get("/instruments/?region=632800&page=1")
+    response = client.get("/en/instruments/?region=632800&page=1")
     assert (
         title_of(response)
         == "Haixi Mongol and Tibetan Autonomous Prefecture — All entries · qhreform"
