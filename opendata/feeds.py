@@ -87,7 +87,7 @@ class EntriesFeed(Feed):
                 for part in (
                     entry.region.local_name,
                     entry.type.local_name,
-                    f"{entry.measure.label} {entry.measure.title}",
+                    f"{entry.measure.label} {entry.measure.local_title}",
                     entry.action,
                 )
                 if part

@@ -52,14 +52,20 @@ def legend_for(maximum: int) -> list[dict]:
 
 
 def prefecture_map(
-    counts: dict[str, int], *, highlight: str | None = None, labels: dict[str, str] | None = None
+    counts: dict[str, int],
+    *,
+    highlight: str | None = None,
+    labels: dict[str, str] | None = None,
+    names: dict[str, str] | None = None,
 ) -> dict:
     """Shapes, shades and legend for the prefecture map.
 
     `counts` maps prefecture codes to the number of items there; codes not on the map are
     ignored and prefectures missing from it count 0. `highlight` is the code of the prefecture
     to outline (the one whose page this is), or None. `labels` maps codes to the names to
-    print on the map (in the interface language); the Chinese short names by default.
+    print on the map (in the interface language); the Chinese short names by default. `names`
+    maps codes to the names the links and tooltips give (in the interface language); the full
+    Chinese names by default.
     """
     geodata = load_geodata()
     values = {}
@@ -77,7 +83,7 @@ def prefecture_map(
         shapes.append(
             {
                 "code": prefecture["code"],
-                "name": prefecture["name"],
+                "name": (names or {}).get(prefecture["code"], prefecture["name"]),
                 "short_name": (labels or {}).get(prefecture["code"], prefecture["short_name"]),
                 "d": prefecture["d"],
                 "label_x": prefecture["label_x"],

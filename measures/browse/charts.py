@@ -10,6 +10,7 @@ from functools import cached_property
 
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import get_language
 
 from regions.map import prefecture_map
 from regions.models import Region
@@ -136,10 +137,13 @@ def matrix(measures, columns, counts):
 def map_of(counts, regions, *, highlight=None):
     """The prefecture map shaded by entries per prefecture (sub-units included)."""
     prefectures = [r for r in regions if r.level == Region.Level.PREFECTURE]
+    english = (get_language() or "").startswith("en")
     return prefecture_map(
         {r.code: counts.region_total(r.code) for r in prefectures},
         highlight=highlight,
         labels={r.code: r.map_label for r in prefectures},
+        # Full names, as the map's links always gave them, in the interface language.
+        names={r.code: r.name_en if english else r.name for r in prefectures},
     )
 
 
