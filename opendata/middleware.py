@@ -8,11 +8,7 @@ from django.http import HttpResponse
 OPEN_PREFIXES = (
     "/api/",
     "/instruments/feed/",
-    *(
-        f"/{code}/instruments/feed/"
-        for code, _name in settings.LANGUAGES
-        if code != settings.LANGUAGE_CODE
-    ),
+    *(f"/{code}/instruments/feed/" for code, _name in settings.LANGUAGES),
     "/about/data/datapackage.json",
     "/about/data/data/",
     "/about/data/qhreform-data.zip",

@@ -115,6 +115,7 @@ def test_signed_in_editors_are_never_served_a_cached_page(client, entry, editor)
     "url",
     [
         "/admin/login/",
+        "/en/admin/login/",
         "/instruments/999999/",  # 404
         "/instruments/export.csv",  # streamed
         "/instruments/export.xlsx",  # a file, not a page
