@@ -12,8 +12,7 @@ BENCH_CONNECTIONS         concurrent connections for the throughput runs (defaul
 
 gunicorn with the project's configuration (bench/server.py) serves the same pages twice: with the
 page cache off, then with it on and the cache in Redis. wrk asks each page with one connection
-(latency) and with BENCH_CONNECTIONS (throughput), as an anonymous reader without cookies (so
-every cached answer also carries a new CSRF cookie, as for a first visit). Prints a table and
+(latency) and with BENCH_CONNECTIONS (throughput), as an anonymous reader without cookies. Prints a table and
 writes the figures as JSON under bench/results/.
 """
 

@@ -348,10 +348,10 @@ def review_url(source_slug):
 
 @admin.register(Measure)
 class MeasureAdmin(PublishingAdmin):
-    list_display = ["slug", "kind", "number", "title", "source", "status"]
+    list_display = ["slug", "kind", "number", "title", "title_en", "source", "status"]
     list_display_links = ["slug", "title"]
     list_filter = ["kind", "source", "status"]
-    search_fields = ["slug", "title", "body"]
+    search_fields = ["slug", "title", "title_en", "body"]
     autocomplete_fields = ["source", "continues"]
     ordering = ["source", "-kind", "number"]
 

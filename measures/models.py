@@ -264,6 +264,15 @@ class Measure(ParsedRecord):
         max_length=300,
         help_text=_("The first clause, e.g. 在推动生态环保责任落实上深化改革."),
     )
+    title_en = models.CharField(
+        _("English title"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Shown on the English pages; when empty they show the Chinese title. Yours to "
+            "keep: reloading the knowledge base never changes it."
+        ),
+    )
     body = models.TextField(
         _("paragraph"), help_text=_("The whole paragraph as the source gives it.")
     )
@@ -329,6 +338,20 @@ class Measure(ParsedRecord):
     @property
     def is_published(self):
         return self.status == self.Status.PUBLISHED
+
+    @property
+    def local_title(self):
+        """The title in the interface language: the English title on English pages when there
+        is one, the article's (Chinese) title otherwise."""
+        if self.title_en and (get_language() or "").startswith("en"):
+            return self.title_en
+        return self.title
+
+    @property
+    def local_title_lang(self):
+        """The language tag of `local_title`, for its element's `lang`: a Chinese title on an
+        English page is read as Chinese."""
+        return "zh-Hans" if self.local_title == self.title else "en"
 
     @property
     def label(self):

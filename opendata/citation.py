@@ -109,7 +109,7 @@ def cite(*, title, url, key, version, sources, container=None):
 def dataset_citation(request, version, sources):
     return cite(
         title=dataset_title(),
-        url=request.build_absolute_uri(reverse("opendata:dataset")),
+        url=request.build_absolute_uri(reverse("opendata_pages:dataset")),
         key=f"qhreform_v{version.label}",
         version=version,
         sources=sources,

@@ -307,7 +307,7 @@ def descriptor(request, version, sources, *, absolute):
         "title": str(dataset_title()),
         "version": version.label,
         "created": version.updated.isoformat() if version.updated else None,
-        "homepage": request.build_absolute_uri(reverse("opendata:dataset")),
+        "homepage": request.build_absolute_uri(reverse("opendata_pages:dataset")),
         "licenses": [settings.DATA_LICENSE],
         "contributors": [{"title": PUBLISHER, "role": "publisher"}],
         "sources": [

@@ -67,7 +67,7 @@ class EntriesFeed(Feed):
         return reverse("measures:instrument_list") + listing.export_query().rstrip("?")
 
     def feed_url(self, listing):
-        return reverse("opendata:feed") + listing.export_query().rstrip("?")
+        return reverse("opendata_pages:feed") + listing.export_query().rstrip("?")
 
     def items(self, listing):
         # Every matching entry (the FilterSet's rows), not only the rows the page shows.
@@ -87,7 +87,7 @@ class EntriesFeed(Feed):
                 for part in (
                     entry.region.local_name,
                     entry.type.local_name,
-                    f"{entry.measure.label} {entry.measure.title}",
+                    f"{entry.measure.label} {entry.measure.local_title}",
                     entry.action,
                 )
                 if part

@@ -48,7 +48,7 @@ def dataset_reference(request):
     return {
         "@type": "Dataset",
         "name": str(dataset_title()),
-        "url": request.build_absolute_uri(reverse("opendata:dataset")),
+        "url": request.build_absolute_uri(reverse("opendata_pages:dataset")),
     }
 
 

@@ -1,11 +1,14 @@
 """Cross-origin reads of the open data."""
 
+from django.conf import settings
 from django.http import HttpResponse
 
-#: The paths any web page may read from another origin (the API, the feeds, the data package).
+#: The paths any web page may read from another origin (the API, the feeds in every language,
+#: the data package).
 OPEN_PREFIXES = (
     "/api/",
     "/instruments/feed/",
+    *(f"/{code}/instruments/feed/" for code, _name in settings.LANGUAGES),
     "/about/data/datapackage.json",
     "/about/data/data/",
     "/about/data/qhreform-data.zip",

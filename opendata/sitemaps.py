@@ -2,7 +2,12 @@
 
 sitemap.xml is an index of sections; a section of many pages is split into files of `PER_FILE`
 URLs (`sitemap-mentions.xml?p=2`), each built in well under a second.
+
+A page people read has an address in each language (qhreform/languages.py): each is listed,
+with links (hreflang) to every language's address and the Chinese one as x-default.
 """
+
+import math
 
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max, Q
@@ -15,7 +20,49 @@ from regions.models import Region
 from .dataset import dataset_version
 
 
-class PagesSitemap(Sitemap):
+class InEveryLanguage:
+    """(item, language) for every item and every language, in that order, as a paginator reads
+    it (`count()` and slices): a slice reads only the items it holds. Django's own pairing
+    makes a list of every item for each file of the section."""
+
+    def __init__(self, items, languages):
+        self.items = items
+        self.languages = list(languages)
+
+    def count(self):
+        if not hasattr(self, "_count"):
+            items = self.items
+            self._count = (items.count() if hasattr(items, "query") else len(items)) * len(
+                self.languages
+            )
+        return self._count
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, index):
+        size = len(self.languages)
+        if not isinstance(index, slice):
+            return (self.items[index // size], self.languages[index % size])
+        start, stop, _step = index.indices(self.count())
+        first, last = start // size, math.ceil(stop / size)
+        pairs = [(item, code) for item in self.items[first:last] for code in self.languages]
+        return pairs[start - first * size : stop - first * size]
+
+
+class LanguageSitemap(Sitemap):
+    """A section of pages people read: each page's address in every language, with the
+    alternates."""
+
+    i18n = True
+    alternates = True
+    x_default = True
+
+    def _items(self):
+        return InEveryLanguage(self.items(), self._languages())
+
+
+class PagesSitemap(LanguageSitemap):
     """The pages that are not one thing's: they change with the dataset."""
 
     def items(self):
@@ -24,8 +71,7 @@ class PagesSitemap(Sitemap):
             "regions:list",
             "measures:instrument_list",
             "measures:matrix",
-            "opendata:dataset",
-            "opendata:api:docs",
+            "opendata_pages:dataset",
         ]
 
     def location(self, name):
@@ -35,7 +81,20 @@ class PagesSitemap(Sitemap):
         return dataset_version().updated
 
 
-class SourceSitemap(Sitemap):
+class ApiSitemap(Sitemap):
+    """The API's documentation: one address, in no language (it is written in English)."""
+
+    def items(self):
+        return ["opendata:api:docs"]
+
+    def location(self, name):
+        return reverse(name)
+
+    def lastmod(self, name):
+        return dataset_version().updated
+
+
+class SourceSitemap(LanguageSitemap):
     def items(self):
         return Source.objects.published().defer("text").order_by("slug")
 
@@ -43,7 +102,7 @@ class SourceSitemap(Sitemap):
         return source.updated_at
 
 
-class MeasureSitemap(Sitemap):
+class MeasureSitemap(LanguageSitemap):
     def items(self):
         return (
             Measure.objects.published()
@@ -56,7 +115,7 @@ class MeasureSitemap(Sitemap):
         return measure.changed_at
 
 
-class RegionSitemap(Sitemap):
+class RegionSitemap(LanguageSitemap):
     """The regions with published entries, and the units above them."""
 
     def items(self):
@@ -71,7 +130,7 @@ class RegionSitemap(Sitemap):
 PER_FILE = 10_000
 
 
-class InstrumentSitemap(Sitemap):
+class InstrumentSitemap(LanguageSitemap):
     limit = PER_FILE
 
     def items(self):
@@ -90,7 +149,7 @@ class InstrumentSitemap(Sitemap):
         return instrument.changed_at
 
 
-class MentionSitemap(Sitemap):
+class MentionSitemap(LanguageSitemap):
     limit = PER_FILE
 
     def items(self):
@@ -102,6 +161,7 @@ class MentionSitemap(Sitemap):
 
 SITEMAPS = {
     "pages": PagesSitemap,
+    "api": ApiSitemap,
     "sources": SourceSitemap,
     "measures": MeasureSitemap,
     "regions": RegionSitemap,

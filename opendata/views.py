@@ -2,8 +2,10 @@
 
 import json
 
+from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.urls import reverse
+from django.utils import translation
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
@@ -92,17 +94,19 @@ def package_zip(request):
     )
 
 
+EXPORTS = ("csv", "json", "xlsx")
+
+
 @require_safe
 def robots_txt(request):
-    lines = [
-        "User-agent: *",
-        # Editing, and the files the list offers: every entry is reachable by its own page.
-        "Disallow: /admin/",
-        "Disallow: /i18n/",
-        f"Disallow: {reverse('measures:export_csv')}",
-        f"Disallow: {reverse('measures:export_json')}",
-        f"Disallow: {reverse('measures:export_xlsx')}",
-        "",
-        f"Sitemap: {request.build_absolute_uri(reverse('opendata:sitemap'))}",
-    ]
+    lines = ["User-agent: *"]
+    # Editing, and the files the list offers: every entry is reachable by its own page. In
+    # every language, each having addresses of its own.
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            lines += [
+                f"Disallow: {reverse(name)}"
+                for name in ("admin:index", *(f"measures:export_{kind}" for kind in EXPORTS))
+            ]
+    lines += ["", f"Sitemap: {request.build_absolute_uri(reverse('opendata:sitemap'))}"]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -11,38 +11,35 @@ streamed, setting no cookie and not marked private or uncacheable by the view. N
 the admin, errors and redirects, and the exports (CSV and JSON stream, and an XLSX workbook of
 20,000 rows is no page to keep in memory).
 
-Every page carries the language switch's CSRF token, which is the reader's own: a page is kept
-with the token taken out and given each reader's token when served, so the CSRF middleware
-(before this one) sets their cookie as it would have.
+A page's language is its address's (/en/… or none: qhreform/languages.py), so the address
+alone would tell the pages apart; the language is in the key all the same, so that no page can
+be served in a language its reader did not ask for. Public pages hold no form that posts (the
+language switch is links), so they set no cookie and every reader gets the same bytes.
 
-Cached pages carry `Cache-Control: public, max-age=PAGE_CACHE_MAX_AGE` and a weak `ETag` (the
-page without the token): a browser or CDN that asks again with `If-None-Match` gets a 304 while
+Cached pages carry `Cache-Control: public, max-age=PAGE_CACHE_MAX_AGE` and a weak `ETag` (of
+the page's bytes): a browser or CDN that asks again with `If-None-Match` gets a 304 while
 the page has not changed. A response for a signed-in client is marked private instead, so that no
 shared cache keeps an editor's page.
 """
 
 import hashlib
 import logging
-import re
 import time
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
-from django.middleware.csrf import get_token
-from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
 
 from measures import changes
 
+from .languages import in_every_language
 from .routers import PRIMARY_COOKIE, read_from_replica
 
 logger = logging.getLogger(__name__)
 
-CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
-TOKEN_PLACEHOLDER = b"\x00csrf-token\x00"
-# What a cached page keeps of the view's headers: the rest (cookies, Vary, Content-Length,
-# security headers) the outer middleware set again on every answer.
+# What a cached page keeps of the view's headers: the rest (Vary, Content-Length, security
+# headers) the outer middleware set again on every answer.
 KEPT_HEADERS = ("Content-Type", "Content-Language", "X-Frame-Options")
 
 
@@ -52,7 +49,7 @@ def cacheable_request(request):
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and "messages" not in request.COOKIES
         and PRIMARY_COOKIE not in request.COOKIES
-        and not request.path_info.startswith(reverse("admin:index"))
+        and not request.path_info.startswith(in_every_language("admin:index"))
     )
 
 
@@ -100,7 +97,7 @@ class PageCacheMiddleware:
         session = getattr(request, "session", None)
         if not cacheable_response(response) or (session is not None and session.modified):
             return response
-        page = CSRF_INPUT.sub(rb"\1" + TOKEN_PLACEHOLDER + rb"\2", response.content)
+        page = response.content
         headers = [(name, response[name]) for name in KEPT_HEADERS if response.has_header(name)]
         etag = f'W/"{hashlib.md5(page, usedforsecurity=False).hexdigest()}"'
         # A replica may not have received the latest write yet: a page it served right after
@@ -116,14 +113,11 @@ class PageCacheMiddleware:
         return self.answer(request, page, headers, etag, response=response)
 
     def answer(self, request, page, headers, etag, response=None):
-        """The page for this reader (their own CSRF token), or 304 if they have it already."""
+        """The page, or 304 if the reader has it already."""
         if response is None:
-            response = HttpResponse()
+            response = HttpResponse(page)
             for name, value in headers:
                 response[name] = value
-            if TOKEN_PLACEHOLDER in page:
-                page = page.replace(TOKEN_PLACEHOLDER, get_token(request).encode())
-            response.content = page
         response["ETag"] = etag
         patch_cache_control(response, public=True, max_age=round(settings.PAGE_CACHE_MAX_AGE))
         return get_conditional_response(request, etag=etag, response=response)

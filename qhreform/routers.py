@@ -22,7 +22,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connections
-from django.urls import reverse
+
+from .languages import in_every_language
 
 logger = logging.getLogger(__name__)
 
@@ -74,7 +75,7 @@ def client_reads_primary(request):
         request.method not in SAFE_METHODS
         or settings.SESSION_COOKIE_NAME in request.COOKIES
         or PRIMARY_COOKIE in request.COOKIES
-        or request.path_info.startswith(reverse("admin:index"))
+        or request.path_info.startswith(in_every_language("admin:index"))
     )
 
 

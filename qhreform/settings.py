@@ -107,7 +107,8 @@ MIDDLEWARE = [
     "opendata.middleware.OpenReads",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # The language is the address's: /en/… English, every other address Chinese.
+    "qhreform.languages.LanguageFromAddress",
     "django.middleware.common.CommonMiddleware",
     # Before any view, the admin's included: a NUL in a parameter answers 400 with a message.
     "qhreform.middleware.RejectUnusableParameters",
@@ -135,6 +136,7 @@ TEMPLATES = [
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",
+                "qhreform.languages.language_versions",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],

@@ -60,6 +60,7 @@ def prefecture_map(
     highlight: str | None = None,
     labels: dict[str, str] | None = None,
     unit: str | None = None,
+    names: dict[str, str] | None = None,
 ) -> dict:
     """Shapes, shades and legend for the prefecture map, and what its outline stands for.
 
@@ -67,8 +68,10 @@ def prefecture_map(
     ignored and prefectures missing from it count 0. `highlight` is the code of the prefecture
     to outline (the one whose page this is, or the one holding it), or None. `labels` maps codes
     to the names to print on the map (in the interface language); the Chinese short names by
-    default. `unit` names the county or town whose page this is: the map is drawn at prefecture
-    level, so the unit is named inside its outlined prefecture (`highlighted`).
+    default. `names` maps codes to the names the links and tooltips give (in the interface
+    language); the full Chinese names by default. `unit` names the county or town whose page
+    this is: the map is drawn at prefecture level, so the unit is named inside its outlined
+    prefecture (`highlighted`).
     """
     geodata = load_geodata()
     values = {}
@@ -87,7 +90,7 @@ def prefecture_map(
         shapes.append(
             {
                 "code": prefecture["code"],
-                "name": prefecture["name"],
+                "name": (names or {}).get(prefecture["code"], prefecture["name"]),
                 "short_name": (labels or {}).get(prefecture["code"], prefecture["short_name"]),
                 "d": prefecture["d"],
                 "label_x": prefecture["label_x"],

@@ -2,7 +2,8 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from tests.factories import make_mention
+from measures.models import Measure
+from tests.factories import form_data, make_mention
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +45,19 @@ def test_the_admin_is_titled_with_the_sites_name(admin_client):
 
 
 def test_the_admin_sign_in_page_is_titled_with_the_sites_name(client):
-    client.cookies["django_language"] = "en"
-    html = client.get(reverse("admin:login")).content.decode()
+    html = client.get("/en/admin/login/").content.decode()
     assert "Qinghai eco-environment reform" in html
     assert "Django administration" not in html
+
+
+def test_an_editor_gives_a_measure_its_english_title_and_english_pages_show_it(
+    admin_client, client, knowledge_base
+):
+    measure = Measure.objects.get(slug="direction-2")
+    url = reverse("admin:measures_measure_change", args=[measure.pk])
+    form = admin_client.get(url).context["adminform"].form
+    assert "title_en" in form.fields
+    data = {**form_data(form), "title_en": "Better supervision, as an editor put it"}
+    assert admin_client.post(url, data).status_code == 302
+    html = client.get("/en/measures/direction-2/").content.decode()
+    assert '<h1 lang="en">Better supervision, as an editor put it</h1>' in html

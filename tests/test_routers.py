@@ -70,7 +70,7 @@ def test_the_admin_reads_from_the_primary():
 
 
 def test_a_post_reads_from_the_primary_and_marks_its_client():
-    seen, response = serve(factory.post("/i18n/setlang/", {"language": "en"}))
+    seen, response = serve(factory.post("/instruments/", {"q": "条例"}))
     assert seen == ["default"]
     assert PRIMARY_COOKIE in response.cookies
 

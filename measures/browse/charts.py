@@ -10,6 +10,7 @@ from functools import cached_property
 
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import get_language
 
 from regions.map import prefecture_map
 from regions.models import Region
@@ -156,11 +157,14 @@ def map_of(counts, regions, *, region=None):
     of `region`, its prefecture outlined and, for a county or town, the unit named in it."""
     prefectures = [r for r in regions if r.level == Region.Level.PREFECTURE]
     prefecture = region.prefecture if region is not None else None
+    english = (get_language() or "").startswith("en")
     return prefecture_map(
         {r.code: counts.region_total(r.code) for r in prefectures},
         highlight=prefecture.code if prefecture is not None else None,
         labels={r.code: r.map_label for r in prefectures},
         unit=region.local_name if prefecture is not None and region != prefecture else None,
+        # Full names, as the map's links always gave them, in the interface language.
+        names={r.code: r.name_en if english else r.name for r in prefectures},
     )
 
 

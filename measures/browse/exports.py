@@ -616,7 +616,7 @@ def filters_used(listing):
     named = {
         "kind": dict(Measure.Kind.choices),
         "category": dict(InstrumentType.Category.choices),
-        "measure": {m.slug: f"{m.label} {m.title}" for m in cleaned.get("measure") or ()},
+        "measure": {m.slug: f"{m.label} {m.local_title}" for m in cleaned.get("measure") or ()},
         "region": {r.code: f"{r.local_name} ({r.code})" for r in cleaned.get("region") or ()},
         "type": {t.slug: f"{t.local_name} ({t.slug})" for t in cleaned.get("type") or ()},
         "sort": {value: str(label) for value, label in sort_labels().items()},

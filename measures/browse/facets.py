@@ -8,6 +8,7 @@ from collections import namedtuple
 from functools import cached_property
 
 from django.urls import reverse
+from django.utils.translation import get_language
 
 from regions.models import Region, always_listed, home_province
 
@@ -16,7 +17,7 @@ from .filters import MentionFilter
 from .querystrings import toggler
 
 #: A published measure as the measure facet and the pages read it.
-MeasureOption = namedtuple("MeasureOption", "pk slug kind label")
+MeasureOption = namedtuple("MeasureOption", "pk slug kind label lang")
 
 
 class Facets:
@@ -77,19 +78,23 @@ class Facets:
 
         Plain rows rather than model instances, and only these columns: instances would drag
         every measure's paragraph and its source's article along (docs/performance.md, "Code
-        shaped by measurements"). The label of a kind and number is made once, by the model.
+        shaped by measurements"). The label and title in the interface language are the
+        model's. `lang` is set where the label's language is not the page's: a Chinese title
+        on an English page.
         """
-        labels, rows = {}, []
+        rows = []
+        english_page = (get_language() or "").startswith("en")
         values = (
             Measure.objects.published()
             .filter(source__in=self.measure_sources)
             .in_article_order()
-            .values_list("pk", "slug", "kind", "number", "title")
+            .values_list("pk", "slug", "kind", "number", "title", "title_en")
         )
-        for pk, slug, kind, number, title in values:
-            if (kind, number) not in labels:
-                labels[kind, number] = Measure(kind=kind, number=number).label
-            rows.append(MeasureOption(pk, slug, kind, f"{labels[kind, number]} {title}"))
+        for pk, slug, kind, number, title, title_en in values:
+            measure = Measure(kind=kind, number=number, title=title, title_en=title_en)
+            lang = "zh-Hans" if english_page and measure.local_title_lang == "zh-Hans" else ""
+            label = f"{measure.label} {measure.local_title}"
+            rows.append(MeasureOption(pk, slug, kind, label, lang))
         return rows
 
     @cached_property
@@ -120,10 +125,12 @@ class Facets:
                 found = [(t.slug, t.local_name, counts.get(t.pk, 0)) for t in self._types]
             # Counties and towns are listed under their prefecture.
             nested = {r.code for r in regions if r.parent and r.parent.counts_units_below}
+            languages = {m.slug: m.lang for m in measures} if name == "measure" else {}
             options[name] = [
                 {
                     "value": value,
                     "label": label,
+                    "lang": languages.get(value, ""),
                     "count": count,
                     "nested": name == "region" and value in nested,
                 }

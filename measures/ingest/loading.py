@@ -11,6 +11,11 @@ Parsed entries of a loaded source that the records no longer contain are removed
 and kept (and reported) when edited. Reference data (regions, instrument types) is created when
 missing and otherwise left alone: editors own it once it exists.
 
+English titles of measures (`fixtures/measure_titles_en.json`, hand-kept: the article has none,
+so the parser's records never hold one) are editors' data too: the loader gives a measure the
+title the file names only if no one has ever given it one, so a title an editor wrote, changed
+or emptied is never written over.
+
 With `create_only` (the import of a new article) a record that matches an existing row refuses
 the whole load: an import never changes what it did not create.
 
@@ -59,6 +64,7 @@ class LoadReport:
     kept_edited: list = field(default_factory=list)
     kept_deleted: list = field(default_factory=list)
     removed: list = field(default_factory=list)
+    titled: list = field(default_factory=list)
 
     def summary(self):
         return {
@@ -68,11 +74,12 @@ class LoadReport:
             "kept (edited)": len(self.kept_edited),
             "kept deleted": len(self.kept_deleted),
             "removed": len(self.removed),
+            "English titles given": len(self.titled),
         }
 
     @property
     def changed_anything(self):
-        return bool(self.created or self.refreshed or self.removed)
+        return bool(self.created or self.refreshed or self.removed or self.titled)
 
 
 def with_digest(record):
@@ -227,12 +234,32 @@ def _parent_key(model, fields):
     return None
 
 
-def load_records(records, *, dry_run=False, status=None, create_only=False):
+#: The history's reason for an English title the loader gives.
+TITLE_REASON = "English title from fixtures/measure_titles_en.json"
+
+
+def _give_english_titles(titles, report):
+    """Give each measure of `titles` ([{"measure": natural key, "title_en": …}]) its English
+    title, unless it has ever had one: its history then shows one (written by an editor or by an
+    earlier load), and what the title is now, even empty, is an editor's choice."""
+    for record in titles:
+        source, kind, number = record["measure"]
+        measure = Measure.objects.filter(source__slug=source, kind=kind, number=number).first()
+        if measure is None or measure.history.exclude(title_en="").exists():
+            continue
+        measure.title_en = record["title_en"]
+        measure._change_reason = TITLE_REASON
+        measure.save(update_fields=["title_en"])
+        report.titled.append(f"measure {source} {kind}-{number}")
+
+
+def load_records(records, *, dry_run=False, status=None, create_only=False, english_titles=()):
     """Write fixture records (reference data and/or knowledge base) and report what happened.
 
     `status`: the status for sources, measures and entries this load creates (default: as the
     records say). Existing rows keep theirs: publishing is an editor's decision. With
     `create_only`, a record matching an existing row raises `RowExists` and nothing is written.
+    `english_titles` are given to measures that never had one (`_give_english_titles`).
     With `dry_run` the report is computed and nothing is written.
     """
     report = LoadReport()
@@ -259,6 +286,7 @@ def load_records(records, *, dry_run=False, status=None, create_only=False):
             if row is None:
                 kept_deleted.add(_own_key(model, fields))
         _remove_orphans(sources, keys, report)
+        _give_english_titles(english_titles, report)
         if dry_run:
             transaction.set_rollback(True)
     return report

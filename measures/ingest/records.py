@@ -16,6 +16,7 @@ REGIONS_FIXTURE = "regions.json"
 TYPES_FIXTURE = "instrument_types.json"
 STAGES_FIXTURE = "stages.json"
 KNOWLEDGE_BASE_FIXTURE = "knowledge_base.json"
+MEASURE_TITLES_FIXTURE = "measure_titles_en.json"
 
 # Longest mention key the model stores; longer ones end in a digest instead of the name.
 MAX_KEY_LENGTH = 200

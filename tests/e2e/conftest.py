@@ -128,18 +128,16 @@ def page(request, browser, browser_context_args):
 
 
 @pytest.fixture
-def visit(page, live_server):
+def visit(page):
     """Open a path in one of LANGUAGES: `visit("/regions/", "en")`.
 
-    The one place that says how a visitor picks the interface language: today the cookie the
-    language switcher sets, the same for every path.
+    The one place that says how a visitor picks the interface language: its address, `/en/…`
+    for English (the paths given are the default language's, as `reverse` gives them).
     """
-    from django.conf import settings
 
     def visit(path, language):
-        page.context.add_cookies(
-            [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}]
-        )
+        if language == "en" and not path.startswith("/en/"):
+            path = "/en" + path
         return page.goto(path)
 
     return visit

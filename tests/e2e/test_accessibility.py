@@ -61,7 +61,7 @@ def public_pages():
         ("source", Source.objects.published().newest().get_absolute_url()),
         ("matrix", reverse("measures:matrix")),
         ("cross-tab", reverse("measures:crosstab")),
-        ("open data", reverse("opendata:dataset")),
+        ("open data", reverse("opendata_pages:dataset")),
     ]
 
 

@@ -296,21 +296,59 @@ def test_switching_language_keeps_the_page_and_its_filters(page, site_data):
     expect(page.locator("html")).to_have_attribute("lang", "zh-Hans")
     expect_count(page, count)
 
-    follow(page, page.locator('form.language-switch button[value="en"]'))
-    assert page.url.endswith(path)
+    # The English page has an address of its own: the same one under /en/.
+    follow(page, page.locator(".language-switch a[hreflang=en]"))
+    assert page.url.endswith("/en" + path)
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.locator("h1")).to_have_text("Policy instruments")
-    expect(page.locator('form.language-switch button[value="en"]')).to_have_attribute(
-        "aria-current", "true"
+    expect(page.locator(".language-switch a[hreflang=en]")).to_have_attribute(
+        "aria-current", "page"
     )
     expect_count(page, count)
 
-    follow(page, page.locator('form.language-switch button[value="zh-hans"]'))
-    assert page.url.endswith(path)
+    # Links on it stay in English.
+    follow(page, page.locator(".site-nav a", has_text="Matrix"))
+    assert urlsplit(page.url).path == "/en/matrix/"
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    page.go_back()
+
+    follow(page, page.locator(".language-switch a[hreflang=zh-Hans]"))
+    assert page.url.endswith(path) and "/en/" not in page.url
     expect(page.locator("html")).to_have_attribute("lang", "zh-Hans")
-    expect(page.locator('form.language-switch button[value="zh-hans"]')).to_have_attribute(
-        "aria-current", "true"
+    expect(page.locator(".language-switch a[hreflang=zh-Hans]")).to_have_attribute(
+        "aria-current", "page"
     )
+    expect_count(page, count)
+
+
+def test_an_english_link_opens_in_english_with_its_filters(
+    page, site_data, screenshots, live_server
+):
+    # A link someone shared, opened in a browser that has never been to the site.
+    haixi = Region.objects.get(code=HAIXI)
+    path = f"/en/instruments/?region={HAIXI}&category=legal"
+    listed = published().for_region(haixi).filter(type__category="legal")
+    count = listed.count_instruments()
+    measure = listed.order_by("measure__number").first().measure
+    with translation.override("en"):
+        measure_label = f"{measure.label} {measure.local_title}"
+
+    page.goto(path)
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("h1")).to_have_text("Policy instruments")
+    expect_count(page, count)
+    expect(page.locator(".active-filters")).to_contain_text(haixi.name_en)
+    # The measures are named in English, the instruments as the article names them.
+    expect(page.locator("section[aria-labelledby=facet-measure]")).to_contain_text(measure_label)
+    expect(page.locator("table.entries td.name a[lang=zh-Hans]").first).to_be_visible()
+    page.screenshot(path=screenshots / "list-en-shared-link.png", full_page=True)
+
+    # A Chinese link in a browser that prefers English and kept an old language cookie: the
+    # page its address names, in Chinese.
+    page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
+    page.set_extra_http_headers({"Accept-Language": "en"})
+    page.goto(f"/instruments/?region={HAIXI}&category=legal")
+    expect(page.locator("html")).to_have_attribute("lang", "zh-Hans")
     expect_count(page, count)
 
 

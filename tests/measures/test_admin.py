@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
+from django.urls import clear_url_caches, reverse
 from django.utils import translation
 
 from measures.management.commands.make_editor import EDITORS_GROUP, make_editor
@@ -27,10 +27,15 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def english(settings):
-    """These tests read the editors' messages in English; the site's default is Chinese."""
+    """These tests read the editors' messages in English; the site's default is Chinese.
+
+    English is made the default, so that the admin's addresses without a prefix are English:
+    the URL resolvers, which keep each language's prefixes, are made anew before and after."""
     settings.LANGUAGE_CODE = "en"
+    clear_url_caches()
     with translation.override("en"):
         yield
+    clear_url_caches()
 
 
 TEXT = "一是测试措施。西宁市制定大气污染防治条例。海西州建立协同机制。"

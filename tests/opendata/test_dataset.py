@@ -81,7 +81,7 @@ def test_an_articles_entries_count_once_the_article_is_published(knowledge_base)
 
 
 def test_the_page_states_licence_version_update_and_source(client, knowledge_base):
-    html = client.get(PAGE, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    html = client.get("/en" + PAGE).content.decode()
     version = dataset_version()
     assert "CC BY 4.0" in html
     assert 'href="https://creativecommons.org/licenses/by/4.0/" rel="license"' in html
@@ -100,7 +100,7 @@ def test_the_changelog_lists_published_changes_without_editors_or_drafts(client,
     entry._history_user = editor
     entry.quote += "（更正）"
     entry.save()
-    html = client.get(PAGE, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    html = client.get("/en" + PAGE).content.decode()
     assert "changed</td>" in html
     assert "大气污染防治条例" in html
     assert "草稿条例" not in html
@@ -115,26 +115,27 @@ def citations(html):
 
 
 def test_the_dataset_has_a_citation_in_three_forms(client, knowledge_base):
-    html = client.get(PAGE, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    html = client.get("/en" + PAGE).content.decode()
     text, bibtex, csl = citations(html)
     version = dataset_version().label
     assert f"Version {version}" in text
-    assert "http://testserver/about/data/" in text
+    # The page's own address, in the language it was read in.
+    assert "http://testserver/en/about/data/" in text
     assert "《青海九项措施进一步全面深化生态环境领域改革》 (中国环境APP, 2024-12-26)" in text
     assert bibtex.startswith(f"@dataset{{qhreform_v{version},")
     assert f"version = {{{version}}}" in bibtex
     assert csl[0]["type"] == "dataset"
     assert csl[0]["version"] == version
-    assert csl[0]["URL"] == "http://testserver/about/data/"
+    assert csl[0]["URL"] == "http://testserver/en/about/data/"
 
 
 @pytest.mark.parametrize("kind", ["instruments", "mentions"])
 def test_every_entry_page_says_how_to_cite_it(client, knowledge_base, kind):
     entry = Mention.objects.published().get(name="大气污染防治条例")
     pk = entry.instrument_id if kind == "instruments" else entry.pk
-    html = client.get(f"/{kind}/{pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    html = client.get(f"/en/{kind}/{pk}/").content.decode()
     text, bibtex, csl = citations(html)
-    url = f"http://testserver/{kind}/{pk}/"
+    url = f"http://testserver/en/{kind}/{pk}/"
     assert "“大气污染防治条例”" in text and url in text
     assert "青海九项措施进一步全面深化生态环境领域改革" in text
     assert f"url = {{{url}}}" in bibtex

@@ -12,11 +12,12 @@ from tests.factories import make_measure, make_mention, make_source
 
 pytestmark = pytest.mark.django_db
 
-NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
 
 
-def sitemap_urls(client):
-    """{url: lastmod or None} over every section the index names."""
+def sitemap_urls(client, *, alternates=None):
+    """{url: lastmod or None} over every section the index names; `alternates`, a dict if
+    given, gets {url: {hreflang: url}}."""
     index = ET.fromstring(client.get("/sitemap.xml").content)
     urls = {}
     for section in index.findall("s:sitemap/s:loc", NS):
@@ -24,7 +25,13 @@ def sitemap_urls(client):
         assert response.status_code == 200, section.text
         for url in ET.fromstring(response.content).findall("s:url", NS):
             lastmod = url.find("s:lastmod", NS)
-            urls[url.find("s:loc", NS).text] = lastmod.text if lastmod is not None else None
+            loc = url.find("s:loc", NS).text
+            assert loc not in urls, loc
+            urls[loc] = lastmod.text if lastmod is not None else None
+            if alternates is not None:
+                alternates[loc] = {
+                    link.get("hreflang"): link.get("href") for link in url.findall("x:link", NS)
+                }
     return urls
 
 
@@ -45,6 +52,22 @@ def test_the_sitemap_lists_every_public_page_with_its_last_change(client, knowle
         assert f"{base}/regions/{code}/" in urls
     for url in urls:
         assert client.get(url.removeprefix(base)).status_code == 200, url
+
+
+def test_the_sitemap_lists_each_page_in_each_language_with_its_alternates(client, knowledge_base):
+    alternates = {}
+    urls = sitemap_urls(client, alternates=alternates)
+    base = "http://testserver"
+    mention = Mention.objects.published().first()
+    for path in ("/", "/matrix/", "/about/data/", f"/mentions/{mention.pk}/", "/regions/632800/"):
+        chinese, english = base + path, f"{base}/en{path}"
+        assert chinese in urls and english in urls, path
+        assert urls[chinese] == urls[english]
+        expected = {"zh-hans": chinese, "en": english, "x-default": chinese}
+        assert alternates[chinese] == alternates[english] == expected
+    # The API's documentation has one address, in no language.
+    assert f"{base}/api/" in urls and f"{base}/en/api/" not in urls
+    assert alternates[f"{base}/api/"] == {}
 
 
 def test_drafts_are_not_in_the_sitemap(client, knowledge_base):

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand
 from measures.ingest.loading import load_records, read_fixture
 from measures.ingest.records import (
     KNOWLEDGE_BASE_FIXTURE,
+    MEASURE_TITLES_FIXTURE,
     REGIONS_FIXTURE,
     STAGES_FIXTURE,
     TYPES_FIXTURE,
@@ -11,7 +12,8 @@ from measures.ingest.records import (
 
 
 def load_knowledge_base(*, dry_run=False, paths=None):
-    """Load the reference data and the knowledge base; editors' changes are never undone."""
+    """Load the reference data, the knowledge base and the measures' English titles; editors'
+    changes are never undone."""
     paths = paths or [
         fixture_path(REGIONS_FIXTURE),
         fixture_path(TYPES_FIXTURE),
@@ -19,13 +21,15 @@ def load_knowledge_base(*, dry_run=False, paths=None):
         fixture_path(KNOWLEDGE_BASE_FIXTURE),
     ]
     records = [record for path in paths for record in read_fixture(path)]
-    return load_records(records, dry_run=dry_run)
+    titles = read_fixture(fixture_path(MEASURE_TITLES_FIXTURE))
+    return load_records(records, dry_run=dry_run, english_titles=titles)
 
 
 class Command(BaseCommand):
     help = (
-        "Load the regions, instrument types, stage rules and knowledge base. Creates what is missing, "
-        "refreshes rows no editor has changed, and leaves (and lists) rows editors changed."
+        "Load the regions, instrument types, stage rules, knowledge base and measures' English "
+        "titles. Creates what is missing, refreshes rows no editor has changed, and leaves (and "
+        "lists) rows editors changed."
     )
 
     def add_arguments(self, parser):

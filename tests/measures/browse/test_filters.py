@@ -330,9 +330,10 @@ def test_links_carry_only_known_parameters_each_value_once(client, sample):
     junk = "z" * 3900
     response = client.get(f"{LIST}?zzz={junk}&region=630100&region=630100&type=regulation")
     html = response.content.decode()
-    # The language switch returns to the address as given; no filter link repeats it.
-    assert html.count(junk) <= 1
-    assert html.count("region=630100&amp;region=630100") <= 1
+    # The language switch (two links) and the page's addresses in each language (three) give
+    # the address as sent; no filter link repeats it.
+    assert html.count(junk) <= 5
+    assert html.count("region=630100&amp;region=630100") <= 5
     assert len(html) < 200_000
 
 

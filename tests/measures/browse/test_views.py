@@ -253,8 +253,7 @@ def test_entry_page_queries_are_bounded(client, knowledge_base, django_assert_ma
 
 
 def test_the_site_speaks_english_too(client, knowledge_base):
-    client.cookies["django_language"] = "en"
-    html = html_of(client.get("/regions/632800/"))
+    html = html_of(client.get("/en/regions/632800/"))
     assert 'lang="en"' in html
     assert "Haixi" in html
 
@@ -354,8 +353,7 @@ def test_the_matrix_takes_its_parameters_without_a_notice(client, knowledge_base
 
 
 def test_the_matrix_in_english_says_it_in_english(client, knowledge_base):
-    client.cookies["django_language"] = "en"
-    [notice] = notices(client.get("/matrix/?kind=x"))
+    [notice] = notices(client.get("/en/matrix/?kind=x"))
     assert notice == (
         "The parameter “kind” takes reform or direction, not “x”: the matrix shows the reform "
         "measures."
@@ -422,8 +420,7 @@ def test_the_list_title_names_its_filters_and_page(client, knowledge_base, query
 
 
 def test_the_list_title_in_english(client, knowledge_base):
-    client.cookies["django_language"] = "en"
-    response = client.get("/instruments/?region=632800&page=1")
+    response = client.get("/en/instruments/?region=632800&page=1")
     assert (
         title_of(response)
         == "Haixi Mongol and Tibetan Autonomous Prefecture — All entries · qhreform"
@@ -467,3 +464,61 @@ def test_every_page_links_the_favicon_which_is_an_svg_of_this_site(client, knowl
     svg = b"".join(response.streaming_content).decode()
     # Same origin and nothing the Content-Security-Policy would block: no script, no link out.
     assert svg.startswith("<svg") and "<script" not in svg and "href=" not in svg
+
+
+# English pages ---------------------------------------------------------------------------------
+
+
+def test_a_measure_is_titled_in_english_on_english_pages(client, knowledge_base):
+    measure = Measure.objects.get(slug="reform-6")
+    english = html_of(client.get("/en/measures/reform-6/"))
+    assert f'<h1 lang="en">{measure.title_en}</h1>' in english
+    assert f"<title>{measure.title_en} · qhreform</title>" in english
+    chinese = html_of(client.get("/measures/reform-6/"))
+    assert f'<h1 lang="zh-Hans">{measure.title}</h1>' in chinese
+    for page in ("/en/", "/en/matrix/", "/en/regions/632800/", "/en/instruments/"):
+        assert measure.title_en in html_of(client.get(page)), page
+
+
+def test_a_measure_without_an_english_title_shows_the_chinese_one_marked_as_chinese(
+    client, knowledge_base
+):
+    Measure.objects.filter(slug="reform-6").update(title_en="")
+    measure = Measure.objects.get(slug="reform-6")
+    marked = f'<span lang="zh-Hans">{measure.title}</span>'
+    assert f'<h1 lang="zh-Hans">{measure.title}</h1>' in html_of(
+        client.get("/en/measures/reform-6/")
+    )
+    assert marked in html_of(client.get("/en/"))
+    assert marked in html_of(client.get("/en/regions/632800/"))
+    facet = re.search(
+        r'<span class="label"( lang="[^"]+")?>Measure 6 [^<]*</span>',
+        html_of(client.get("/en/instruments/")),
+    )
+    assert facet[0] == f'<span class="label" lang="zh-Hans">Measure 6 {measure.title}</span>'
+    # A measure with an English title is not marked: it is in the page's language.
+    title = Measure.objects.get(slug="reform-1").title_en
+    assert f'<span class="label">Measure 1 {title}</span>' in html_of(
+        client.get("/en/instruments/")
+    )
+
+
+def test_instrument_names_and_actions_stay_chinese_and_say_so(client, knowledge_base):
+    html = html_of(client.get("/en/instruments/?region=630100"))
+    names = re.findall(r'<td class="name"><a href="[^"]+"( lang="zh-Hans")?>', html)
+    assert names and all(names)
+    assert re.search(r'<td class="action" data-label="Action" lang="zh-Hans">', html)
+    instrument = Mention.objects.published().get(name="大气污染防治条例").instrument
+    page = html_of(client.get(f"/en/instruments/{instrument.pk}/"))
+    assert f'<h1 lang="zh-Hans">{instrument.name}</h1>' in page
+
+
+def test_the_map_names_the_prefectures_in_english_on_english_pages(client, knowledge_base):
+    html = html_of(client.get("/en/regions/"))
+    haixi = Region.objects.get(code="632800")
+    assert f'data-code="632800"><title>{haixi.name_en} · ' in html
+    assert ">Haixi</text>" in html
+    assert f"<title>{haixi.name_en} · " in html
+    chinese = html_of(client.get("/regions/"))
+    assert f'data-code="632800"><title>{haixi.name} · ' in chinese
+    assert ">海西州</text>" in chinese

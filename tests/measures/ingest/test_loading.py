@@ -170,3 +170,45 @@ def test_a_dry_run_writes_nothing(reference_data):
     assert len(report.created) == 4
     assert not Source.objects.exists()
     assert not Mention.objects.exists()
+
+
+TITLES = [{"measure": ["test-article", "reform", 1], "title_en": "A measure for testing"}]
+
+
+def test_a_measure_is_given_its_english_title_once(reference_data):
+    report = load_records(records(), english_titles=TITLES)
+    assert Measure.objects.get().title_en == "A measure for testing"
+    assert report.titled == ["measure test-article reform-1"]
+    assert not load_records(records(), english_titles=TITLES).changed_anything
+
+
+@pytest.mark.parametrize("edited", ["A better title for testing", ""])
+def test_an_english_title_an_editor_changed_or_emptied_is_never_written_over(
+    reference_data, edited
+):
+    load_records(records(), english_titles=TITLES)
+    measure = Measure.objects.get()
+    measure.title_en = edited
+    measure.save()
+    newer = [{**TITLES[0], "title_en": "A newer translation"}]
+    report = load_records(records(), english_titles=newer)
+    measure.refresh_from_db()
+    assert measure.title_en == edited
+    assert report.titled == []
+
+
+def test_an_english_title_an_editor_wrote_first_is_kept(reference_data):
+    load_records(records())
+    measure = Measure.objects.get()
+    measure.title_en = "The editor's own title"
+    measure.save()
+    load_records(records(), english_titles=TITLES)
+    measure.refresh_from_db()
+    assert measure.title_en == "The editor's own title"
+
+
+def test_a_dry_run_gives_no_english_title(reference_data):
+    load_records(records())
+    report = load_records(records(), english_titles=TITLES, dry_run=True)
+    assert report.titled == ["measure test-article reform-1"]
+    assert Measure.objects.get().title_en == ""

@@ -5,7 +5,8 @@ import json
 import pytest
 from django.core.management import call_command
 
-from measures.ingest.records import KNOWLEDGE_BASE_FIXTURE, fixture_path
+from measures.ingest.loading import read_fixture
+from measures.ingest.records import KNOWLEDGE_BASE_FIXTURE, MEASURE_TITLES_FIXTURE, fixture_path
 from measures.management.commands.build_knowledge_base import DEFAULT_ARTICLE, build_knowledge_base
 from measures.models import Measure, Mention, Source
 from regions.models import Region
@@ -67,8 +68,20 @@ def test_loading_twice_changes_nothing(knowledge_base, capsys):
     call_command("load_knowledge_base")
     out = capsys.readouterr().out
     assert (
-        "0 created, 0 refreshed, 214 unchanged, 0 kept (edited), 0 kept deleted, 0 removed" in out
+        "0 created, 0 refreshed, 214 unchanged, 0 kept (edited), 0 kept deleted, 0 removed, "
+        "0 English titles given" in out
     )
+
+
+@pytest.mark.django_db
+def test_every_measure_of_the_article_has_an_english_title(knowledge_base):
+    titles = read_fixture(fixture_path(MEASURE_TITLES_FIXTURE))
+    keys = [tuple(title["measure"]) for title in titles]
+    measures = Measure.objects.all()
+    assert sorted(keys) == sorted(measure.natural_key() for measure in measures)
+    for measure in measures:
+        assert measure.title_en, measure
+        assert measure.title_en != measure.title
 
 
 @pytest.mark.django_db
@@ -103,6 +116,8 @@ def test_reloading_after_an_editor_worked_in_the_admin_keeps_the_edit(
 @pytest.mark.django_db
 def test_a_dry_run_reports_and_writes_nothing(empty_database, capsys):
     call_command("load_knowledge_base", "--dry-run")
-    assert "Would load: 214 created" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "Would load: 214 created" in out
+    assert "13 English titles given" in out
     assert not Mention.objects.exists()
     assert not Region.objects.exists()

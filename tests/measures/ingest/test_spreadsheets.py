@@ -10,7 +10,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from django.urls import reverse
+from django.urls import clear_url_caches, reverse
 from django.utils import timezone, translation
 
 from measures.columns import COLUMNS as DESCRIBED_COLUMNS
@@ -23,10 +23,15 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def english(settings):
-    """These tests read the editors' messages in English; the site's default is Chinese."""
+    """These tests read the editors' messages in English; the site's default is Chinese.
+
+    English is made the default, so that the admin's addresses without a prefix are English:
+    the URL resolvers, which keep each language's prefixes, are made anew before and after."""
     settings.LANGUAGE_CODE = "en"
+    clear_url_caches()
     with translation.override("en"):
         yield
+    clear_url_caches()
 
 
 #: The import reads the columns of the site's CSV export.
