@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from regions.models import Region
 
 from ..models import InstrumentType, Measure, Mention
+from ..search_index import MayHold
 from .counts import instruments_per_region
 from .search import MAX_WORDS, read_words, split_words
 
@@ -28,6 +29,17 @@ SORTS = (
     ("region__code", "region", _("Region")),
     ("type__precedence", "type", _("Type")),
 )
+
+
+def in_text(word, *fields):
+    """`word` as a substring of any of `fields` (the entry's name, its sentence), narrowed
+    first through the search index (`search_index.MayHold`, which covers both) so that a word
+    of any length, 西宁 as much as 冰川冻土, need not read every row. The substring condition
+    comes first so that where the database reads every row anyway it is tested first."""
+    substring = Q()
+    for field in fields:
+        substring |= Q(**{f"{field}__icontains": word})
+    return substring & MayHold(word)
 
 
 class MentionFilter(django_filters.FilterSet):
@@ -117,13 +129,12 @@ class MentionFilter(django_filters.FilterSet):
         return self.words_of(self.form.cleaned_data.get("q")) if self.is_valid() else []
 
     def _word_condition(self, word):
-        # Conditions on the entry's own columns where possible, so that on PostgreSQL the
-        # database can combine the trigram indexes on name and quote with the measure and
-        # region indexes (a BitmapOr) instead of reading every row; a condition on the joined
-        # measure's title would rule that out.
-        condition = Q(name__icontains=word.text)
+        # Conditions on the entry's own columns where possible, so that the database can
+        # combine the search index with the measure and region indexes (on PostgreSQL a
+        # BitmapOr) instead of reading every row; a condition on the joined measure's title
+        # would rule that out.
         if word.is_text:
-            condition |= Q(quote__icontains=word.text)
+            condition = in_text(word.text, "name", "quote")
             measures = self._measures_titled(word.text)
             if len(measures) > MAX_LISTED_MEASURES:
                 # A word in most titles (改革): a subquery, rather than a list too long for SQLite.
@@ -131,6 +142,7 @@ class MentionFilter(django_filters.FilterSet):
             elif measures:
                 condition |= Q(measure__in=measures)
             return condition
+        condition = in_text(word.text, "name")
         if word.regions:
             below = Region.objects.filter(pk__in=[r.pk for r in word.regions]).with_units_below()
             condition |= Q(region__in=below)
