@@ -13,7 +13,10 @@ substring search's (tests/measures/browse/test_search_index.py compares the two)
 - PostgreSQL: `measures_mention_grams(name, quote)`, an IMMUTABLE SQL function returning the
   grams of the upper-cased texts as a text[], under an expression GIN index; a query asks
   `measures_mention_grams(name, quote) @> measures_word_grams(word)`. The index is part of
-  the table: every INSERT and UPDATE, from any code, keeps it.
+  the table: every INSERT and UPDATE, from any code, keeps it. The database computes a row's
+  grams when it writes the row, and again only when it must recheck the row (a lossy
+  bitmap, or a plan that reads every row), at some 15 µs a row; so the condition is written
+  for the index to answer it alone (`browse.filters.in_text`).
 - SQLite: an FTS5 table `measures_mention_search` (contentless, no positions: only which rows
   hold which gram) whose rows triggers on `measures_mention` write on every INSERT, UPDATE and
   DELETE. The grams are written out as text, space-separated, and split by FTS5's `ascii`
@@ -30,16 +33,18 @@ from django.db.models import BooleanField, F, Func
 # PostgreSQL --------------------------------------------------------------------------------------
 
 POSTGRESQL_FUNCTIONS = """
+-- Every character, then every pair. No DISTINCT: the GIN index keeps each key once per row
+-- anyway, and sorting the grams would make the function four times slower.
 CREATE OR REPLACE FUNCTION measures_grams(value text) RETURNS text[]
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
-    SELECT coalesce(array_agg(DISTINCT gram), '{}')
-    FROM generate_series(1, char_length(value)) AS position,
-        LATERAL (VALUES (substr(value, position, 1)), (substr(value, position, 2))) AS grams(gram)
+    SELECT string_to_array(value, NULL) || ARRAY(
+        SELECT substr(value, position, 2) FROM generate_series(1, char_length(value) - 1) AS position
+    )
 $$;
 
 CREATE OR REPLACE FUNCTION measures_mention_grams(name text, quote text) RETURNS text[]
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT coalesce(measures_grams(upper(name)), '{}') || coalesce(measures_grams(upper(quote)), '{}')
+    SELECT measures_grams(upper(name)) || measures_grams(upper(quote))
 $$;
 
 -- What a text must hold to contain `word`: its pairs (its one character when it has one).
@@ -65,6 +70,10 @@ DROP FUNCTION IF EXISTS measures_mention_grams(text, text);
 DROP FUNCTION IF EXISTS measures_grams(text);
 """
 
+#: The trigram indexes of migration 0006, which served searches of three characters or more
+#: and which this index replaces: index name -> column.
+TRIGRAM_INDEXES = {"mention_name_trgm_idx": "name", "mention_quote_trgm_idx": "quote"}
+
 
 def install_postgresql(schema_editor, table):
     schema_editor.execute(POSTGRESQL_FUNCTIONS)
@@ -72,6 +81,25 @@ def install_postgresql(schema_editor, table):
         f"CREATE INDEX IF NOT EXISTS {POSTGRESQL_INDEX} ON {table} "
         "USING gin (measures_mention_grams(name, quote))"
     )
+    # Beside this index, a trigram index made the planner combine the two, and its lossy
+    # matches made the database recompute every candidate row's grams (100 times slower than
+    # this index alone, docs/performance.md); nothing else reads them (the admin's search
+    # also looks in the notes, so it reads every row either way).
+    for index in TRIGRAM_INDEXES:
+        schema_editor.execute(f"DROP INDEX IF EXISTS {index}")
+
+
+def uninstall_postgresql(schema_editor, table):
+    schema_editor.execute(POSTGRESQL_DROP)
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
+        has_trigrams = cursor.fetchone() is not None
+    if has_trigrams:
+        for index, column in TRIGRAM_INDEXES.items():
+            schema_editor.execute(
+                f"CREATE INDEX IF NOT EXISTS {index} ON {table} "
+                f"USING gin (UPPER({column}::text) gin_trgm_ops)"
+            )
 
 
 # SQLite ------------------------------------------------------------------------------------------

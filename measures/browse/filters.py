@@ -31,15 +31,21 @@ SORTS = (
 )
 
 
-def in_text(word, *fields):
-    """`word` as a substring of any of `fields` (the entry's name, its sentence), narrowed
-    first through the search index (`search_index.MayHold`, which covers both) so that a word
-    of any length, 西宁 as much as 冰川冻土, need not read every row. The substring condition
-    comes first so that where the database reads every row anyway it is tested first."""
+def in_text(word, fields, others=None):
+    """`word` as a substring of any of `fields` (the entry's name, its sentence), or any of
+    `others` (conditions on the entry's own columns: ids of measures, regions, types).
+
+    The search index (`search_index.MayHold`, which covers name and sentence) narrows the rows
+    first, so that a word of any length, 西宁 as much as 冰川冻土, need not read every row. The
+    condition is written as (index or others) and (substring or others), the same rows as
+    (substring and index) or others: the first half is what the indexes answer (combined with
+    the id indexes in a BitmapOr) and the database need not compute a row's grams to test it;
+    the second half is a cheap filter on the rows they give."""
+    others = others or Q()
     substring = Q()
     for field in fields:
         substring |= Q(**{f"{field}__icontains": word})
-    return substring & MayHold(word)
+    return (MayHold(word) | others) & (substring | others)
 
 
 class MentionFilter(django_filters.FilterSet):
@@ -134,23 +140,28 @@ class MentionFilter(django_filters.FilterSet):
         # BitmapOr) instead of reading every row; a condition on the joined measure's title
         # would rule that out.
         if word.is_text:
-            condition = in_text(word.text, "name", "quote")
             measures = self._measures_titled(word.text)
             if len(measures) > MAX_LISTED_MEASURES:
-                # A word in most titles (改革): a subquery, rather than a list too long for SQLite.
-                condition |= Q(measure__in=Measure.objects.filter(title__icontains=word.text))
-            elif measures:
-                condition |= Q(measure__in=measures)
-            return condition
-        condition = in_text(word.text, "name")
+                # A word in most titles (改革), so in most rows: the database reads every row,
+                # and the index would only add work; a subquery, rather than a list too long
+                # for SQLite.
+                titled = Measure.objects.filter(title__icontains=word.text)
+                return (
+                    Q(name__icontains=word.text)
+                    | Q(quote__icontains=word.text)
+                    | Q(measure__in=titled)
+                )
+            return in_text(
+                word.text, ("name", "quote"), Q(measure__in=measures) if measures else None
+            )
+        others = Q()
         if word.regions:
-            below = Region.objects.filter(pk__in=[r.pk for r in word.regions]).with_units_below()
-            condition |= Q(region__in=below)
+            others |= Q(region__in=sorted(word.units))
         if word.types:
-            condition |= Q(type__in=[t.pk for t in word.types])
+            others |= Q(type__in=[t.pk for t in word.types])
         if word.categories:
-            condition |= Q(type__category__in=[value for value, _label in word.categories])
-        return condition
+            others |= Q(type__in=word.category_types)
+        return in_text(word.text, ("name",), others)
 
     def _measures_titled(self, text):
         """Ids of the measures whose title contains `text` (one query per word and FilterSet)."""

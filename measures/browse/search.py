@@ -94,6 +94,8 @@ class Word:
     types: list = field(default_factory=list)
     #: [(value, label)] of the categories named, when no type is.
     categories: list = field(default_factory=list)
+    #: Ids of the types in those categories, so that the search asks for ids on the entry.
+    category_types: list = field(default_factory=list)
 
     @property
     def is_text(self):
@@ -128,6 +130,8 @@ def read_words(value):
                 for value, labels in categories
                 if _names_chinese(word.text, labels[0]) or _names_english(word.text, labels[1])
             ]
+            named = {value for value, _label in word.categories}
+            word.category_types = [t.pk for t in types if t.category in named]
     return words
 
 

@@ -27,7 +27,9 @@ def by_substring(word):
 
 
 def by_index(word):
-    return set(Mention.objects.filter(in_text(word, "name", "quote")).values_list("pk", flat=True))
+    return set(
+        Mention.objects.filter(in_text(word, ("name", "quote"))).values_list("pk", flat=True)
+    )
 
 
 def narrowed(word):
