@@ -28,6 +28,7 @@ substring search's (tests/measures/browse/test_search_index.py compares the two)
 Both are built by `migrate` (migration 0020_search_index).
 """
 
+from django.db import OperationalError
 from django.db.models import BooleanField, F, Func
 
 # PostgreSQL --------------------------------------------------------------------------------------
@@ -154,10 +155,16 @@ def _sqlite_trigger_sql(table):
 
 def install_sqlite(execute, table):
     """Create the FTS5 table and its triggers, and index every entry already there."""
-    execute(
-        f"CREATE VIRTUAL TABLE IF NOT EXISTS {SQLITE_TABLE} "
-        "USING fts5(grams, content='', detail='none', tokenize='ascii')"
-    )
+    try:
+        execute(
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS {SQLITE_TABLE} "
+            "USING fts5(grams, content='', detail='none', columnsize=0, tokenize='ascii')"
+        )
+    except OperationalError as error:
+        raise OperationalError(
+            f"{error}: the search index needs SQLite's FTS5 extension, which Python's own "
+            "sqlite3 and Debian's libsqlite3 include; this Python's SQLite lacks it."
+        ) from error
     for statement in _sqlite_trigger_sql(table):
         execute(statement)
     rebuild_sqlite(execute, table)
