@@ -6,7 +6,7 @@ or the sentence (`icontains`). Chinese has no spaces to split words on, and its 
 search words have two characters (西宁, 试点, 条例), too short for a trigram index. So each entry
 is indexed by its *grams*: every single character and every pair of neighbouring characters
 of its name and of its sentence. A word is in a text only if all its pairs are (a
-one-character word: only if that character is), so `may_hold(word)` narrows the rows through
+one-character word: only if that character is), so `MayHold(word)` narrows the rows through
 the index and the substring condition, kept beside it, decides; the results are exactly the
 substring search's (tests/measures/browse/test_search_index.py compares the two).
 
