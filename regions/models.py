@@ -213,6 +213,17 @@ def roll_up(counts, regions):
     return totals
 
 
+def units_below(named, regions):
+    """The ids of the `named` regions and of every unit below them, at any depth: what
+    `with_units_below` selects, read from `regions` (every region, linked) without a query."""
+    named = set(named)
+    if not named:
+        return frozenset()
+    return frozenset(
+        region.pk for region in regions if any(unit in named for unit in region.lineage())
+    )
+
+
 class UnitsBelow(models.Subquery):
     """The ids of the regions a queryset selects and of every unit below them, at any depth.
 

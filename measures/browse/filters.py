@@ -12,6 +12,7 @@ from regions.models import Region
 
 from .. import summary
 from ..models import ALL_KINDS, ARTICLE_ORDER, InstrumentType, Measure, Mention
+from ..search_index import MayHold
 from .counts import instruments_per_region
 from .search import MAX_WORDS, read_words, split_words
 
@@ -92,6 +93,23 @@ class ListOrder(django_filters.OrderingFilter):
 def sort_labels():
     """{`sort` value: its label}, for every order the list offers."""
     return dict(MentionFilter.base_filters["sort"].extra["choices"])
+
+
+def in_text(word, fields, others=None):
+    """`word` as a substring of any of `fields` (the entry's name, its sentence), or any of
+    `others` (conditions on the entry's own columns: ids of measures, regions, types).
+
+    The search index (`search_index.MayHold`, which covers name and sentence) narrows the rows
+    first, so that a word of any length, 西宁 as much as 冰川冻土, need not read every row. The
+    condition is written as (index or others) and (substring or others), the same rows as
+    (substring and index) or others: the first half is what the indexes answer (combined with
+    the id indexes in a BitmapOr) and the database need not compute a row's grams to test it;
+    the second half is a cheap filter on the rows they give."""
+    others = others or Q()
+    substring = Q()
+    for field in fields:
+        substring |= Q(**{f"{field}__icontains": word})
+    return (MayHold(word) | others) & (substring | others)
 
 
 class MentionFilter(django_filters.FilterSet):
@@ -192,28 +210,33 @@ class MentionFilter(django_filters.FilterSet):
         return self.words_of(self.form.cleaned_data.get("q")) if self.is_valid() else []
 
     def _word_condition(self, word):
-        # Conditions on the entry's own columns where possible, so that on PostgreSQL the
-        # database can combine the trigram indexes on name and quote with the measure and
-        # region indexes (a BitmapOr) instead of reading every row; a condition on the joined
-        # measure's title would rule that out.
-        condition = Q(name__icontains=word.text)
+        # Conditions on the entry's own columns where possible, so that the database can
+        # combine the search index with the measure and region indexes (on PostgreSQL a
+        # BitmapOr) instead of reading every row; a condition on the joined measure's title
+        # would rule that out.
         if word.is_text:
-            condition |= Q(quote__icontains=word.text)
             measures = self._measures_titled(word.text)
             if len(measures) > MAX_LISTED_MEASURES:
-                # A word in most titles (改革): a subquery, rather than a list too long for SQLite.
-                condition |= Q(measure__in=Measure.objects.filter(title__icontains=word.text))
-            elif measures:
-                condition |= Q(measure__in=measures)
-            return condition
+                # A word in most titles (改革), so in most rows: the database reads every row,
+                # and the index would only add work; a subquery, rather than a list too long
+                # for SQLite.
+                titled = Measure.objects.filter(title__icontains=word.text)
+                return (
+                    Q(name__icontains=word.text)
+                    | Q(quote__icontains=word.text)
+                    | Q(measure__in=titled)
+                )
+            return in_text(
+                word.text, ("name", "quote"), Q(measure__in=measures) if measures else None
+            )
+        others = Q()
         if word.regions:
-            below = Region.objects.filter(pk__in=[r.pk for r in word.regions]).with_units_below()
-            condition |= Q(region__in=below)
+            others |= Q(region__in=sorted(word.units))
         if word.types:
-            condition |= Q(type__in=[t.pk for t in word.types])
+            others |= Q(type__in=[t.pk for t in word.types])
         if word.categories:
-            condition |= Q(type__category__in=[value for value, _label in word.categories])
-        return condition
+            others |= Q(type__in=word.category_types)
+        return in_text(word.text, ("name",), others)
 
     def relevance(self, words):
         """How well a row matches the search `words` (from `words_of`), for the list's order

@@ -11,11 +11,10 @@ holds.
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
 
 from django.utils import translation
 
-from regions.models import Region
+from regions.models import Region, units_below
 
 from ..models import InstrumentType
 
@@ -94,33 +93,32 @@ class Word:
     types: list = field(default_factory=list)
     #: [(value, label)] of the categories named, when no type is.
     categories: list = field(default_factory=list)
+    #: Ids of the types in those categories, so that the search asks for ids on the entry.
+    category_types: list = field(default_factory=list)
+    #: Ids of the regions named and of every unit below them (none when no region is named).
+    units: frozenset = field(default_factory=frozenset)
 
     @property
     def is_text(self):
         return not (self.regions or self.types or self.categories)
 
-    @cached_property
-    def units(self):
-        """Ids of the regions named and every unit below them (one query; none when no region
-        is named)."""
-        if not self.regions:
-            return frozenset()
-        named = Region.objects.filter(pk__in=[r.pk for r in self.regions])
-        return frozenset(named.with_units_below().values_list("pk", flat=True))
-
 
 def read_words(value):
-    """The words of `value` with what each names; two small queries (regions, types)."""
+    """The words of `value` with what each names, and the ids of the regions and types they
+    name; two small queries (regions, types)."""
     words = [Word(text) for text in split_words(value)]
     if not words:
         return words
-    regions = list(Region.objects.only("code", "name", "short_name", "name_en", "aliases"))
+    regions = Region.objects.only(
+        "code", "name", "short_name", "name_en", "aliases", "parent"
+    ).linked()
     types = list(InstrumentType.objects.all())
     categories = [
         (value, _both_languages(label)) for value, label in InstrumentType.Category.choices
     ]
     for word in words:
         word.regions = [r for r in regions if names_region(word.text, r)]
+        word.units = units_below(word.regions, regions)
         word.types = [t for t in types if _names_type(word.text, t)]
         if not word.types:
             word.categories = [
@@ -128,6 +126,8 @@ def read_words(value):
                 for value, labels in categories
                 if _names_chinese(word.text, labels[0]) or _names_english(word.text, labels[1])
             ]
+            named = {value for value, _label in word.categories}
+            word.category_types = [t.pk for t in types if t.category in named]
     return words
 
 

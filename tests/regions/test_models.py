@@ -4,7 +4,7 @@ import pytest
 from django.db.models import ProtectedError
 
 from measures.models import Mention
-from regions.models import Region, roll_up
+from regions.models import Region, roll_up, units_below
 from tests.factories import make_measure, make_mention, make_region
 
 pytestmark = pytest.mark.django_db
@@ -52,6 +52,18 @@ def test_the_units_below_a_region_are_found_at_any_depth(reference_data, village
     assert "632821101" in qinghai and "540000" not in qinghai
     assert below("632821") == {"632821", "632821101", village.code}
     assert below(village.code) == {village.code}
+
+
+def test_the_units_below_read_from_loaded_regions_are_those_the_database_finds(
+    reference_data, village, django_assert_num_queries
+):
+    regions = Region.objects.linked()
+    with django_assert_num_queries(0):
+        found = {r.code: units_below([r], regions) for r in regions}
+    for region in regions:
+        units = Region.objects.filter(pk=region.pk).with_units_below()
+        assert found[region.code] == set(units.values_list("pk", flat=True)), region.code
+    assert units_below([], regions) == frozenset()
 
 
 def test_an_entry_at_any_depth_counts_for_every_unit_above_it_but_the_province(
