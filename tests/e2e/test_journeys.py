@@ -214,6 +214,26 @@ def test_filter_by_two_prefectures_and_a_type_page_on_and_download_csv(page, man
     assert {row["类型"] for row in chinese} == {"试点示范"}
 
 
+def test_a_prefecture_page_says_how_many_and_exports_exactly_those(page, site_data):
+    expected = set(
+        published()
+        .for_region(Region.objects.get(code=XINING))
+        .values_list("instrument_id", flat=True)
+    )
+    page.goto(f"/regions/{XINING}/")
+    summary = page.locator(".region-summary")
+    expect(summary).to_contain_text(str(len(expected)))
+    with page.expect_download() as download_info:
+        summary.get_by_role("link", name="CSV", exact=True).click()
+    data = download_info.value.path().read_bytes()
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    assert {int(row["instrument_id"]) for row in rows} == expected
+    assert len(rows) == len(expected)
+    # The list it links to counts the same.
+    summary.get_by_role("link", name=re.compile("list|列表")).click()
+    expect_count(page, len(expected))
+
+
 # 3. Search -------------------------------------------------------------------------------------
 
 
@@ -702,6 +722,7 @@ def test_tables_are_readable_on_a_phone_and_fit_a_desktop(
             ("list", "/instruments/?sort=name"),
             ("search", "/instruments/?q=西宁 条例"),
             ("prefecture", f"/regions/{HAIXI}/"),
+            ("cross-tab", "/instruments/table/"),
         ]:
             visit(path, language)
             page.screenshot(path=screenshots / f"{name}-{language}-{width}.png", full_page=True)
