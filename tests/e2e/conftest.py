@@ -43,6 +43,7 @@ SCREENSHOTS = HERE / "screenshots"
 #: Default wait of Playwright's `expect` and of actions; generous for a loaded CI machine, and
 #: reached only when something is wrong.
 TIMEOUT_MS = 10_000
+NAVIGATION_TIMEOUT_MS = 30_000
 
 #: The interface languages the journeys visit, as Django names them (settings.LANGUAGES).
 LANGUAGES = ["zh-hans", "en"]
@@ -112,6 +113,10 @@ def page(request, browser, browser_context_args):
     """A page in a fresh context; on failure its screenshot goes to tests/e2e/screenshots/."""
     context = browser.new_context(**browser_context_args)
     context.set_default_timeout(TIMEOUT_MS)
+    # A navigation waits for the page's every resource (the load event); on a CI machine busy
+    # with the other database's suite one resource once took longer than TIMEOUT_MS to come
+    # from the live server although the page itself had rendered.
+    context.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
     page = context.new_page()
     yield page
     report = getattr(request.node, "report_call", None)
