@@ -45,7 +45,7 @@ $$;
 
 CREATE OR REPLACE FUNCTION measures_mention_grams(name text, quote text) RETURNS text[]
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT measures_grams(upper(name)) || measures_grams(upper(quote))
+    SELECT {schema}.measures_grams(upper(name)) || {schema}.measures_grams(upper(quote))
 $$;
 
 -- What a text must hold to contain `word`: its pairs (its one character when it has one).
@@ -77,7 +77,12 @@ TRIGRAM_INDEXES = {"mention_name_trgm_idx": "name", "mention_quote_trgm_idx": "q
 
 
 def install_postgresql(schema_editor, table):
-    schema_editor.execute(POSTGRESQL_FUNCTIONS)
+    # The index's function names the function it calls with its schema: pg_restore builds the
+    # index with an empty search_path, where an unqualified name is not found.
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute("SELECT current_schema()")
+        schema = schema_editor.quote_name(cursor.fetchone()[0])
+    schema_editor.execute(POSTGRESQL_FUNCTIONS.replace("{schema}", schema))
     schema_editor.execute(
         f"CREATE INDEX IF NOT EXISTS {POSTGRESQL_INDEX} ON {table} "
         "USING gin (measures_mention_grams(name, quote))"
