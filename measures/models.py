@@ -726,8 +726,7 @@ class MentionQuerySet(models.QuerySet):
         # The ids themselves rather than a subquery (one more small query): the database then
         # knows how many rows they select, and reads a few regions' rows by index instead of
         # walking the whole list in article order looking for them.
-        ids = list(Region.objects.counted_in(*regions).values_list("pk", flat=True))
-        return self.filter(region__in=ids)
+        return self.filter(region__in=Region.objects.counted_ids(*regions))
 
     def count_by(self, *fields):
         """How many rows there are for each value of `fields`, in one aggregate query:

@@ -36,17 +36,10 @@ def instrument_counts(*, scopes=(ALL_KINDS,), region_ids=None, type_ids=None, gr
         def groups(cell):
             return (None,)
 
-    cells = SummaryCell.objects.filter(scope__in=scopes)
-    spread = SummaryInstrument.objects.filter(
-        scope__in=scopes,
-        instrument_id__in=SummarySpread.objects.filter(cells__gt=1).values("pk"),
+    cells = selected(SummaryCell, scopes, region_ids, type_ids)
+    spread = selected(SummaryInstrument, scopes, region_ids, type_ids).filter(
+        instrument_id__in=SummarySpread.objects.filter(cells__gt=1).values("pk")
     )
-    if region_ids is not None:
-        cells = cells.filter(region_id__in=region_ids)
-        spread = spread.filter(region_id__in=region_ids)
-    if type_ids is not None:
-        cells = cells.filter(type_id__in=type_ids)
-        spread = spread.filter(type_id__in=type_ids)
     totals = Counter()
     for *cell, instruments in cells.values_list("scope", "region_id", "type_id", "instruments"):
         for group in groups(Cell(*cell)):
@@ -65,12 +58,18 @@ def instrument_counts(*, scopes=(ALL_KINDS,), region_ids=None, type_ids=None, gr
 
 def mention_count(*, scopes=(ALL_KINDS,), region_ids=None, type_ids=None):
     """How many public mentions the cells of `scopes` hold for these regions and types."""
-    cells = SummaryCell.objects.filter(scope__in=scopes)
-    if region_ids is not None:
-        cells = cells.filter(region_id__in=region_ids)
-    if type_ids is not None:
-        cells = cells.filter(type_id__in=type_ids)
+    cells = selected(SummaryCell, scopes, region_ids, type_ids)
     return sum(cells.values_list("mentions", flat=True))
+
+
+def selected(model, scopes, region_ids, type_ids):
+    """The rows of `model` (cells or instrument rows) in `scopes`, these regions and types."""
+    rows = model.objects.filter(scope__in=scopes)
+    if region_ids is not None:
+        rows = rows.filter(region_id__in=region_ids)
+    if type_ids is not None:
+        rows = rows.filter(type_id__in=type_ids)
+    return rows
 
 
 def units_counting(regions):

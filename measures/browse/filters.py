@@ -181,7 +181,7 @@ class MentionFilter(django_filters.FilterSet):
         key = tuple(sorted(region.pk for region in regions))
         cache = self.__dict__.setdefault("_region_ids", {})
         if key not in cache:
-            cache[key] = list(Region.objects.counted_in(*regions).values_list("pk", flat=True))
+            cache[key] = Region.objects.counted_ids(*regions)
         return cache[key]
 
     def search(self, queryset, name, value):

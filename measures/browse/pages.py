@@ -145,7 +145,9 @@ def region_page(region):
     first entries, the map with its prefecture highlighted, its entries by category and type."""
     regions = Region.objects.linked()
     region_in_tree = {unit.pk: unit for unit in regions}[region.pk]
-    entries = Mention.objects.published().for_region(region)
+    # What the region counts (`for_region`), read once for the mentions, the total and the bars.
+    region_ids = Region.objects.counted_ids(region)
+    entries = Mention.objects.published().filter(region__in=region_ids)
     totals = entries.count_instruments_by("measure")
     shown = Measure.objects.filter(pk__in=totals).in_article_order()[:MEASURES_SHOWN]
     groups = group_by_measure(
@@ -165,21 +167,14 @@ def region_page(region):
         ],
         "more_measures": max(0, len(totals) - MEASURES_SHOWN),
         # What the first screen says before the map: how much there is, and where all of it is.
-        "entry_total": count_for(region),
+        "entry_total": summary.instrument_counts(region_ids=region_ids).get(None, 0),
         "measure_total": len(totals),
         # The province's own page has no prefecture to highlight, so no map.
         "map": map_of(published_tally(regions, measures=[]), regions, region=region_in_tree)
         if region_in_tree.prefecture
         else None,
-        "charts": type_charts(InstrumentType.objects.all(), region=region),
+        "charts": type_charts(InstrumentType.objects.all(), region=region, region_ids=region_ids),
     }
-
-
-def count_for(region):
-    """How many published instruments `region` counts (with the units below it), from the
-    summary."""
-    region_ids = list(Region.objects.counted_in(region).values_list("pk", flat=True))
-    return summary.instrument_counts(region_ids=region_ids).get(None, 0)
 
 
 def group_by_measure(entries, totals):
