@@ -35,7 +35,7 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.db.models import Q
 
-from measures import changes
+from measures import changes, summary_triggers
 from measures.identity import comparable_name
 from measures.ingest.parsing import classify
 from measures.models import Instrument, InstrumentType, Measure, Mention, Source
@@ -282,7 +282,8 @@ def seed_synthetic(
             )
         report.replaced = synthetic_mentions(seed).count()
     generator = Generator(seed=seed, regions=regions, types=types)
-    with transaction.atomic():
+    # The summary's triggers would do work for every row; it is written once, afterwards.
+    with transaction.atomic(), summary_triggers.suspended():
         if existing and not dry_run:
             delete_synthetic(seed)
         pending, pending_entries = [], 0
