@@ -15,6 +15,7 @@ from ..models import ALL_KINDS, ARTICLE_ORDER, InstrumentType, Measure, Mention
 from ..search_index import MayHold
 from .counts import instruments_per_region
 from .search import MAX_WORDS, read_words, split_words
+from .searched import SearchedCounts
 
 # The search names up to this many matching measures by id; more go in a subquery.
 MAX_LISTED_MEASURES = 500
@@ -280,17 +281,28 @@ class MentionFilter(django_filters.FilterSet):
         for the region facet {code: n} (`regions` is `Region.objects.linked()`), otherwise
         keyed by the facet's field; the measure facet counts only `measure_ids` when given.
 
-        From the summary (two small queries) when it can say (`summary_selection`), else one
-        aggregate query over the matching mentions (three for regions)."""
+        From the summary (two small queries) when it can say (`summary_selection`); under a
+        search, from the mentions it matches, read once for every facet (`searched_counts`);
+        else one aggregate query over the matching mentions (three for regions)."""
         selection = self.summary_selection(excluded=name)
         if selection is not None and name != "measure":
             return self._summarised_facet(name, selection, regions)
+        if self.searched_counts is not None:
+            return self.searched_counts.facet(name, regions, measure_ids)
         queryset = self.filter_queryset_except(self.queryset, name)
         if name == "measure" and measure_ids is not None:
             queryset = queryset.filter(measure__in=measure_ids)
         if name == "region":
             return instruments_per_region(queryset, regions)
         return queryset.count_instruments_by(self.FACET_FIELDS[name])
+
+    @cached_property
+    def searched_counts(self):
+        """The counts of a search made from one read of the mentions it matches
+        (`searched.SearchedCounts`), or None without a search."""
+        if not (self.is_valid() and self.form.cleaned_data.get("q")):
+            return None
+        return SearchedCounts(self)
 
     def summary_selection(self, excluded=None):
         """The cells of the summary (measures/summary.py) that hold exactly the public mentions

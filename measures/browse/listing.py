@@ -102,22 +102,27 @@ class MentionListing:
 
     @cached_property
     def instrument_count(self):
-        """How many instruments match: from the summary when it can say, else counted."""
+        """How many instruments match: from the summary when it can say, from the search's
+        matches under a search, else counted."""
         if self.errors:
             return 0
         selection = self.filterset.summary_selection()
         if selection is not None:
             return summary.instrument_counts(**selection).get(None, 0)
+        if self.filterset.searched_counts is not None:
+            return self.filterset.searched_counts.instrument_count()
         return self.mentions.count_instruments()
 
     @cached_property
     def mention_count(self):
-        """How many mentions of them match: from the summary when it can say, else counted."""
+        """How many mentions of them match: as `instrument_count` counts."""
         if self.errors:
             return 0
         selection = self.filterset.summary_selection()
         if selection is not None:
             return summary.mention_count(**selection)
+        if self.filterset.searched_counts is not None:
+            return self.filterset.searched_counts.mention_count()
         return self.mentions.count()
 
     def page(self, number):

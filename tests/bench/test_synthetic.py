@@ -228,20 +228,42 @@ def test_an_instrument_export_reads_two_more_queries_per_chunk_of_rows(
     assert many - few == 4 * (many_chunks - few_chunks)
 
 
-def test_each_facet_is_one_aggregate_query(reference_data, django_assert_num_queries):
+def test_each_facet_is_one_aggregate_query_within_chosen_measures(
+    reference_data, django_assert_num_queries
+):
     seed_synthetic(mentions=300, seed=1, per_source=100)
     query = QueryDict(
-        "region=632800&type=pilot&type=rule&q=西宁&kind=reform&category=demonstration"
+        "region=632800&type=pilot&type=rule&kind=reform&category=demonstration"
         "&measure=synthetic-1-1-reform-1"
     )
     filterset = MentionFilter(query, queryset=Mention.objects.published().for_list())
     assert filterset.is_valid()
-    filterset.qs  # noqa: B018 - validates the form and looks up what the search names
+    filterset.qs  # noqa: B018 - validates the form and reads the region's units
+    filterset._type_categories  # noqa: B018 - the categories of the types, read once
     regions = Region.objects.linked()
     for name in MentionFilter.FACETS:
         # Regions: the units' own, then each level that takes in the units below it.
         with django_assert_num_queries(3 if name == "region" else 1):
             filterset.facet_counts(name, regions=regions)
+
+
+def test_a_search_reads_its_matches_once_for_every_facet_and_the_totals(
+    reference_data, django_assert_num_queries
+):
+    seed_synthetic(mentions=300, seed=1, per_source=100)
+    query = QueryDict(
+        "region=632800&type=pilot&type=rule&q=西宁&kind=reform&category=demonstration"
+        "&measure=synthetic-1-1-reform-1"
+    )
+    listing = MentionListing(query)
+    listing.filterset.qs  # noqa: B018 - validates the form and looks up what the search names
+    listing.filterset._type_categories  # noqa: B018 - the categories of the types, read once
+    regions = Region.objects.linked()
+    with django_assert_num_queries(1):
+        for name in MentionFilter.FACETS:
+            listing.filterset.facet_counts(name, regions=regions)
+        listing.instrument_count  # noqa: B018
+        listing.mention_count  # noqa: B018
 
 
 @pytest.fixture
@@ -303,6 +325,31 @@ def test_each_facet_count_is_what_its_link_lists(many_measures, query):
                 continue
             followed = MentionListing(QueryDict(option["url"].lstrip("?")))
             assert followed.page(1).paginator.count == option["count"], (facet["name"], option)
+
+
+SEARCHES = [
+    "q=西宁",
+    "q=管理办法&kind=direction",
+    "q=西宁&region=630100&type=pilot&type=rule",
+    "q=管理办法&category=legal&measure=synthetic-5-2-reform-3&measure=synthetic-5-1-direction-2",
+    "q=海东&kind=reform&category=legal",
+]
+
+
+@pytest.mark.parametrize("query", SEARCHES)
+def test_a_searched_lists_counts_are_the_rows_its_links_give(many_measures, query):
+    # Under a search the counts are made from the matches in Python: each is checked against
+    # the rows the database gives for the same filters.
+    listing = MentionListing(QueryDict(query))
+    assert listing.instrument_count == len(listing.queryset) > 0
+    assert listing.mention_count == listing.mentions.count()
+    for facet in listing.facets:
+        for option in facet["options"]:
+            # Each option counts the list with the facet's own filter set to it alone.
+            alone = listing.query.copy()
+            alone.setlist(facet["name"], [option["value"]])
+            followed = MentionListing(alone)
+            assert len(followed.queryset) == option["count"], (facet["name"], option)
 
 
 def test_the_region_facet_needs_no_query_for_the_units_that_have_entries(client, reference_data):
