@@ -227,6 +227,10 @@ class MeasureQuerySet(models.QuerySet):
         """Published measures of published sources."""
         return self.filter(status=Status.PUBLISHED, source__status=Status.PUBLISHED)
 
+    def acted_under(self, mentions):
+        """The measures having any of `mentions` (one EXISTS subquery each)."""
+        return self.filter(Exists(mentions.order_by().filter(measure=models.OuterRef("pk"))))
+
     def in_article_order(self):
         """By source (oldest first, undated first, then as added), reform measures first, then
         directions, each by number: the order of `Mention.article_order`."""

@@ -148,14 +148,19 @@ def region_page(region):
     # What the region counts (`for_region`), read once for the mentions, the total and the bars.
     region_ids = Region.objects.counted_ids(region)
     entries = Mention.objects.published().filter(region__in=region_ids)
-    totals = entries.count_instruments_by("measure")
-    shown = Measure.objects.filter(pk__in=totals).in_article_order()[:MEASURES_SHOWN]
+    entry_total = summary.instrument_counts(region_ids=region_ids).get(None, 0)
+    mention_total = summary.mention_count(region_ids=region_ids)
+    acted_under = Measure.objects.published().acted_under(entries)
+    # The first measures with entries here, and the instruments of each of those alone: a
+    # page costs the same however many measures and entries the region has.
+    shown = list(acted_under.in_article_order().values_list("pk", flat=True)[:MEASURES_SHOWN])
+    shown_entries = entries.filter(measure__in=shown)
+    totals = shown_entries.count_instruments_by("measure")
     groups = group_by_measure(
-        entries.filter(measure__in=list(shown.values_list("pk", flat=True)))
-        .for_list()
-        .first_per_measure(ENTRIES_PER_MEASURE),
+        shown_entries.for_list().first_per_measure(ENTRIES_PER_MEASURE),
         totals,
     )
+    measure_total = measures_with(entries, acted_under, mention_total)
     return {
         "groups": [
             (measure, rows, total)
@@ -165,16 +170,25 @@ def region_page(region):
                 strict=True,
             )
         ],
-        "more_measures": max(0, len(totals) - MEASURES_SHOWN),
+        "more_measures": max(0, measure_total - len(shown)),
         # What the first screen says before the map: how much there is, and where all of it is.
-        "entry_total": summary.instrument_counts(region_ids=region_ids).get(None, 0),
-        "measure_total": len(totals),
+        "entry_total": entry_total,
+        "measure_total": measure_total,
         # The province's own page has no prefecture to highlight, so no map.
         "map": map_of(published_tally(regions, measures=[]), regions, region=region_in_tree)
         if region_in_tree.prefecture
         else None,
         "charts": type_charts(InstrumentType.objects.all(), region=region, region_ids=region_ids),
     }
+
+
+def measures_with(entries, acted_under, mention_count):
+    """How many measures `entries` (`mention_count` of them) fall under, counted from the
+    smaller side: a region with few mentions by reading them, one with many by asking of each
+    published measure whether it has one there (`acted_under`, one index probe each)."""
+    if mention_count <= Measure.objects.published().count():
+        return entries.order_by().aggregate(n=Count("measure", distinct=True))["n"]
+    return acted_under.count()
 
 
 def group_by_measure(entries, totals):

@@ -9,7 +9,7 @@ kind, region, type), and every count is made from them here, applying the other 
 tuples as the FilterSet applies them to rows: the same counts, exact, in one query.
 """
 
-from collections import defaultdict, namedtuple
+from collections import Counter, namedtuple
 from functools import cached_property
 
 from .. import summary
@@ -68,6 +68,8 @@ class SearchedCounts:
     def selected(self, excluded=None):
         """The matches that pass every filter given but `excluded`."""
         tests = [test for name, test in self._tests.items() if name != excluded]
+        if not tests:
+            return self.matches
         return [m for m in self.matches if all(test(m) for test in tests)]
 
     @cached_property
@@ -85,11 +87,12 @@ class SearchedCounts:
         keys it: kind, measure id (only `measure_ids` when given), region code (each region with
         the units below it; `regions` is `Region.objects.linked()`), category, type id."""
         groups_of = self._grouping(name, regions, measure_ids)
-        instruments = defaultdict(set)
-        for match in self.selected(excluded=name):
-            for group in groups_of(match):
-                instruments[group].add(match.instrument)
-        return {group: len(found) for group, found in instruments.items()}
+        counted = {
+            (group, match.instrument)
+            for match in self.selected(excluded=name)
+            for group in groups_of(match)
+        }
+        return dict(Counter(group for group, _instrument in counted))
 
     def _grouping(self, name, regions, measure_ids):
         """A function giving the values of facet `name` a match counts under."""

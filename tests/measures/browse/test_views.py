@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from measures.browse import pages
 from measures.models import Measure, Mention, Source
 from regions.models import Region
 from tests.factories import make_mention
@@ -291,6 +292,38 @@ def test_a_prefecture_page_shows_the_first_entries_of_a_large_measure_and_links_
     link = "/instruments/?measure=reform-7&amp;region=632800"
     assert link in html
     assert list_count_of(client, link.replace("&amp;", "&")) == 31
+
+
+@pytest.mark.parametrize("code", ["630000", "630100", "632800", "632823"])
+def test_a_region_page_counts_the_measures_its_region_acted_under(client, knowledge_base, code):
+    region = Region.objects.get(code=code)
+    expected = Mention.objects.published().for_region(region).values("measure").distinct().count()
+    assert expected
+    response = client.get(f"/regions/{code}/")
+    assert response.context["measure_total"] == expected
+    assert response.context["more_measures"] == 0
+    shown = [measure for measure, _entries, _total in response.context["groups"]]
+    assert len(shown) == expected
+    # Both ways of counting give the same: by reading the region's mentions (few) or by asking
+    # each measure (many).
+    entries = Mention.objects.published().for_region(region)
+    acted_under = Measure.objects.published().acted_under(entries)
+    assert pages.measures_with(entries, acted_under, 0) == expected
+    assert pages.measures_with(entries, acted_under, 10**9) == expected
+
+
+def test_a_region_page_shows_its_first_measures_and_says_how_many_more(
+    client, knowledge_base, monkeypatch
+):
+    monkeypatch.setattr(pages, "MEASURES_SHOWN", 2)
+    haixi = Region.objects.get(code="632800")
+    acted_under = Measure.objects.published().acted_under(
+        Mention.objects.published().for_region(haixi)
+    )
+    in_order = list(acted_under.in_article_order())
+    response = client.get("/regions/632800/")
+    assert [m for m, _e, _t in response.context["groups"]] == in_order[:2]
+    assert response.context["more_measures"] == len(in_order) - 2 > 0
 
 
 def list_count_of(client, url):
