@@ -39,16 +39,15 @@ test: install-dev
 	@chromium="$${CHROMIUM:-/usr/bin/chromium}"; [ -x "$$chromium" ] \
 	  || echo "Browser journeys skipped: Chromium not found at $$chromium (apt-get install chromium)"
 
-# Pages, search and the CSV export at 100,000 synthetic entries, on PostgreSQL through gunicorn;
-# prints req/s, latency and queries per page (docs/performance.md). Not part of `make test`.
-# BENCH_DATABASE_URL, BENCH_ENTRIES, BENCH_DURATION … are described in bench/run.py.
+# Pages, search and the CSV export at 100,000 synthetic entries, or at several sizes side by side
+# (BENCH_ENTRIES=100000,1000000), on PostgreSQL through gunicorn, with the page cache off and on in
+# Redis; prints latency, req/s, growth, queries per page and the targets (docs/performance.md).
+# Not part of `make test`. BENCH_DATABASE_URL, BENCH_DURATION … are described in bench/run.py.
 bench: install
 	$(PY) bench/run.py
 
-# The same pages rendered and served from the page cache in Redis (BENCH_REDIS_URL, default the
-# server .ci/run starts on port 6390), through gunicorn; figures in docs/performance.md.
-bench-cache: install
-	$(PY) bench/cache.py
+# The same as `make bench`, whose tables have the page cache's columns.
+bench-cache: bench
 
 # Hostile requests over every URL pattern (FUZZ_REQUESTS, default 100,000), and mixed pages and
 # exports at 8 connections (SOAK_DURATION seconds, default 600), each against its own gunicorn on

@@ -7,6 +7,7 @@ PAGES = (
     ("floor (bare view)", "/bench/floor/"),
     ("home", "/"),
     ("prefecture 632800", "/regions/632800/"),
+    ("matrix", "/matrix/"),
     ("list, unfiltered + facets", "/instruments/"),
     ("list, selective filter", "/instruments/?region=632823&type=project"),
     ("list, search 西宁 (2 chars)", "/instruments/?q=" + quote("西宁")),

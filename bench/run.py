@@ -1,29 +1,40 @@
-"""How fast the site is at 100,000 entries, through gunicorn, on PostgreSQL: `make bench`.
+"""How fast the site is at 100,000 entries and more, through gunicorn, on PostgreSQL: `make bench`.
 
 Environment (all optional):
 
-BENCH_DATABASE_URL        the large database (default postgres://qhreform:qhreform@127.0.0.1:5432/
-                          qhreform_bench); created, migrated, loaded and seeded when needed
+BENCH_ENTRIES             synthetic entries, or several sizes separated by commas, each measured
+                          on a database of its own (default 100000; e.g. 100000,1000000)
+BENCH_DATABASE_URL        the database for 100,000 entries, or for the one size measured
+                          (default postgres://qhreform:qhreform@127.0.0.1:5432/qhreform_bench);
+                          other sizes get its name with the size appended: qhreform_bench_1m for
+                          1,000,000, qhreform_bench_200000 for 200,000. Each is created,
+                          migrated, loaded and seeded when needed
 BENCH_SMALL_DATABASE_URL  the 100-entry database for the query counts (default: the same
                           server, database qhreform_bench_small)
-BENCH_ENTRIES             synthetic entries in the large database (default 100000)
 BENCH_SEED                seed of the synthetic entries (default 1)
+BENCH_REDIS_URL           Redis for the page cache's columns (default redis://127.0.0.1:6390/1,
+                          the port .ci/run uses, a database of its own); started as .ci/run
+                          does when it is local and does not answer; without Redis the cached
+                          columns are left out
 BENCH_DURATION            seconds of load per page and concurrency (default 10)
 BENCH_CONNECTIONS         concurrent connections for the throughput runs (default 8)
 BENCH_PORT                port for gunicorn (default: a free one)
 
-Steps: start PostgreSQL if it is down (pg_ctlcluster, as .ci/run does); create both databases
-if missing; migrate; load the knowledge base; seed the synthetic entries unless the same count
-and seed are already there; VACUUM ANALYZE; count SQL queries per page at 100 and at 100,000
-entries (in-process, test client); collectstatic into a temporary STATIC_ROOT; start gunicorn
-with the project's own configuration (qhreform/gunicorn.conf.py, or `-k gthread --workers 2
---threads 4` without it), DEBUG off, a generated secret key and bench.settings, whose URLconf
-adds the floor view; then wrk on loopback measures each page once with one connection (latency
-of a request on an idle server) and once with BENCH_CONNECTIONS (throughput under load); then,
-on a freshly started server, a streaming client measures the CSV export of every row: rows per
-second, time to first byte, total time and how much the gunicorn workers' memory grows.
-Prints tables and the targets met or missed, and writes the figures as JSON, and gunicorn's
-log, under bench/results/ (ignored by git).
+Steps: start PostgreSQL if it is down (pg_ctlcluster, as .ci/run does); create the databases if
+missing; migrate; load the knowledge base; seed the synthetic entries unless the same count and
+seed are already there; VACUUM ANALYZE; count SQL queries per page at 100 entries and at each
+size (in-process, test client); collectstatic into a temporary STATIC_ROOT. Then, for each size:
+gunicorn with the project's own configuration (bench/server.py: qhreform/gunicorn.conf.py, DEBUG
+off, bench.settings, whose URLconf adds the floor view) serves the pages with the page cache
+off, then again with it on in Redis; wrk on loopback measures each page once with one
+connection (latency of a request on an idle server) and once with BENCH_CONNECTIONS
+(throughput under load); then, on a freshly started server, a streaming client measures the CSV
+export of every row: rows per second, time to first byte, total time and how much the gunicorn
+workers' memory grows. Prints each page's figures at every size side by side with the growth
+between the first size and the last, and the targets met or missed; writes the figures as JSON,
+and the servers' log, under bench/results/ (ignored by git).
+
+`bench/run.py bench/results/bench-….json` prints a saved run's tables and targets again.
 """
 
 import json
@@ -38,6 +49,7 @@ import tempfile
 import threading
 import time
 import urllib.request
+from contextlib import contextmanager
 from datetime import datetime
 from http.client import HTTPConnection
 from pathlib import Path
@@ -47,41 +59,92 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import psycopg  # noqa: E402
+import redis  # noqa: E402
 from psycopg import sql  # noqa: E402
 
 from bench.pages import EXPORT, FLOOR, PAGES, middle_entry_sql  # noqa: E402
-from bench.server import free_port, worker_pids  # noqa: E402
+from bench.server import serve, worker_pids  # noqa: E402
 
 PYTHON = sys.executable
-BIN = Path(sys.executable).parent
 
 DEFAULT_URL = "postgres://qhreform:qhreform@127.0.0.1:5432/qhreform_bench"
-DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
+BASE_URL = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
 SMALL_DATABASE_URL = os.environ.get(
     "BENCH_SMALL_DATABASE_URL",
-    urlunsplit(urlsplit(DATABASE_URL)._replace(path=urlsplit(DATABASE_URL).path + "_small")),
+    urlunsplit(urlsplit(BASE_URL)._replace(path=urlsplit(BASE_URL).path + "_small")),
 )
-ENTRIES = int(os.environ.get("BENCH_ENTRIES", "100000"))
+SIZES = tuple(sorted({int(size) for size in os.environ.get("BENCH_ENTRIES", "100000").split(",")}))
+# The size the earlier figures were taken at: its database keeps the name it always had, and
+# growth is measured from it.
+REFERENCE = 100_000
 SMALL_ENTRIES = 100  # in all, with the 90 of the shipped knowledge base
 SEED = int(os.environ.get("BENCH_SEED", "1"))
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6390/1")
 DURATION = int(os.environ.get("BENCH_DURATION", "10"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
-PORT = int(os.environ.get("BENCH_PORT", "0")) or free_port()
+PORT = int(os.environ.get("BENCH_PORT", "0")) or None
 EXPORT_RUNS = 3
+# The page cache keeps HTML pages only (qhreform/pagecache.py): the API's answers are the same
+# with it on, so they are measured once, uncached.
+CACHEABLE = tuple((label, path) for label, path in PAGES if not path.startswith("/api/"))
 RESULTS = ROOT / "bench" / "results"
 STAMP = datetime.now().strftime("%Y%m%d-%H%M%S")
 
-TARGETS = {
-    "selective_p50_ms": 30,
-    "unfiltered_p50_ms": 150,
-    "entry_floor_ratio": 0.40,
-    "export_rows_per_s": 50_000,
-    "export_growth_mib": 60,
-}
+# The performance issues' targets, every one in this table: (entries, measure, page, limit).
+# Entries None: at every size measured; page None: every page but the floor. Measures: p50_ms,
+# a page's median with one connection, page cache off; share_of_floor, its throughput with
+# BENCH_CONNECTIONS over the floor's; cached_share_of_floor, the same for every page from the
+# page cache; growth, every page's p50 at `entries` over its p50 at REFERENCE, cached and
+# uncached; export_*, the CSV export of every row; same_queries, the same SQL query count per
+# page as at 100 entries.
+TARGETS = (
+    (100_000, "p50_ms", "list, selective filter", 30),
+    (100_000, "p50_ms", "list, unfiltered + facets", 150),
+    # The read API's lists, held to the HTML list's budgets.
+    (100_000, "p50_ms", "API list, unfiltered", 150),
+    (100_000, "p50_ms", "API list, selective filter", 30),
+    (100_000, "p50_ms", "API instruments, selective filter", 30),
+    (100_000, "share_of_floor", "entry page", 0.40),
+    (100_000, "export_rows_per_s", None, 50_000),
+    (100_000, "export_growth_mib", None, 60),
+    (1_000_000, "growth", None, 1.5),
+    (1_000_000, "p50_ms", "list, selective filter", 50),
+    (1_000_000, "p50_ms", "list, unfiltered + facets", 100),
+    (1_000_000, "p50_ms", "list, search 西宁 (2 chars)", 150),
+    (1_000_000, "p50_ms", "home", 50),
+    (1_000_000, "p50_ms", "prefecture 632800", 50),
+    (1_000_000, "p50_ms", "matrix", 50),
+    (1_000_000, "share_of_floor", "entry page", 0.40),
+    (1_000_000, "cached_share_of_floor", None, 0.50),
+    (1_000_000, "export_ttfb_ms", None, 200),
+    (1_000_000, "export_rows_per_s", None, 100_000),
+    (1_000_000, "export_growth_mib", None, 60),
+    (None, "same_queries", None, None),
+)
 
 
 def say(message):
     print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def short(entries):
+    """1M, 100k, 2500: a size in a column's header or a database's name."""
+    if entries % 1_000_000 == 0:
+        return f"{entries // 1_000_000}M"
+    if entries % 1_000 == 0:
+        return f"{entries // 1_000}k"
+    return str(entries)
+
+
+def database_url(entries):
+    """The database of a size: BENCH_DATABASE_URL itself for REFERENCE entries or a single size,
+    otherwise its name with the size appended (qhreform_bench_1m, qhreform_bench_2000), so that
+    each size keeps its data between runs and no run reseeds another size's database."""
+    if entries == REFERENCE or (len(SIZES) == 1 and "BENCH_DATABASE_URL" in os.environ):
+        return BASE_URL
+    suffix = f"{entries // 1_000_000}m" if entries % 1_000_000 == 0 else str(entries)
+    parts = urlsplit(BASE_URL)
+    return urlunsplit(parts._replace(path=f"{parts.path}_{suffix}"))
 
 
 # PostgreSQL -------------------------------------------------------------------------------------
@@ -196,60 +259,64 @@ def manage(args, url, env, *, quiet=False):
                 say(f"  {line.strip()}")
 
 
-# gunicorn ---------------------------------------------------------------------------------------
+# gunicorn and Redis -----------------------------------------------------------------------------
 
 
-def start_gunicorn(env, log):
-    config = ROOT / "qhreform" / "gunicorn.conf.py"
-    if config.exists():
-        command = [str(BIN / "gunicorn"), "--config", str(config)]
-        how = f"--config {config.relative_to(ROOT)}"
-    else:
-        command = [
-            str(BIN / "gunicorn"),
-            "qhreform.wsgi",
-            "-k",
-            "gthread",
-            "--workers",
-            "2",
-            "--threads",
-            "4",
-            "--bind",
-            f"127.0.0.1:{PORT}",
-        ]
-        how = "-k gthread --workers 2 --threads 4"
-    process = subprocess.Popen(
-        command,
-        cwd=ROOT,
-        env={**env, "HOST": "127.0.0.1", "PORT": str(PORT)},
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"gunicorn exited ({process.returncode}); see {log.name}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{PORT}/bench/floor/", timeout=5) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        stop(process)
-        raise SystemExit(f"gunicorn did not answer within a minute; see {log.name}")
-    say(f"gunicorn {how} (pid {process.pid}, {len(worker_pids(process.pid))} workers)")
-    return process
+def answers(client):
+    try:
+        return client.ping()
+    except redis.RedisError:
+        return False
 
 
-def stop(process):
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+@contextmanager
+def page_cache_redis(url, log):
+    """Yields a client of the Redis at `url`, or None when there is none. A local Redis that does
+    not answer is started as .ci/run starts it (nothing written to disk) and stopped afterwards."""
+    client = redis.Redis.from_url(url, socket_timeout=5)
+    started = None
+    parts = urlsplit(url)
+    local = parts.hostname in ("127.0.0.1", "localhost")
+    if not answers(client) and local and shutil.which("redis-server"):
+        say(f"starting redis-server on port {parts.port}")
+        started = subprocess.Popen(
+            ["redis-server", "--port", str(parts.port or 6379), "--bind", "127.0.0.1"]
+            + ["--save", "", "--appendonly", "no", "--maxmemory", "256mb"]
+            + ["--maxmemory-policy", "allkeys-lru"],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        for _ in range(50):
+            if answers(client):
+                break
+            time.sleep(0.2)
+    if not answers(client):
+        say(f"Redis does not answer at {url}: the cached columns are left out")
+        client = None
+    try:
+        yield client
+    finally:
+        if started:
+            started.terminate()
+            started.wait()
+
+
+def server_environment(url, cache):
+    """The server's settings beyond bench/server.py's: the page cache off, or on in Redis under
+    a key prefix of the database's own, so that two sizes never serve each other's pages."""
+    environment = {"DJANGO_ALLOWED_HOSTS": "127.0.0.1", "DJANGO_LOG_LEVEL": "WARNING"}
+    if cache is None:
+        return {**environment, "DJANGO_PAGE_CACHE": "0", "REDIS_URL": ""}
+    prefix = "qhreform-bench-" + urlsplit(url).path.lstrip("/")
+    # Pages a previous run cached may be of other data: the seeding's writes reach no Redis.
+    for key in cache.scan_iter(match=f"{prefix}:*"):
+        cache.delete(key)
+    return {
+        **environment,
+        "DJANGO_PAGE_CACHE": "1",
+        "REDIS_URL": REDIS_URL,
+        "DJANGO_CACHE_KEY_PREFIX": prefix,
+    }
 
 
 def wait_idle(master, timeout=300):
@@ -288,9 +355,9 @@ def milliseconds(text):
     return float(number) * UNITS[unit]
 
 
-def wrk(path, connections, duration):
+def wrk(port, path, connections, duration):
     threads = min(2, connections)
-    url = f"http://127.0.0.1:{PORT}{path}"
+    url = f"http://127.0.0.1:{port}{path}"
     result = subprocess.run(
         [
             "wrk",
@@ -326,15 +393,15 @@ def parse_wrk(output):
     return figures
 
 
-def warm(path, times=3):
+def warm(port, path, times=3):
     for _ in range(times):
-        with urllib.request.urlopen(f"http://127.0.0.1:{PORT}{path}", timeout=120) as response:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=120) as response:
             response.read()
 
 
-def stream_export(path):
+def stream_export(port, path):
     """Read the export as a browser does, piece by piece; rows, bytes and timings."""
-    conn = HTTPConnection("127.0.0.1", PORT, timeout=300)
+    conn = HTTPConnection("127.0.0.1", port, timeout=300)
     started = time.perf_counter()
     conn.request("GET", path)
     response = conn.getresponse()
@@ -359,7 +426,7 @@ def stream_export(path):
     }
 
 
-def measure_export(master):
+def measure_export(port, master):
     """The export, EXPORT_RUNS times, with every worker's memory sampled while it streams."""
     pids = worker_pids(master)
     before = {pid: memory_kib(pid) for pid in pids}
@@ -378,7 +445,7 @@ def measure_export(master):
     runs = []
     try:
         for _ in range(EXPORT_RUNS):
-            runs.append(stream_export(EXPORT[1]))
+            runs.append(stream_export(port, EXPORT[1]))
     finally:
         done.set()
         sampler.join()
@@ -396,15 +463,58 @@ def measure_export(master):
     return runs, growth
 
 
+def measure_pages(url, entry, environment, log, pages):
+    """Each of `pages`, with one connection and with BENCH_CONNECTIONS, on a server of its own."""
+    figures = {}
+    with serve(url, log=log, workers=None, port=PORT, environment=environment) as (port, master):
+        # Every worker loads the URLconf, which the floor's figures must not include.
+        wrk(port, "/bench/floor/", CONNECTIONS, 2)
+        wait_idle(master.pid)
+        for label, path in pages:
+            path = path.format(entry=entry)
+            warm(port, path)  # loads the code and, with the page cache on, fills it
+            idle = wrk(port, path, 1, DURATION)
+            wait_idle(master.pid)
+            load = wrk(port, path, CONNECTIONS, DURATION)
+            wait_idle(master.pid)
+            say(f"  {label}: {load['rps']:,.1f} req/s at c{CONNECTIONS}, p50 {ms(idle['p50'])} ms")
+            figures[label] = {"path": path, "idle": idle, "load": load}
+    return figures
+
+
+def measure_export_of(url, environment, log):
+    """The export on a freshly started server, so that the workers' memory before it is what
+    serving small requests takes, not the peak a heavy page left behind."""
+    with serve(url, log=log, workers=None, port=PORT, environment=environment) as (port, master):
+        wrk(port, "/bench/floor/", CONNECTIONS, 2)  # every worker loads the URLconf
+        for _ in range(3 * CONNECTIONS):
+            warm(port, EXPORT[1] + "&region=632823&type=project", times=1)
+        wait_idle(master.pid)
+        runs, memory = measure_export(port, master.pid)
+    return {"runs": runs, "memory": memory}
+
+
+def count_queries(url, env):
+    result = subprocess.run(
+        [PYTHON, "bench/querycount.py", "--seed", str(SEED)],
+        cwd=ROOT,
+        env={**env, "DATABASE_URL": url},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
 # Report -----------------------------------------------------------------------------------------
 
 
-def machine():
+def machine(url):
     cpuinfo = Path("/proc/cpuinfo").read_text()
     model = re.search(r"^model name\s*:\s*(.+)$", cpuinfo, re.M)
     meminfo = Path("/proc/meminfo").read_text()
     memory = int(re.search(r"^MemTotal:\s+(\d+) kB", meminfo, re.M).group(1))
-    with connect(DATABASE_URL) as conn:
+    with connect(url) as conn:
         postgres = conn.execute("SHOW server_version").fetchone()[0]
     return {
         "nproc": os.cpu_count(),
@@ -436,155 +546,230 @@ def ms(value):
     return "—" if value is None else f"{value:,.1f}"
 
 
+def p50(figures):
+    return figures["p50"] if figures["p50"] is not None else float("inf")
+
+
+def share_of_floor(pages, label):
+    """A page's throughput over the floor's on the same server (0 when the floor answered none
+    in a run too short for a busy machine)."""
+    floor = pages[FLOOR]["load"]["rps"]
+    return pages[label]["load"]["rps"] / floor if floor else 0.0
+
+
+def growth(sizes, kind, label, entries):
+    """A page's p50 at `entries` over its p50 at the smallest size measured."""
+    first = sizes[min(sizes)]["pages"][kind][label]["idle"]
+    return p50(sizes[entries]["pages"][kind][label]["idle"]) / p50(first)
+
+
+def export_figures(export):
+    """(median rows/s, median time to first byte in ms, largest worker memory growth in MiB)."""
+    return (
+        statistics.median(run["rows_per_s"] for run in export["runs"]),
+        statistics.median(run["ttfb_ms"] for run in export["runs"]),
+        max(g["rss_peak_growth_mib"] for g in export["memory"].values()),
+    )
+
+
 def report(results):
-    m = results["machine"]
+    m, sizes = results["machine"], results["sizes"]
     print()
     print(
         f"Machine: {m['nproc']} CPUs ({m['cpu']}), {m['memory_gib']} GiB; PostgreSQL "
         f"{m['postgresql']}; Python {m['python']}; load average at start "
         f"{', '.join(f'{x:.2f}' for x in m['load_average'])}"
     )
-    print(
-        f"Data: {results['entries']:,} entries ({ENTRIES:,} synthetic, seed {SEED}); "
-        f"{DURATION} s per run; throughput with {CONNECTIONS} connections, latency with 1."
-    )
-    print()
-    pages = results["pages"]
-    floor = pages[FLOOR]["load"]["rps"]
-    rows = []
-    for label, figures in pages.items():
-        load, idle = figures["load"], figures["idle"]
-        flags = ""
-        if load["errors"] or idle["errors"] or load["timeouts"] or idle["timeouts"]:
-            flags = f"  ({load['errors'] + idle['errors']} errors, timeouts {load['timeouts']})"
-        rows.append(
-            [
-                label,
-                f"{load['rps']:,.1f}",
-                ms(load["p50"]),
-                ms(load["p99"]),
-                f"{idle['rps']:,.1f}",
-                ms(idle["p50"]),
-                ms(idle["p99"]),
-                f"{load['rps'] / floor:.3f}" + flags,
-            ]
+    for entries, figures in sizes.items():
+        print(
+            f"Data: {figures['entries']:,} published entries ({entries:,} synthetic, seed "
+            f"{results['seed']}) in {figures['database']}"
         )
-    table(
-        [
-            "page",
-            f"req/s c{CONNECTIONS}",
-            "p50 ms",
-            "p99 ms",
-            "req/s c1",
-            "p50 ms",
-            "p99 ms",
-            "× floor",
-        ],
-        rows,
-    )
-    print()
-    export = results["export"]
-    rows = [
-        [
-            f"run {i + 1}",
-            f"{run['rows']:,}",
-            f"{run['MiB']:.1f}",
-            f"{run['ttfb_ms']:.0f}",
-            f"{run['total_s']:.2f}",
-            f"{run['rows_per_s']:,.0f}",
-        ]
-        for i, run in enumerate(export["runs"])
-    ]
-    table(["CSV export", "rows", "MiB", "TTFB ms", "total s", "rows/s"], rows)
-    growth = max(g["rss_peak_growth_mib"] for g in export["memory"].values())
-    hwm = max(g["hwm_growth_mib"] for g in export["memory"].values())
     print(
-        f"gunicorn workers' memory during the exports (fresh server, warmed with small "
-        f"requests): peak RSS growth {growth:.1f} MiB, VmHWM growth {hwm:.1f} MiB (largest of "
-        f"{len(export['memory'])} workers)"
+        f"{results['duration']} s per run; p50 with 1 connection, throughput with "
+        f"{results['connections']}; × floor: a page's throughput over the floor's on the same "
+        "server."
+    )
+    kinds = [kind for kind in ("uncached", "cached") if kind in sizes[min(sizes)]["pages"]]
+    if "cached" not in kinds:
+        print("No Redis answered: pages with the page cache on were not measured.")
+    several = len(sizes) > 1
+    for kind in kinds:
+        print()
+        rows = []
+        for label in sizes[min(sizes)]["pages"][kind]:
+            row, flags = [label], 0
+            for figures in sizes.values():
+                row.append(ms(figures["pages"][kind][label]["idle"]["p50"]))
+            if several:
+                row.append(f"{growth(sizes, kind, label, max(sizes)):.2f}")
+            for figures in sizes.values():
+                pages = figures["pages"][kind]
+                load = pages[label]["load"]
+                row += [f"{load['rps']:,.1f}", f"{share_of_floor(pages, label):.3f}"]
+                for run in (pages[label]["idle"], load):
+                    flags += run["errors"] + run["timeouts"]
+            rows.append(row + ([f"{flags} errors or timeouts"] if flags else [""]))
+        table(
+            [f"{kind} page", *(f"p50 ms {short(n)}" for n in sizes)]
+            + ([f"× {short(max(sizes))}/{short(min(sizes))}"] if several else [])
+            + [
+                cell
+                for n in sizes
+                for cell in (f"req/s c{results['connections']} {short(n)}", f"× floor {short(n)}")
+            ]
+            + [""],
+            rows,
+        )
+    print()
+    rows = []
+    for entries, figures in sizes.items():
+        export = figures["export"]
+        growth_mib = export_figures(export)[2]
+        hwm = max(g["hwm_growth_mib"] for g in export["memory"].values())
+        for i, run in enumerate(export["runs"]):
+            rows.append(
+                [
+                    f"{short(entries)}, run {i + 1}",
+                    f"{run['rows']:,}",
+                    f"{run['MiB']:.1f}",
+                    f"{run['ttfb_ms']:.0f}",
+                    f"{run['total_s']:.2f}",
+                    f"{run['rows_per_s']:,.0f}",
+                    f"{growth_mib:.1f} ({hwm:.1f})" if i == 0 else "",
+                ]
+            )
+    table(["CSV export", "rows", "MiB", "TTFB ms", "total s", "rows/s", "memory MiB"], rows)
+    print(
+        "(memory: the gunicorn workers' peak RSS growth during the exports, VmHWM's in brackets, "
+        "on a fresh server warmed with small requests, largest of any worker)"
     )
     print()
-    small, large = results["queries"]["small"], results["queries"]["large"]
+    small = results["queries"]["small"]
     rows = []
     for label in small["pages"]:
-        few, many = small["pages"][label], large["pages"][label]
+        counts = [figures["queries"]["pages"][label]["queries"] for figures in sizes.values()]
+        same = all(count == small["pages"][label]["queries"] for count in counts)
         rows.append(
-            [
-                label,
-                few["queries"],
-                many["queries"],
-                "same" if few["queries"] == many["queries"] else "DIFFERENT",
-                f"{many['app_cpu_ms']:,.1f}",
-                f"{many['sql_ms']:,.1f}",
-                f"{many['wall_ms']:,.1f}",
+            [label, small["pages"][label]["queries"], *counts, "same" if same else "DIFFERENT"]
+            + [
+                f"{figures['queries']['pages'][label][key]:,.1f}"
+                for figures in sizes.values()
+                for key in ("app_cpu_ms", "sql_ms")
             ]
         )
     table(
-        [
-            "SQL queries per page",
-            f"{small['entries']:,} entries",
-            f"{large['entries']:,}",
-            "",
-            "app CPU ms",
-            "SQL ms",
-            "wall ms",
-        ],
+        ["SQL queries per page", f"{small['entries']:,} entries"]
+        + [f"{figures['queries']['entries']:,}" for figures in sizes.values()]
+        + [""]
+        + [cell for n in sizes for cell in (f"app CPU ms {short(n)}", f"SQL ms {short(n)}")],
         rows,
     )
     print(
-        f"(queries counted in-process with the test client; times at {large['entries']:,} "
-        "entries, medians of 5 requests in-process: the Python process's CPU, and its SQL)"
+        "(queries counted in-process with the test client; times are medians of 5 requests "
+        "in-process: the Python process's CPU, and its SQL)"
     )
     print()
     print("Targets:")
-    for line in targets(results):
-        print(f"  {line}")
+    for entries in (*sorted({t[0] for t in TARGETS if t[0]}), None):
+        if entries and entries not in sizes:
+            print(f"  n/a    at {short(entries)}: not measured (add {entries} to BENCH_ENTRIES)")
+            continue
+        for target in TARGETS:
+            if target[0] != entries:
+                continue
+            for ok, text in check(target, results):
+                print(f"  { ({True: 'met', False: 'MISSED', None: 'n/a'}[ok]):6} {text}")
 
 
-def targets(results):
-    pages = results["pages"]
-    floor = pages[FLOOR]["load"]["rps"]
-    export = results["export"]
-    best = statistics.median(run["rows_per_s"] for run in export["runs"])
-    growth = max(g["rss_peak_growth_mib"] for g in export["memory"].values())
-    selective = pages["list, selective filter"]
-    unfiltered = pages["list, unfiltered + facets"]
-    entry = pages["entry page"]["load"]["rps"] / floor
-    small, large = results["queries"]["small"]["pages"], results["queries"]["large"]["pages"]
-    same = all(small[k]["queries"] == large[k]["queries"] for k in small)
-
-    def verdict(ok):
-        return "met   " if ok else "MISSED"
-
-    def p50(figures):
-        return figures["p50"] if figures["p50"] is not None else float("inf")
-
-    return [
-        f"{verdict(p50(selective['idle']) <= TARGETS['selective_p50_ms'])} selective list "
-        f"p50 ≤ {TARGETS['selective_p50_ms']} ms: {p50(selective['idle']):.1f} ms "
-        f"(c{CONNECTIONS}: {p50(selective['load']):.1f} ms)",
-        f"{verdict(p50(unfiltered['idle']) <= TARGETS['unfiltered_p50_ms'])} unfiltered list "
-        f"p50 ≤ {TARGETS['unfiltered_p50_ms']} ms: {p50(unfiltered['idle']):.1f} ms "
-        f"(c{CONNECTIONS}: {p50(unfiltered['load']):.1f} ms)",
-        *(
-            f"{verdict(p50(pages[label]['idle']) <= TARGETS[budget])} {label} "
-            f"p50 ≤ {TARGETS[budget]} ms (the HTML list's budget): "
-            f"{p50(pages[label]['idle']):.1f} ms (c{CONNECTIONS}: {p50(pages[label]['load']):.1f} ms)"
-            for label, budget in (
-                ("API list, unfiltered", "unfiltered_p50_ms"),
-                ("API list, selective filter", "selective_p50_ms"),
-                ("API instruments, selective filter", "selective_p50_ms"),
+def check(target, results):
+    """[(met, text)] of a target against a run's figures; met is None when the run cannot
+    tell."""
+    entries, measure, page, limit = target
+    sizes = results["sizes"]
+    if entries is None:
+        return [verdict for size in sizes for verdict in check((size, *target[1:]), results)]
+    pages = sizes[entries]["pages"]
+    at = f"at {short(entries)}:"
+    if measure == "p50_ms":
+        idle, load = pages["uncached"][page]["idle"], pages["uncached"][page]["load"]
+        return [
+            (
+                p50(idle) <= limit,
+                f"{at} {page} p50 ≤ {limit} ms: {p50(idle):.1f} ms "
+                f"(c{results['connections']}: {p50(load):.1f} ms)",
             )
-        ),
-        f"{verdict(entry >= TARGETS['entry_floor_ratio'])} entry page ≥ "
-        f"{TARGETS['entry_floor_ratio']:.0%} of the floor's req/s: {entry:.0%}",
-        f"{verdict(best >= TARGETS['export_rows_per_s'])} CSV export ≥ "
-        f"{TARGETS['export_rows_per_s']:,} rows/s: {best:,.0f} (median of {len(export['runs'])})",
-        f"{verdict(growth < TARGETS['export_growth_mib'])} CSV export memory growth < "
-        f"{TARGETS['export_growth_mib']} MiB: {growth:.1f} MiB",
-        f"{verdict(same)} same queries per page at {results['queries']['small']['entries']:,} "
-        f"and {results['queries']['large']['entries']:,} entries",
-    ]
+        ]
+    if measure in ("share_of_floor", "cached_share_of_floor"):
+        kind = "uncached" if measure == "share_of_floor" else "cached"
+        if kind not in pages:
+            return [(None, f"{at} {kind} pages: not measured (no Redis)")]
+        labels = [page] if page else [label for label in pages[kind] if label != FLOOR]
+        share, worst = min((share_of_floor(pages[kind], label), label) for label in labels)
+        return [
+            (
+                share >= limit,
+                f"{at} {kind} {worst if page else 'pages'} ≥ {limit:.0%} of the floor's req/s: "
+                + (f"{share:.0%}" if page else f"lowest {share:.0%} ({worst})"),
+            )
+        ]
+    if measure == "growth":
+        if REFERENCE not in sizes:
+            return [
+                (
+                    None,
+                    f"{at} growth from {short(REFERENCE)}: not measured (add {REFERENCE} to "
+                    "BENCH_ENTRIES)",
+                )
+            ]
+        verdicts = []
+        for kind in pages:
+            factor, worst = max(
+                (growth({n: sizes[n] for n in (REFERENCE, entries)}, kind, label, entries), label)
+                for label in pages[kind]
+            )
+            verdicts.append(
+                (
+                    factor <= limit,
+                    f"{at} every {kind} page's p50 ≤ {limit}× its p50 at {short(REFERENCE)}: "
+                    f"largest {factor:.2f}× ({worst})",
+                )
+            )
+        return verdicts
+    if measure.startswith("export_"):
+        rows_per_s, ttfb, memory = export_figures(sizes[entries]["export"])
+        return [
+            {
+                "export_rows_per_s": (
+                    rows_per_s >= limit,
+                    f"{at} CSV export ≥ {limit:,} rows/s: {rows_per_s:,.0f} (median of "
+                    f"{EXPORT_RUNS})",
+                ),
+                "export_ttfb_ms": (
+                    ttfb <= limit,
+                    f"{at} CSV export first byte ≤ {limit} ms: {ttfb:.0f} ms (median)",
+                ),
+                "export_growth_mib": (
+                    memory < limit,
+                    f"{at} CSV export memory growth < {limit} MiB: {memory:.1f} MiB",
+                ),
+            }[measure]
+        ]
+    if measure == "same_queries":
+        small = results["queries"]["small"]
+        large = sizes[entries]["queries"]
+        same = all(
+            figures["queries"] == large["pages"][label]["queries"]
+            for label, figures in small["pages"].items()
+        )
+        return [
+            (
+                same,
+                f"{at} same queries per page at {small['entries']:,} and "
+                f"{large['entries']:,} entries",
+            )
+        ]
+    raise ValueError(measure)
 
 
 # Main -------------------------------------------------------------------------------------------
@@ -605,72 +790,71 @@ def main():
         "PYTHONPATH": str(ROOT),
     }
     env.pop("DATABASE_URL", None)
-    results = {"started": datetime.now().isoformat(timespec="seconds"), "seed": SEED}
+    results = {
+        "started": datetime.now().isoformat(timespec="seconds"),
+        "seed": SEED,
+        "duration": DURATION,
+        "connections": CONNECTIONS,
+        "sizes": {},
+    }
+    sizes = results["sizes"]
+    urls = {entries: database_url(entries) for entries in SIZES}
+    RESULTS.mkdir(exist_ok=True)
     try:
-        ensure_server(DATABASE_URL)
-        results["entries"], entry = prepare(DATABASE_URL, env, synthetic=ENTRIES)
+        ensure_server(BASE_URL)
+        entry_ids = {}
+        for entries, url in urls.items():
+            published, entry_ids[entries] = prepare(url, env, synthetic=entries)
+            database = urlsplit(url).path.lstrip("/")
+            sizes[entries] = {"entries": published, "database": database}
         prepare(SMALL_DATABASE_URL, env, total=SMALL_ENTRIES)
-        results["machine"] = machine()
+        results["machine"] = machine(BASE_URL)
 
-        manage(["collectstatic", "--no-input", "-v", "0"], DATABASE_URL, env)
-        say("counting queries per page at 100 and at 100,000 entries")
-        results["queries"] = {
-            size: json.loads(
-                subprocess.run(
-                    [PYTHON, "bench/querycount.py", "--seed", str(SEED)],
-                    cwd=ROOT,
-                    env={**env, "DATABASE_URL": url},
-                    capture_output=True,
-                    text=True,
-                    check=True,
+        # In-process, the pages' {% static %} needs the manifest collectstatic writes.
+        manage(["collectstatic", "--no-input", "-v", "0"], BASE_URL, env)
+        say(f"counting queries per page at {SMALL_ENTRIES} entries and at each size")
+        results["queries"] = {"small": count_queries(SMALL_DATABASE_URL, env)}
+        for entries, url in urls.items():
+            sizes[entries]["queries"] = count_queries(url, env)
+
+        with (
+            open(RESULTS / f"gunicorn-{STAMP}.log", "w") as log,
+            page_cache_redis(REDIS_URL, log) as cache,
+        ):
+            results["redis"] = REDIS_URL if cache else None
+            for entries, url in urls.items():
+                pages = sizes[entries]["pages"] = {}
+                say(f"{entries:,} entries: pages rendered (page cache off)")
+                pages["uncached"] = measure_pages(
+                    url, entry_ids[entries], server_environment(url, None), log, PAGES
                 )
-                .stdout.strip()
-                .splitlines()[-1]
-            )
-            for size, url in (("small", SMALL_DATABASE_URL), ("large", DATABASE_URL))
-        }
-
-        RESULTS.mkdir(exist_ok=True)
-        with open(RESULTS / f"gunicorn-{STAMP}.log", "w") as log:
-            server_env = {**env, "DATABASE_URL": DATABASE_URL}
-            server = start_gunicorn(server_env, log)
-            try:
-                results["pages"] = {}
-                for label, path in PAGES:
-                    path = path.format(entry=entry)
-                    warm(path)
-                    idle = wrk(path, 1, DURATION)
-                    wait_idle(server.pid)
-                    load = wrk(path, CONNECTIONS, DURATION)
-                    wait_idle(server.pid)
-                    say(
-                        f"{label}: {load['rps']:,.1f} req/s at c{CONNECTIONS}, "
-                        f"p50 {ms(idle['p50'])} ms at c1"
+                if cache:
+                    say(f"{entries:,} entries: pages from the page cache in Redis ({REDIS_URL})")
+                    pages["cached"] = measure_pages(
+                        url, entry_ids[entries], server_environment(url, cache), log, CACHEABLE
                     )
-                    results["pages"][label] = {"path": path, "idle": idle, "load": load}
-            finally:
-                stop(server)
-            # A fresh server for the export, so that the workers' memory before it is what
-            # serving small requests takes, not the peak a heavy page left behind.
-            server = start_gunicorn(server_env, log)
-            try:
-                say("CSV export of every row")
-                wrk("/bench/floor/", CONNECTIONS, 2)  # every worker loads the URLconf
-                for _ in range(3 * CONNECTIONS):
-                    warm(EXPORT[1] + "&region=632823&type=project", times=1)
-                wait_idle(server.pid)
-                runs, memory = measure_export(server.pid)
-                results["export"] = {"runs": runs, "memory": memory}
-            finally:
-                stop(server)
+                say(f"{entries:,} entries: CSV export of every row")
+                sizes[entries]["export"] = measure_export_of(
+                    url, server_environment(url, None), log
+                )
     finally:
         shutil.rmtree(static_root, ignore_errors=True)
 
-    report(results)
     path = RESULTS / f"bench-{STAMP}.json"
     path.write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str))
+    report(results)
     print(f"\nFigures saved to {path.relative_to(ROOT)}")
 
 
+def report_of(path):
+    """The tables and targets of a run saved before: `bench/run.py bench/results/bench-….json`."""
+    results = json.loads(Path(path).read_text())
+    results["sizes"] = {int(entries): figures for entries, figures in results["sizes"].items()}
+    report(results)
+
+
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) > 1:
+        report_of(sys.argv[1])
+    else:
+        main()

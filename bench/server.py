@@ -96,9 +96,11 @@ def prepare(url, *, entries=0, tool="bench"):
 
 
 @contextmanager
-def serve(url, *, log, workers=2, threads=4, timeout=120, options=()):
-    """gunicorn on 127.0.0.1, with `options` after the configuration's: yields (port, master)."""
-    port = free_port()
+def serve(url, *, log, workers=2, threads=4, timeout=120, options=(), port=None, environment=None):
+    """gunicorn on 127.0.0.1, with `options` after the configuration's and `environment` over
+    the process's: yields (port, master). workers=None leaves their number to the configuration
+    (2 × CPUs + 1), as in production."""
+    port = port or free_port()
     with tempfile.TemporaryDirectory(prefix="qhreform-static-") as static:
         env = {
             **os.environ,
@@ -109,9 +111,10 @@ def serve(url, *, log, workers=2, threads=4, timeout=120, options=()):
             "BENCH_STATIC_ROOT": static,
             "HOST": "127.0.0.1",
             "PORT": str(port),
-            "WEB_CONCURRENCY": str(workers),
             "GUNICORN_THREADS": str(threads),
             "GUNICORN_TIMEOUT": str(timeout),
+            **({"WEB_CONCURRENCY": str(workers)} if workers else {}),
+            **(environment or {}),
         }
         subprocess.run(
             [sys.executable, "manage.py", "collectstatic", "--no-input", "-v", "0"],
