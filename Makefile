@@ -9,7 +9,7 @@ PORT ?= 8000
 # Test processes: one per core by default (each with its own test database).
 TEST_WORKERS ?= auto
 
-.PHONY: run superuser test install install-dev migrate load serve bench bench-cache fuzz soak backup restore backup-check clean
+.PHONY: run superuser test install install-dev migrate load serve bench bench-cache bench-datasette fuzz soak backup restore backup-check clean
 
 # Serve the knowledge base for development on http://$(HOST):$(PORT).
 run: export DJANGO_DEBUG ?= 1
@@ -49,6 +49,13 @@ bench: install
 # The same as `make bench`, whose tables have the page cache's columns.
 bench-cache: bench
 
+# The same SQLite file (100,000 synthetic entries, under bench/results/) served by gunicorn and by
+# Datasette, their pages asked in turn on one connection each, and the CSV of every row from
+# both; figures in docs/performance.md. Installs Datasette (.[bench-datasette]) into the venv.
+# BENCH_SQLITE_PATH, BENCH_ROUNDS … are described in bench/datasette.py.
+bench-datasette: $(VENV)/.installed-bench-datasette
+	$(PY) bench/datasette.py
+
 # Hostile requests over every URL pattern (FUZZ_REQUESTS, default 100,000), and mixed pages and
 # exports at 8 connections (SOAK_DURATION seconds, default 600), each against its own gunicorn on
 # loopback and its own database (bench/fuzz.py, bench/soak.py). Not part of `make test`.
@@ -84,6 +91,10 @@ $(VENV)/.installed: pyproject.toml
 
 $(VENV)/.installed-dev: $(VENV)/.installed
 	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@
+
+$(VENV)/.installed-bench-datasette: $(VENV)/.installed
+	$(PY) -m pip install --quiet -e ".[bench-datasette]"
 	touch $@
 
 # axe-core for the browser journeys' accessibility audit, at the version package-lock.json pins,

@@ -204,6 +204,17 @@ for _database in DATABASES.values():
         )
     )
 
+# SQLite reads the file through a memory map instead of read() calls into each connection's
+# own 2 MiB page cache: the pages a list's count queries read again and again then come from
+# the operating system's cache, shared by every worker and thread, without a copy (the search
+# 西宁's queries take 40 % less time at 100,000 entries; docs/performance.md, "SQLite against
+# Datasette"). 256 MiB is address space, not memory; past it SQLite reads as before.
+SQLITE_MMAP_SIZE = 256 * 2**20
+for _database in DATABASES.values():
+    if _database["ENGINE"] == "django.db.backends.sqlite3":
+        _options = _database.setdefault("OPTIONS", {})
+        _options.setdefault("init_command", f"PRAGMA mmap_size = {SQLITE_MMAP_SIZE}")
+
 # How long /healthz waits for the database before it answers 503: well under a load
 # balancer's probe timeout, so that a frozen database reads as down rather than as slow.
 HEALTH_CHECK_TIMEOUT = env_seconds("DJANGO_HEALTH_CHECK_TIMEOUT", 1)
