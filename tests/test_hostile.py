@@ -121,6 +121,10 @@ HOSTILE_QUERIES = {
     "page 1e9": "page=1e9",
     "page NaN": "page=NaN",
     "page ×2": "page=1&page=2",
+    "garbage cursor": "after=%%%garbage&before=W10",
+    "NUL in a cursor": "after=%00",
+    "cursor of NUL": "before=WzAsIlx1MDAwMCJd",
+    "long cursor": "after=" + "W" * 10_000,
     "RTL override": "q=%E2%80%AE%E6%B5%B7%E8%A5%BF&region=%E2%80%AE632800",
     "emoji": "q=%F0%9F%92%A9%F0%9F%8F%B3%EF%B8%8F%E2%80%8D%F0%9F%8C%88&type=%F0%9F%92%A9",
     "lone surrogate": "q=%ED%A0%80&region=%ED%A0%80",
@@ -159,6 +163,7 @@ def test_no_public_url_answers_a_hostile_query_string_with_a_server_error(client
         "sort=-id",
         "page=-1",
         "page=99999999999999999999",
+        "after=%%%garbage",
         "region[]=1&region=x",
     ],
 )

@@ -19,7 +19,7 @@ from .. import summary
 from ..models import InstrumentType
 from .counts import prefecture_column, prefecture_ids
 from .listing import KNOWN_PARAMETERS, MentionListing
-from .querystrings import with_values
+from .querystrings import PAGE_PARAMETERS, with_values
 
 #: The columns the table can have (`by`): the field counted and how its values are listed.
 AXES = {
@@ -31,7 +31,7 @@ AXES = {
 AXIS_PARAMETERS = frozenset(["region", "type", "category"])
 
 #: What the table reads: the list's filters but its axes, and `by`.
-PARAMETERS = (KNOWN_PARAMETERS - AXIS_PARAMETERS - {"page", "sort"}) | {"by"}
+PARAMETERS = (KNOWN_PARAMETERS - AXIS_PARAMETERS - {*PAGE_PARAMETERS, "sort"}) | {"by"}
 
 
 class CrossTab:

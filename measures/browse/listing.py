@@ -14,20 +14,21 @@ from django.utils.translation import gettext as _
 
 from .. import summary
 from ..models import ARTICLE_ORDER, Mention
+from . import keyset
 from .facets import Facets
 from .filters import ARTICLE_SORT, SORTS, ListOrder, MentionFilter
 from .pages import by_instrument
-from .querystrings import replaced, with_values, without
+from .querystrings import PAGE_PARAMETERS, at_page, replaced, with_values, without
 from .search import explain, quoted
 
-#: The parameters the list reads: its filters (and sort), and the page number.
-KNOWN_PARAMETERS = frozenset([*MentionFilter.base_filters, "page"])
+#: The parameters the list reads: its filters (and sort), and which page (`PAGE_PARAMETERS`).
+KNOWN_PARAMETERS = frozenset([*MentionFilter.base_filters, *PAGE_PARAMETERS])
 
 
 class MentionListing:
     def __init__(self, query):
         # Links on the page are built from this query, so it keeps only what the list reads
-        # (the filters and `page`), each value once: an unknown parameter or a repeated value
+        # (the filters and the page), each value once: an unknown parameter or a repeated value
         # is not copied into every facet link. An empty value (a form's blank choice) means
         # "not filtered", not an unknown value.
         self.query = QueryDict(mutable=True)
@@ -125,29 +126,114 @@ class MentionListing:
             return self.filterset.searched_counts.mention_count()
         return self.mentions.count()
 
-    def page(self, number):
-        """The page of rows to show; an unusable page number is reported, never guessed."""
+    @cached_property
+    def keyset(self):
+        """The list's ORDER BY as the columns a cursor holds (`keyset.Keyset`)."""
+        return keyset.Keyset(self.ordering)
+
+    def page(self, number=None, *, after=None, before=None):
+        """The page of rows to show (`ListPage`): the first; the one after or before the row a
+        cursor names (`after`, `before`: what the page's own links give); or page `number`
+        (`page`, from links to earlier versions of the site: read with OFFSET). An unusable
+        value is reported, never guessed."""
         if self.errors:
             return None
-        paginator = CountedPaginator(
-            self.queryset.values_list("pk", flat=True),
-            settings.MENTIONS_PER_PAGE,
-            count=self.instrument_count,
+        given = [
+            name
+            for name, value in zip(PAGE_PARAMETERS, (number, after, before), strict=True)
+            if value
+        ]
+        if len(given) > 1:
+            self.errors.append(
+                _("Give one of the parameters %(names)s, not several.")
+                % {"names": ", ".join(f"“{name}”" for name in given)}
+            )
+            return None
+        keys = self.keyset.annotated(self.queryset)
+        if number:
+            return self._numbered_page(keys, number)
+        if not (after or before):
+            return self._page(*self._rows(keys), first=0, has_previous=False)
+        try:
+            position, values = keyset.decode(after or before, self.keyset.value_types(keys))
+        except keyset.CursorError:
+            self.errors.append(
+                _(
+                    "“%(cursor)s” is not a place in this list: follow its “Next” and "
+                    "“Previous” links as they are."
+                )
+                % {"cursor": printable(after or before)}
+            )
+            return None
+        if after:
+            rows, more = self._rows(keys.filter(self.keyset.beyond(values)))
+            first = None if position is None else position + 1
+            return self._page(rows, more, first=first, has_previous=True)
+        rows, more = self._rows(
+            keys.filter(self.keyset.beyond(values, backwards=True)), backwards=True
         )
-        if number in (None, ""):
-            return self._explained(paginator.page(1))
+        # The rows before the cursor's: with none before them, they are the list's first;
+        # otherwise they stand where the cursor says, when it leaves room for them (a cursor
+        # is stale once rows are added or removed before it).
+        if not more:
+            first = 0
+        elif position is not None and position > len(rows):
+            first = position - len(rows)
+        else:
+            first = None
+        return self._page(rows, True, first=first, has_previous=more)
+
+    def _numbered_page(self, keys, number):
         try:
             number = int(number)
         except (TypeError, ValueError):
             self.errors.append(_("“%(page)s” is not a page number.") % {"page": printable(number)})
             return None
-        if not 1 <= number <= paginator.num_pages:
-            self.errors.append(
-                _("There is no page %(page)s: the list has %(pages)s page(s).")
-                % {"page": number, "pages": paginator.num_pages}
-            )
-            return None
-        return self._explained(paginator.page(number))
+        per_page = settings.MENTIONS_PER_PAGE
+        # The bound keeps the OFFSET within what databases take; no list is that long.
+        if 1 <= number <= keyset.MAX_INTEGER // per_page:
+            offset = (number - 1) * per_page
+            rows, more = self._rows(keys, offset=offset)
+            if rows or number == 1:
+                return self._page(rows, more, first=offset, has_previous=number > 1)
+        self.errors.append(_("There is no page %(page)s in this list.") % {"page": number})
+        return None
+
+    def _rows(self, keys, *, backwards=False, offset=0):
+        """(id, *key values) of the page's rows of `keys` (annotated, narrowed to one side of
+        a cursor), in the list's order, and whether more rows follow them (precede them,
+        `backwards`): one row more than a page is read to know."""
+        per_page = settings.MENTIONS_PER_PAGE
+        rows = list(
+            self.keyset.ordered(keys, backwards=backwards).values_list("pk", *self.keyset.names)[
+                offset : offset + per_page + 1
+            ]
+        )
+        more = len(rows) > per_page
+        rows = rows[:per_page]
+        return (rows[::-1] if backwards else rows), more
+
+    def _page(self, rows, has_next, *, first, has_previous):
+        """The `ListPage` of `rows` (from `_rows`), the first of them at position `first` of
+        the list (from 0; None when not known). Its links name the rows at its ends; a page
+        with no rows (its cursor's rows were removed) links back to the list's first page."""
+
+        def link(parameter, position, row):
+            return at_page(self.query, parameter, row and keyset.encode(position, row[1:]))
+
+        last = None if first is None else first + len(rows) - 1
+        page = ListPage(
+            [row[0] for row in rows],
+            first=first,
+            next_url=link("after", last, rows[-1] if rows else None) if has_next else None,
+            previous_url=link("before", first, rows[0] if rows else None) if has_previous else None,
+            paginator=CountedPaginator(
+                self.queryset.values_list("pk", flat=True),
+                settings.MENTIONS_PER_PAGE,
+                count=self.instrument_count,
+            ),
+        )
+        return self._explained(page)
 
     def _explained(self, page):
         """The page's rows (read by id, in the page's order), each telling why it matched the
@@ -321,8 +407,20 @@ class MentionListing:
                 )
         return active
 
+    @cached_property
+    def kept_by_search(self):
+        """[(name, value)] of the filters and sort a new search keeps (the search form's hidden
+        fields): not the words it replaces, nor the page, since it starts at the first."""
+        return [
+            (key, value)
+            for key in self.query
+            if key != "q" and key not in PAGE_PARAMETERS
+            for value in self.query.getlist(key)
+        ]
+
     def export_query(self):
-        """The query string for the exports: the filters without the page."""
+        """The query string for the exports: the filters without the page (`?page=`, a cursor):
+        an export holds every page."""
         return without(self.query, "page")
 
     def crosstab_query(self):
@@ -357,6 +455,47 @@ class MentionListing:
             }
             for per, label in kinds
         ]
+
+
+class ListPage:
+    """A page of the list: its rows (`object_list`), where they stand in the list when that
+    is known (`start_index`, `end_index`, `number`; else None), and the addresses of the pages
+    either side (`next_url`, `previous_url`; None at an end). Read like Django's `Page`;
+    `paginator` counts the whole list and pages it by number (`?page=`)."""
+
+    def __init__(self, object_list, *, first, next_url, previous_url, paginator):
+        self.object_list = object_list
+        self.first = first
+        self.next_url = next_url
+        self.previous_url = previous_url
+        self.paginator = paginator
+
+    def __iter__(self):
+        return iter(self.object_list)
+
+    def __len__(self):
+        return len(self.object_list)
+
+    def has_next(self):
+        return self.next_url is not None
+
+    def has_previous(self):
+        return self.previous_url is not None
+
+    def has_other_pages(self):
+        return self.has_next() or self.has_previous()
+
+    def start_index(self):
+        """The position of its first row, from 1."""
+        return None if self.first is None else self.first + 1
+
+    def end_index(self):
+        return None if self.first is None else self.first + len(self.object_list)
+
+    @property
+    def number(self):
+        """Which page of `paginator.per_page` rows it is (or would be), from 1."""
+        return None if self.first is None else self.first // self.paginator.per_page + 1
 
 
 class CountedPaginator(Paginator):

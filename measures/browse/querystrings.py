@@ -4,6 +4,15 @@ from urllib.parse import quote_plus
 
 from django.utils.http import urlencode
 
+#: The parameters that pick a page of the list: a link that changes its rows (a filter, the
+#: sort) or holds them all (an export) leaves them out and starts at the first page.
+PAGE_PARAMETERS = ("page", "after", "before")
+
+
+def _first_page(query):
+    for key in PAGE_PARAMETERS:
+        query.pop(key, None)
+
 
 def _encode(query):
     pairs = [(key, value) for key in query for value in query.getlist(key)]
@@ -15,7 +24,7 @@ def toggled(query, key, value):
     query = query.copy()
     values = query.getlist(key)
     query.setlist(key, [v for v in values if v != value] if value in values else [*values, value])
-    query.pop("page", None)
+    _first_page(query)
     return _encode(query)
 
 
@@ -31,7 +40,7 @@ def toggler(query, key):
     for name in query:
         if name == key:
             seen = True
-        elif name != "page":
+        elif name not in PAGE_PARAMETERS:
             encoded = urlencode([(name, value) for value in query.getlist(name)])
             if encoded:
                 (after if seen else before).append(encoded)
@@ -46,7 +55,7 @@ def toggler(query, key):
         # Back to page 1, as `toggled` goes.
         own = (
             "&".join(f"{quoted_key}={quoted[v] if v in quoted else quote_plus(v)}" for v in chosen)
-            if key != "page"
+            if key not in PAGE_PARAMETERS
             else ""
         )
         return "?" + "&".join(part for part in (before, own, after) if part)
@@ -61,14 +70,14 @@ def without(query, key, value=None):
         query.pop(key, None)
     else:
         query.setlist(key, [v for v in query.getlist(key) if v != value])
-    query.pop("page", None)
+    _first_page(query)
     return _encode(query)
 
 
 def with_values(query, **values):
     """The query with each of `values` set (key=value), without the page."""
     query = query.copy()
-    query.pop("page", None)
+    _first_page(query)
     for key, value in values.items():
         query.setlist(key, [value])
     return _encode(query)
@@ -77,9 +86,19 @@ def with_values(query, **values):
 def replaced(query, key, value):
     """The query with `key` set to `value` alone (or removed when `value` is empty); page 1."""
     query = query.copy()
-    query.pop("page", None)
+    _first_page(query)
     if value:
         query.setlist(key, [value])
     else:
         query.pop(key, None)
+    return _encode(query)
+
+
+def at_page(query, parameter, cursor):
+    """The query on the page `parameter`=`cursor` ("after" or "before" a row, `keyset`); on
+    the first page when `cursor` is None."""
+    query = query.copy()
+    _first_page(query)
+    if cursor is not None:
+        query.setlist(parameter, [cursor])
     return _encode(query)

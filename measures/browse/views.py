@@ -59,7 +59,12 @@ class MentionListView(NamesUnusedParameters, TemplateView):
 
     def get(self, request, *args, **kwargs):
         listing = MentionListing(request.GET)
-        context = self.get_context_data(listing=listing, page=listing.page(request.GET.get("page")))
+        page = listing.page(
+            request.GET.get("page"),
+            after=request.GET.get("after"),
+            before=request.GET.get("before"),
+        )
+        context = self.get_context_data(listing=listing, page=page)
         status = 400 if listing.errors else 200
         return self.render_to_response(context, status=status)
 

@@ -181,11 +181,19 @@ def test_filter_by_two_prefectures_and_a_type_page_on_and_download_csv(page, man
     assert len(first_page) == per_page
 
     follow(page, page.locator(".pagination a[rel=next]"))
-    assert query_of(page.url) == {"region": [XINING, HAIXI], "type": ["pilot"], "page": ["2"]}
+    # The next page starts after the first page's last row, named by a cursor.
+    second_query = query_of(page.url)
+    assert set(second_query) == {"region", "type", "after"}
+    assert second_query["region"] == [XINING, HAIXI] and second_query["type"] == ["pilot"]
     expect_count(page, len(expected_ids))
+    expect(page.locator(".pagination")).to_contain_text(f"{per_page + 1}–{len(expected_ids)}")
     second_page = listed_ids(page)
     assert len(second_page) == len(expected_ids) - per_page
     assert set(first_page) | set(second_page) == expected_ids
+    # And back: the previous page is the first one again.
+    follow(page, page.locator(".pagination a[rel=prev]"))
+    assert listed_ids(page) == first_page
+    follow(page, page.locator(".pagination a[rel=next]"))
     # The facets still show the filters as chosen.
     selected = page.locator("section.facet a.selected")
     expect(selected).to_have_count(3)
