@@ -27,7 +27,8 @@ Cell = namedtuple("Cell", "scope region_id type_id")
 def instrument_counts(*, scopes=(ALL_KINDS,), region_ids=None, type_ids=None, groups=None):
     """{group: distinct public instruments} over the cells of `scopes` whose region is in
     `region_ids` and type in `type_ids` (None: any), each cell (a `Cell`) counted in every group
-    `groups(cell)` gives (default: one group, None). Two queries.
+    `groups(cell)` gives (default: one group, None). Two queries, three when any instrument is
+    in more than one cell.
 
     Each group must lie within one scope: an instrument in two scopes is two instruments here.
     """
@@ -37,20 +38,24 @@ def instrument_counts(*, scopes=(ALL_KINDS,), region_ids=None, type_ids=None, gr
             return (None,)
 
     cells = selected(SummaryCell, scopes, region_ids, type_ids)
-    spread = selected(SummaryInstrument, scopes, region_ids, type_ids).filter(
-        instrument_id__in=SummarySpread.objects.filter(cells__gt=1).values("pk")
-    )
+    # The few instruments in more than one cell, by id, and their rows picked here: SQLite,
+    # given the ids as a subquery or with the scope, read every instrument row of the scope.
+    spread_ids = list(SummarySpread.objects.filter(cells__gt=1).values_list("pk", flat=True))
     totals = Counter()
     for *cell, instruments in cells.values_list("scope", "region_id", "type_id", "instruments"):
         for group in groups(Cell(*cell)):
             totals[group] += instruments
     # An instrument in k cells of one group was added k times: take k - 1 off.
     seen = defaultdict(Counter)
-    for instrument_id, *cell in spread.values_list(
+    rows = SummaryInstrument.objects.filter(instrument_id__in=spread_ids).values_list(
         "instrument_id", "scope", "region_id", "type_id"
-    ):
-        for group in groups(Cell(*cell)):
-            seen[group][instrument_id] += 1
+    )
+    wanted = cell_test(scopes, region_ids, type_ids)
+    for instrument_id, *cell in rows if spread_ids else ():
+        cell = Cell(*cell)
+        if wanted(cell):
+            for group in groups(cell):
+                seen[group][instrument_id] += 1
     for group, times in seen.items():
         totals[group] -= sum(k - 1 for k in times.values())
     return {group: n for group, n in totals.items() if n}
@@ -70,6 +75,18 @@ def selected(model, scopes, region_ids, type_ids):
     if type_ids is not None:
         rows = rows.filter(type_id__in=type_ids)
     return rows
+
+
+def cell_test(scopes, region_ids, type_ids):
+    """Whether a `Cell` is in `scopes`, these regions and types (None: any), as `selected`."""
+    scopes = set(scopes)
+    regions = None if region_ids is None else set(region_ids)
+    types = None if type_ids is None else set(type_ids)
+    return lambda cell: (
+        cell.scope in scopes
+        and (regions is None or cell.region_id in regions)
+        and (types is None or cell.type_id in types)
+    )
 
 
 def units_counting(regions):
