@@ -2,7 +2,8 @@
 
 from urllib.parse import quote
 
-#: (label, path); "{entry}" is replaced by the id of a synthetic entry in the middle of the data.
+#: (label, path); "{entry}" is replaced by the id of the instrument of a synthetic mention in the
+#: middle of the data.
 PAGES = (
     ("floor (bare view)", "/bench/floor/"),
     ("home", "/"),
@@ -26,10 +27,11 @@ EXPORT = ("CSV export, all rows", "/instruments/export.csv?per=mention")
 
 
 def middle_entry_sql(seed):
-    """SQL for the id of the synthetic entry of `seed` in the middle of the id range."""
+    """SQL for the id of the instrument of the synthetic mention of `seed` in the middle of the
+    id range: what `/instruments/<id>/` shows (a mention's id there is an old link, redirected)."""
     prefix = f"synthetic-{seed}-entry-"
     return (
-        "SELECT id FROM measures_mention WHERE key LIKE %s ORDER BY id "
+        "SELECT instrument_id FROM measures_mention WHERE key LIKE %s ORDER BY id "
         "OFFSET (SELECT count(*) / 2 FROM measures_mention WHERE key LIKE %s) LIMIT 1",
         [prefix + "%", prefix + "%"],
     )

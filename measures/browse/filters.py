@@ -5,7 +5,8 @@ from typing import NamedTuple
 
 import django_filters
 from django.core.exceptions import ValidationError
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import Case, CharField, F, Q, Value, When
+from django.db.models.functions import Cast, Concat, LPad
 from django.utils.translation import gettext_lazy as _
 
 from regions.models import Region
@@ -249,6 +250,16 @@ class MentionFilter(django_filters.FilterSet):
             for word in words
         ]
         return sum(held[1:], held[0]) if held else Value(0)
+
+    def relevance_order(self, words):
+        """The list's order when searching, as one text key to sort ascending: relevance
+        (descending, as digits counting down from `MAX_WORDS`) then article order (fixed-width
+        digits). One key rather than two columns, so that the condition of a page after a row
+        (`keyset`) is one comparison the database cannot split: from two it derived a bound on
+        relevance alone and walked every instrument in relevance order."""
+        width = len(str(MAX_WORDS))
+        inverted = Cast(Value(MAX_WORDS) - self.relevance(words), CharField())
+        return Concat(LPad(inverted, width, Value("0")), "article_order", output_field=CharField())
 
     def _measures_titled(self, text):
         """Ids of the measures whose title contains `text` (one query per word and FilterSet)."""

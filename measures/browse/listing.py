@@ -93,12 +93,12 @@ class MentionListing:
     @cached_property
     def ordering(self):
         """The ORDER BY of the list and of every export: the `sort` chosen; else, when
-        searching, relevance (`MentionFilter.relevance`) then article order; else article
+        searching, relevance then article order (`MentionFilter.relevance_order`); else article
         order. Each ends with the id, so rows that sort equal keep one order across pages."""
         if self.sort:
             return ListOrder.ordering(self.sort)
         if self.search_words:
-            return (self.filterset.relevance(self.search_words).desc(), *ARTICLE_ORDER)
+            return (self.filterset.relevance_order(self.search_words).asc(),)
         return ARTICLE_ORDER
 
     @cached_property
