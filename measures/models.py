@@ -763,13 +763,16 @@ class MentionQuerySet(models.QuerySet):
         """How many distinct instruments these mentions name (one query)."""
         return self.order_by().aggregate(n=models.Count("instrument", distinct=True))["n"]
 
-    def leading(self):
+    def leading(self, among=None):
         """One of these mentions per instrument: its first in article order, which places the
         instrument in a list of instruments — the mentions with no earlier one of the same
         instrument among these. In article order, the database reads them from the start of
         `mention_public_order_idx` and looks up each one's instrument's earlier mentions in
-        `mention_instrument_order_idx`, so a page's rows cost the same however many match."""
-        earlier = self.filter(
+        `mention_instrument_order_idx`, so a page's rows cost the same however many match.
+
+        `among`, when given, is the same mentions selected by conditions cheaper to test on a
+        row the index already found (a search without its index condition)."""
+        earlier = (self if among is None else among).filter(
             instrument_id=models.OuterRef("instrument_id"),
             article_order__lt=models.OuterRef("article_order"),
         )

@@ -97,7 +97,7 @@ def sort_labels():
     return dict(MentionFilter.base_filters["sort"].extra["choices"])
 
 
-def in_text(word, fields, others=None):
+def in_text(word, fields, others=None, *, indexed=True):
     """`word` as a substring of any of `fields` (the entry's name, its sentence), or any of
     `others` (conditions on the entry's own columns: ids of measures, regions, types).
 
@@ -111,6 +111,10 @@ def in_text(word, fields, others=None):
     substring = Q()
     for field in fields:
         substring |= Q(**{f"{field}__icontains": word})
+    if not indexed:
+        # The same rows, for a row the database has found already (`MentionFilter.row_tests`):
+        # there the index condition is a costly function of the whole sentence.
+        return substring | others
     return (MayHold(word) | others) & (substring | others)
 
 
@@ -166,6 +170,22 @@ class MentionFilter(django_filters.FilterSet):
 
     #: The filters shown as facets, in the order the page lists them.
     FACETS = ("kind", "measure", "region", "category", "type")
+
+    #: Whether the search's conditions name the search index (`in_text`); see `row_tests`.
+    search_indexed = True
+
+    @cached_property
+    def row_tests(self):
+        """The same filters as conditions to test on rows found otherwise (an instrument's
+        earlier mentions, in `MentionQuerySet.leading`): the search without its index
+        condition, which the database would compute on every such row. The words, measures
+        and regions already read are not read again."""
+        tests = type(self)(self.data, queryset=self.queryset)
+        tests.search_indexed = False
+        for cache in ("_search_cache", "_measure_cache", "_region_ids"):
+            if cache in self.__dict__:
+                tests.__dict__[cache] = self.__dict__[cache]
+        return tests.qs
 
     def filter_type(self, queryset, name, types):
         if not types:
@@ -229,7 +249,10 @@ class MentionFilter(django_filters.FilterSet):
                     | Q(measure__in=titled)
                 )
             return in_text(
-                word.text, ("name", "quote"), Q(measure__in=measures) if measures else None
+                word.text,
+                ("name", "quote"),
+                Q(measure__in=measures) if measures else None,
+                indexed=self.search_indexed,
             )
         others = Q()
         if word.regions:
@@ -238,7 +261,7 @@ class MentionFilter(django_filters.FilterSet):
             others |= Q(type__in=[t.pk for t in word.types])
         if word.categories:
             others |= Q(type__in=word.category_types)
-        return in_text(word.text, ("name",), others)
+        return in_text(word.text, ("name",), others, indexed=self.search_indexed)
 
     def relevance(self, words):
         """How well a row matches the search `words` (from `words_of`), for the list's order

@@ -71,7 +71,7 @@ class MentionListing:
         matching mention in article order (`MentionQuerySet.leading`); none when input is bad."""
         if self.errors:
             return Mention.objects.none()
-        return self._ordered(self.filterset.qs.leading())
+        return self._ordered(self.filterset.qs.leading(among=self.filterset.row_tests))
 
     @cached_property
     def ordered_mentions(self):

@@ -6,11 +6,12 @@ import random
 import pytest
 from django.db import connection
 from django.db.models import Q
+from django.http import QueryDict
 
 from bench.synthetic import seed_synthetic
 from measures import instruments, search_index
 from measures.apps import restore_search_triggers
-from measures.browse.filters import in_text
+from measures.browse.filters import MentionFilter, in_text
 from measures.management.commands.load_knowledge_base import load_knowledge_base
 from measures.models import Instrument, Mention
 from tests.factories import make_mention
@@ -100,6 +101,21 @@ def test_the_knowledge_base_gives_the_same_rows_for_words_of_every_length(knowle
 def test_synthetic_entries_give_the_same_rows_for_words_of_every_length(reference_data):
     seed_synthetic(mentions=400, seed=19, per_source=200)
     assert mismatches(words_of(mentions_text(), seed=19)) == {}
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["q=西宁", "q=试点 海西", "q=冰川冻土", "q=海西&kind=reform&category=legal"],
+)
+def test_the_searchs_tests_on_rows_found_otherwise_select_the_same_mentions(reference_data, query):
+    # An instrument's earlier mentions are tested without the index condition (`row_tests`):
+    # the same mentions must pass, or the list would name an instrument twice or not at all.
+    seed_synthetic(mentions=400, seed=19, per_source=200)
+    filterset = MentionFilter(QueryDict(query), queryset=Mention.objects.published())
+    assert filterset.is_valid()
+    found = set(filterset.qs.values_list("pk", flat=True))
+    assert found
+    assert set(filterset.row_tests.values_list("pk", flat=True)) == found
 
 
 def test_latin_letters_match_in_either_case_and_words_across_name_and_sentence_do_not(
