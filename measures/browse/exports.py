@@ -469,14 +469,18 @@ def export_csv(request):
 # JSON ------------------------------------------------------------------------------------------
 
 
-def json_parts(count, filters, rows):
+def json_parts(listing, per, filters, request):
+    """The JSON document in parts: the count, `filters`, then the rows of `PER[per]`."""
     # One encoder for every row: json.dumps with options makes a new one per call.
     dump = json.JSONEncoder(ensure_ascii=False).encode
-    yield f'{{"count": {count}, "filters": {dump(filters)}, "results": ['
-    separator = "\n"
-    for row in rows:
-        yield separator + dump(row)
-        separator = ",\n"
+    # The count opens the document; read in the rows' snapshot, it is always how many follow.
+    with one_snapshot(listing.ordered_mentions.db):
+        count = row_count(listing, per)
+        yield f'{{"count": {count}, "filters": {dump(filters)}, "results": ['
+        separator = "\n"
+        for row in PER[per](listing, request):
+            yield separator + dump(row)
+            separator = ",\n"
     yield "\n]}\n"
 
 
@@ -494,11 +498,7 @@ def export_json(request):
     if listing.errors or header not in HEADERS or per not in PER:
         return unusable_parameters(listing, header, per)
     filters = {key: request.GET.getlist(key) for key in request.GET if key != "page"}
-    # Counted before streaming starts, since the count opens the document. (An entry published
-    # between the two queries would make them differ; holding one snapshot for a whole download
-    # would mean keeping a transaction open as long as the slowest client.)
-    count = row_count(listing, per)
-    parts = json_parts(count, filters, PER[per](listing, request))
+    parts = json_parts(listing, per, filters, request)
     response = StreamingHttpResponse(
         in_pieces(parts), content_type="application/json; charset=utf-8"
     )
