@@ -9,15 +9,19 @@ cannot drift apart. `header=zh` gives the CSV Chinese headings (the workbook has
 """
 
 import csv
+import io
 import json
 import re
 import tempfile
 from collections import defaultdict
+from contextlib import contextmanager
+from functools import lru_cache
 from itertools import islice
 from operator import itemgetter
 from urllib.parse import quote
 
 from django.conf import settings
+from django.db import connections, transaction
 from django.db.models import Count, Max
 from django.http import FileResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.urls import reverse
@@ -52,7 +56,7 @@ from .listing import MentionListing, printable
 class Rows:
     """What one kind of export row is: its columns and the generator of its rows."""
 
-    def __init__(self, name, described, generate):
+    def __init__(self, name, described, values):
         self.name = name
         self.described = described
         #: The columns in order: the CSV and XLSX header, the keys of each JSON result.
@@ -62,10 +66,13 @@ class Rows:
             "en": self.columns,
             "zh": tuple(column.heading_zh for column in described),
         }
-        self.generate = generate
+        #: (listing, request, text) -> the rows as tuples, in the order of `columns`.
+        self.values = values
 
     def __call__(self, listing, request):
-        return self.generate(listing, request)
+        """The rows as dicts keyed by `columns` (JSON's results)."""
+        names = self.columns
+        return (dict(zip(names, row, strict=True)) for row in self.values(listing, request))
 
 
 #: The `header` values a file can take.
@@ -81,6 +88,10 @@ FILTER_NAMES = tuple(name for name in MentionFilter.base_filters if name != "sor
 # A streamed response sends each piece it is given as one write; a few large writes cost the
 # server far less than one per row, and pieces of this size still keep memory flat.
 STREAM_PIECE_SIZE = 64 * 1024
+# The CSV's pieces in rows (about 64 kB of mentions); the first is small, so that the first
+# bytes leave as soon as the first rows are read.
+PIECE_ROWS = 150
+FIRST_PIECE_ROWS = 10
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Small workbooks stay in memory; larger ones go to a temporary file.
@@ -108,24 +119,88 @@ XLSX_WIDTHS = {
 # Rows ------------------------------------------------------------------------------------------
 
 
-def mention_rows(listing, request):
-    """One dict per matching mention, keyed by `columns.COLUMNS`, in the list page's order.
+def unchanged(value):
+    return value
 
-    Reads the rows in chunks, as plain values over the joins the columns need, so any number of
-    rows costs the same queries and constant memory. Values are plain: int for `id` and
-    `measure_number`, str for text, None where there is nothing (the prefecture of a
-    province-level entry, the date of an undated source). `url` is the entry's absolute
-    permalink on the host `request` came to.
+
+def mention_values(listing, request, text=unchanged):
+    """One tuple per matching mention, its values in the order of `columns.COLUMNS`, in the list
+    page's order.
+
+    Values are plain: int for `id` and `measure_number`, str for text, None where there is
+    nothing (the prefecture of a province-level entry, the date of an undated source). `url` is
+    the entry's absolute permalink on the host `request` came to. `text` is what a file does to
+    a value (the CSV's formula guard): applied once per measure, type and region, and per row
+    only to the mention's own texts.
+
+    The rows are the mention's own columns, read in chunks by one query that joins nothing; what
+    many rows share (measure, source, type, region) comes from lookups read once — they are few
+    against the mentions — so any number of rows costs the same queries and constant memory.
     """
     # Values, not model instances: building the seven objects of an entry's row (entry,
     # measure, source, type, region and two ancestors), with timestamps and JSON fields no
     # column shows, took three quarters of an export's time.
-    values = listing.ordered_mentions.values_list(*ROW_FIELDS)
-    permalink = permalinks(request, "measures:mention_detail")
-    regions = regions_by_id()
-    labels = chinese_labels()
-    for row in values.iterator(chunk_size=CHUNK_SIZE):
-        yield export_row(row, permalink, regions, labels)
+    queryset = listing.ordered_mentions
+    with one_snapshot(queryset.db):
+        labels = chinese_labels()
+        measures = measures_by_id(labels, text)
+        types = types_by_id(labels, text)
+        regions = {pk: tuple(map(text, region)) for pk, region in regions_by_id().items()}
+        permalink = permalinks(request, "measures:mention_detail")
+        for (
+            pk,
+            measure_id,
+            region_id,
+            type_id,
+            name,
+            action,
+            sentence,
+            version,
+            instrument_id,
+            evidence_url,
+            evidence_reference,
+        ) in queryset.values_list(*MENTION_FIELDS).iterator(chunk_size=CHUNK_SIZE):
+            measure, source, kind_name = measures[measure_id]
+            type_, category_name = types[type_id]
+            # The permalink starts with the site's scheme: no formula to guard against.
+            yield (
+                pk,
+                *measure,
+                *regions[region_id],
+                *type_,
+                text(name),
+                text(action),
+                text(sentence),
+                *source,
+                permalink(pk),
+                version,
+                kind_name,
+                category_name,
+                instrument_id,
+                text(evidence_url),
+                text(evidence_reference),
+            )
+
+
+#: What `mention_values` reads of each mention, in this order.
+MENTION_FIELDS = (
+    "id",
+    "measure",
+    "region",
+    "type",
+    "name",
+    "action",
+    "quote",
+    "version",
+    "instrument",
+    "evidence_url",
+    "evidence_reference",
+)
+
+
+def mention_rows(listing, request):
+    """One dict per matching mention, keyed by `columns.COLUMNS`: `mention_values` as dicts."""
+    return PER["mention"](listing, request)
 
 
 def chinese_labels():
@@ -139,210 +214,179 @@ def chinese_labels():
         }
 
 
-#: What `export_row` reads of an entry, in this order, as lookups from the entry.
-ROW_FIELDS = (
-    "id",
-    "measure__kind",
-    "measure__number",
-    "measure__title",
-    # The region by id: its code, name and prefecture come from `regions_by_id`, read once.
-    "region",
-    "type__slug",
-    "type__name",
-    "type__category",
-    "name",
-    "action",
-    "quote",
-    "measure__source__title",
-    "measure__source__published_on",
-    "measure__source__url",
-    "version",
-    "instrument",
-    "evidence_url",
-    "evidence_reference",
-)
-
-
-def export_row(row, permalink, regions, labels):
-    """The export's dict for one tuple of `ROW_FIELDS` values; `regions` is `regions_by_id()`,
-    `labels` is `chinese_labels()`."""
-    (
-        pk,
-        kind,
-        number,
-        title,
-        region_id,
-        type_slug,
-        type_name,
-        category,
-        name,
-        action,
-        sentence,
-        source_title,
-        published_on,
-        source_url,
-        version,
-        instrument_id,
-        evidence_url,
-        evidence_reference,
-    ) = row
-    region_code, region_name, prefecture_code, prefecture_name = regions[region_id]
+def measures_by_id(labels, text=unchanged):
+    """{measure id: ((kind, number, title), (its source's title, date, URL), kind in Chinese)}
+    for every measure, in one query; `labels` is `chinese_labels()`, `text` is applied to each
+    text value."""
+    rows = Measure.objects.order_by().values_list(
+        "pk",
+        "kind",
+        "number",
+        "title",
+        "source__title",
+        "source__published_on",
+        "source__url",
+    )
     return {
-        "id": pk,
-        "measure_kind": kind,
-        "measure_number": number,
-        "measure_title": title,
-        "region_code": region_code,
-        "region_name": region_name,
-        "prefecture_code": prefecture_code,
-        "prefecture_name": prefecture_name,
-        "instrument_type": type_slug,
-        "instrument_type_name": type_name,
-        "instrument_category": category,
-        "instrument_name": name,
-        "action": action,
-        "quote": sentence,
-        "source_title": source_title,
-        "source_published_on": published_on.isoformat() if published_on else None,
-        "source_url": source_url,
-        "url": permalink(pk),
-        "version": version,
-        "measure_kind_name": labels["kind"].get(kind, kind),
-        "instrument_category_name": labels["category"].get(category, category),
-        "instrument_id": instrument_id,
-        "evidence_url": evidence_url,
-        "evidence_reference": evidence_reference,
+        pk: (
+            (text(kind), number, text(title)),
+            (
+                text(source_title),
+                published_on.isoformat() if published_on else None,
+                text(source_url),
+            ),
+            text(labels["kind"].get(kind, kind)),
+        )
+        for pk, kind, number, title, source_title, published_on, source_url in rows
     }
 
 
-def instrument_rows(listing, request):
-    """One dict per instrument the list holds, keyed by `columns.INSTRUMENT_COLUMNS`, in the
-    list page's order: the instrument, its stage, other names and how many matching mentions
-    it has, and the first of them (which places it in the list).
-
-    The list's order is read as ids alone (`MentionQuerySet.leading`), in chunks; per chunk,
-    four more queries read the chunk's rows by id, how many matching mentions each instrument
-    has, their stages (from all their public mentions, by the stage rule) and other names.
-    """
-    ordered = listing.queryset.values_list("pk", flat=True).iterator(chunk_size=CHUNK_SIZE)
-    permalink = permalinks(request, "measures:instrument_detail")
-    regions = regions_by_id()
-    labels = chinese_labels()
-    rules = StageRule.objects.as_rules()
-    while ids := list(islice(ordered, CHUNK_SIZE)):
-        found = {
-            row[-1]: row
-            for row in Mention.objects.filter(pk__in=ids).values_list(*INSTRUMENT_ROW_FIELDS, "pk")
-        }
-        chunk = [found[pk] for pk in ids]
-        instruments = [row[0] for row in chunk]
-        counts = dict(
-            listing.mentions.filter(instrument__in=instruments)
-            .order_by()
-            .values_list("instrument")
-            .annotate(n=Count("id"))
+def types_by_id(labels, text=unchanged):
+    """{type id: ((slug, name, category), category in Chinese)} for every instrument type, in
+    one query; `labels` is `chinese_labels()`, `text` is applied to each text value."""
+    rows = InstrumentType.objects.order_by().values_list("pk", "slug", "name", "category")
+    return {
+        pk: (
+            (text(slug), text(name), text(category)),
+            text(labels["category"].get(category, category)),
         )
-        stages = defaultdict(list)
-        public = Mention.objects.published().filter(instrument__in=instruments).in_article_order()
-        for instrument_id, action, name in public.values_list("instrument", "action", "name"):
-            stages[instrument_id].append(stage_of(action, name, rules))
-        names = defaultdict(list)
-        aliases = InstrumentAlias.objects.filter(instrument__in=instruments).order_by("name")
-        for instrument_id, name in aliases.values_list("instrument", "name"):
-            names[instrument_id].append(name)
-        for row in chunk:
-            yield instrument_row(row, permalink, regions, labels, counts, stages, names)
+        for pk, slug, name, category in rows
+    }
 
 
-#: What `instrument_row` reads of a list row (an instrument's first matching mention).
-INSTRUMENT_ROW_FIELDS = (
+def instrument_values(listing, request, text=unchanged):
+    """One tuple per instrument the list holds, its values in the order of
+    `columns.INSTRUMENT_COLUMNS`, in the list page's order: the instrument, its stage, other
+    names and how many matching mentions it has, and the first of them (which places it in the
+    list). `text` as for `mention_values`.
+
+    The list's rows are read in order (`MentionQuerySet.leading`), in chunks, by one query; per
+    chunk, three more read how many matching mentions each instrument has, their stages (from
+    all their public mentions, by the stage rule) and other names.
+    """
+    queryset = listing.queryset
+    with one_snapshot(queryset.db):
+        labels = chinese_labels()
+        measures = measures_by_id(labels, text)
+        types = types_by_id(labels, text)
+        regions = {pk: tuple(map(text, region)) for pk, region in regions_by_id().items()}
+        permalink = permalinks(request, "measures:instrument_detail")
+        rules = StageRule.objects.as_rules()
+
+        # A stage depends on the verb and the name alone, and mentions repeat both: each pair
+        # is worked out once (bounded, so memory stays flat).
+        @lru_cache(maxsize=4096)
+        def mention_stage(action, name):
+            return stage_of(action, name, rules)
+
+        rows = queryset.values_list(*INSTRUMENT_FIELDS).iterator(chunk_size=CHUNK_SIZE)
+        while chunk := list(islice(rows, CHUNK_SIZE)):
+            instruments = [row[0] for row in chunk]
+            counts = dict(
+                listing.mentions.filter(instrument__in=instruments)
+                .order_by()
+                .values_list("instrument")
+                .annotate(n=Count("id"))
+            )
+            stages = defaultdict(list)
+            public = (
+                Mention.objects.published().filter(instrument__in=instruments).in_article_order()
+            )
+            for instrument_id, action, name in public.values_list("instrument", "action", "name"):
+                stages[instrument_id].append(mention_stage(action, name))
+            names = defaultdict(list)
+            aliases = InstrumentAlias.objects.filter(instrument__in=instruments).order_by("name")
+            for instrument_id, name in aliases.values_list("instrument", "name"):
+                names[instrument_id].append(name)
+            for (
+                pk,
+                name,
+                type_id,
+                region_id,
+                editor_stage,
+                stage_on,
+                official_title,
+                official_url,
+                first_mention,
+                measure_id,
+                action,
+                sentence,
+            ) in chunk:
+                measure, source, _kind_name = measures[measure_id]
+                type_, category_name = types[type_id]
+                stage, _by_editor = current_stage(editor_stage, stages[pk])
+                yield (
+                    pk,
+                    text(name),
+                    *type_,
+                    category_name,
+                    *regions[region_id],
+                    text(stage),
+                    text(labels["stage"].get(stage, stage)),
+                    stage_on.isoformat() if stage_on else None,
+                    text(official_title),
+                    text(official_url),
+                    text("; ".join(n for n in names[pk] if n != name)),
+                    counts.get(pk, 0),
+                    first_mention,
+                    *measure,
+                    text(action),
+                    text(sentence),
+                    *source,
+                    permalink(pk),
+                )
+
+
+#: What `instrument_values` reads of a list row (an instrument's first matching mention).
+INSTRUMENT_FIELDS = (
     "instrument",
     "instrument__name",
-    "instrument__type__slug",
-    "instrument__type__name",
-    "instrument__type__category",
+    "instrument__type",
     "instrument__region",
     "instrument__stage",
     "instrument__stage_on",
     "instrument__official_title",
     "instrument__official_url",
     "id",
-    "measure__kind",
-    "measure__number",
-    "measure__title",
+    "measure",
     "action",
     "quote",
-    "measure__source__title",
-    "measure__source__published_on",
-    "measure__source__url",
 )
 
 
-def instrument_row(row, permalink, regions, labels, counts, stages, names):
-    """The export's dict for one tuple of `INSTRUMENT_ROW_FIELDS` values (and the id); `counts`
-    is how many matching mentions each instrument has, `stages` and `names` the stages of its
-    public mentions in timeline order and its aliases, by instrument."""
-    (
-        pk,
-        name,
-        type_slug,
-        type_name,
-        category,
-        region_id,
-        editor_stage,
-        stage_on,
-        official_title,
-        official_url,
-        first_mention,
-        kind,
-        number,
-        title,
-        action,
-        sentence,
-        source_title,
-        published_on,
-        source_url,
-        _pk,
-    ) = row
-    region_code, region_name, prefecture_code, prefecture_name = regions[region_id]
-    mention_count = counts.get(pk, 0)
-    stage, _by_editor = current_stage(editor_stage, stages[pk])
-    return {
-        "instrument_id": pk,
-        "instrument_name": name,
-        "instrument_type": type_slug,
-        "instrument_type_name": type_name,
-        "instrument_category": category,
-        "instrument_category_name": labels["category"].get(category, category),
-        "region_code": region_code,
-        "region_name": region_name,
-        "prefecture_code": prefecture_code,
-        "prefecture_name": prefecture_name,
-        "stage": stage,
-        "stage_name": labels["stage"].get(stage, stage),
-        "stage_on": stage_on.isoformat() if stage_on else None,
-        "official_title": official_title,
-        "official_url": official_url,
-        "other_names": "; ".join(n for n in names[pk] if n != name),
-        "mention_count": mention_count,
-        "first_mention_id": first_mention,
-        "measure_kind": kind,
-        "measure_number": number,
-        "measure_title": title,
-        "action": action,
-        "quote": sentence,
-        "source_title": source_title,
-        "source_published_on": published_on.isoformat() if published_on else None,
-        "source_url": source_url,
-        "url": permalink(pk),
-    }
+def instrument_rows(listing, request):
+    """One dict per instrument the list holds, keyed by `columns.INSTRUMENT_COLUMNS`:
+    `instrument_values` as dicts."""
+    return PER["instrument"](listing, request)
 
 
 #: The two kinds of export row, by the `per` parameter.
 PER = {
-    "instrument": Rows("instrument", columns.INSTRUMENT_COLUMNS, instrument_rows),
-    "mention": Rows("mention", columns.COLUMNS, mention_rows),
+    "instrument": Rows("instrument", columns.INSTRUMENT_COLUMNS, instrument_values),
+    "mention": Rows("mention", columns.COLUMNS, mention_values),
 }
+
+
+@contextmanager
+def one_snapshot(using):
+    """A transaction on database `using` in which every read of an export sees the same rows.
+
+    Django declares a server-side cursor outside a transaction WITH HOLD, and PostgreSQL then
+    computes and stores every row before it returns the first (0.2 s at 100,000 mentions,
+    seconds and a temporary file the size of the export at a million) — and PgBouncer in
+    transaction mode loses such a cursor between two fetches. Inside a transaction the rows are
+    read as they are sent. REPEATABLE READ gives the lookups (measures, types, regions) and the
+    rows one snapshot, so no row names a measure its lookup did not see. The transaction stays
+    open as long as the download, which GUNICORN_TIMEOUT bounds.
+    """
+    connection = connections[using]
+    outermost = not connection.in_atomic_block
+    # Nothing is written: inside a transaction already open (a test's) no savepoint is needed.
+    with transaction.atomic(using=using, savepoint=False):
+        if outermost and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        yield
 
 
 def regions_by_id():
@@ -380,22 +424,33 @@ def permalinks(request, view):
 # CSV -------------------------------------------------------------------------------------------
 
 
-class _Echo:
-    """A file whose `write` hands back what it was given, so csv.writer returns each line."""
-
-    def write(self, value):
-        return value
+def csv_file(rows, headings):
+    """The CSV's text in pieces: `headings`, then each of `rows` (sequences of values as they are
+    to be written), the first piece with a few rows so that it goes out at once, the others
+    with `PIECE_ROWS`."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    # The byte-order mark tells Excel the file is UTF-8; without it Excel on Chinese Windows reads
+    # it as GBK and garbles every character.
+    buffer.write("\ufeff")
+    writer.writerow(headings)
+    rows = iter(rows)
+    count = FIRST_PIECE_ROWS
+    while True:
+        # One call formats a piece's rows, without a Python call per row.
+        writer.writerows(islice(rows, count))
+        if not buffer.tell():
+            return
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        count = PIECE_ROWS
 
 
 def csv_lines(rows, names, headings):
-    """The CSV's lines: `headings`, then the values of `names` of each row."""
-    # The byte-order mark tells Excel the file is UTF-8; without it Excel on Chinese Windows reads
-    # it as GBK and garbles every character.
-    writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow(headings)
+    """The CSV of dict `rows`: `headings`, then the values of `names` of each row, guarded."""
     values = itemgetter(*names)
-    for row in rows:
-        yield writer.writerow([guarded(value) for value in values(row)])
+    return csv_file(([guarded(value) for value in values(row)] for row in rows), headings)
 
 
 @require_safe
@@ -405,8 +460,8 @@ def export_csv(request):
     if listing.errors or header not in HEADERS or per not in PER:
         return unusable_parameters(listing, header, per)
     rows = PER[per]
-    lines = csv_lines(rows(listing, request), rows.columns, rows.headings[header])
-    response = StreamingHttpResponse(in_pieces(lines), content_type="text/csv; charset=utf-8")
+    pieces = csv_file(rows.values(listing, request, guarded), rows.headings[header])
+    response = StreamingHttpResponse(pieces, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = content_disposition(listing, "csv")
     return response
 
@@ -414,15 +469,18 @@ def export_csv(request):
 # JSON ------------------------------------------------------------------------------------------
 
 
-def json_parts(count, filters, rows):
-    def dump(value):
-        return json.dumps(value, ensure_ascii=False)
-
-    yield f'{{"count": {count}, "filters": {dump(filters)}, "results": ['
-    separator = "\n"
-    for row in rows:
-        yield separator + dump(row)
-        separator = ",\n"
+def json_parts(listing, per, filters, request):
+    """The JSON document in parts: the count, `filters`, then the rows of `PER[per]`."""
+    # One encoder for every row: json.dumps with options makes a new one per call.
+    dump = json.JSONEncoder(ensure_ascii=False).encode
+    # The count opens the document; read in the rows' snapshot, it is always how many follow.
+    with one_snapshot(listing.ordered_mentions.db):
+        count = row_count(listing, per)
+        yield f'{{"count": {count}, "filters": {dump(filters)}, "results": ['
+        separator = "\n"
+        for row in PER[per](listing, request):
+            yield separator + dump(row)
+            separator = ",\n"
     yield "\n]}\n"
 
 
@@ -440,11 +498,7 @@ def export_json(request):
     if listing.errors or header not in HEADERS or per not in PER:
         return unusable_parameters(listing, header, per)
     filters = {key: request.GET.getlist(key) for key in request.GET if key != "page"}
-    # Counted before streaming starts, since the count opens the document. (An entry published
-    # between the two queries would make them differ; holding one snapshot for a whole download
-    # would mean keeping a transaction open as long as the slowest client.)
-    count = row_count(listing, per)
-    parts = json_parts(count, filters, PER[per](listing, request))
+    parts = json_parts(listing, per, filters, request)
     response = StreamingHttpResponse(
         in_pieces(parts), content_type="application/json; charset=utf-8"
     )
@@ -465,9 +519,9 @@ def xlsx_value(value):
 
 
 def xlsx_file(rows, names, *, headings, title="instruments", about=()):
-    """A workbook of the rows' `names` columns, rewound for reading: sheet `title` (header
-    frozen, bold and filterable) and a sheet describing each column and the filters (`about`,
-    rows of text)."""
+    """A workbook of `rows` (sequences of cell values, through `xlsx_value`) under the columns
+    `names`, rewound for reading: sheet `title` (header frozen, bold and filterable) and a sheet
+    describing each column and the filters (`about`, rows of text)."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title)
     # A write-only sheet writes its layout before the first row, so it is set up first.
@@ -478,7 +532,7 @@ def xlsx_file(rows, names, *, headings, title="instruments", about=()):
     sheet.append(bold_row(sheet, headings))
     written = 0
     for row in rows:
-        sheet.append([xlsx_value(row[name]) for name in names])
+        sheet.append(row)
         written += 1
     # The filter buttons cover the header and every row (the header alone when there are none).
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(names))}{written + 1}"
@@ -553,7 +607,7 @@ def export_xlsx(request):
     rows = PER[per]
     response = FileResponse(
         xlsx_file(
-            rows(listing, request),
+            rows.values(listing, request, xlsx_value),
             rows.columns,
             headings=rows.headings[header],
             title="instruments" if per == "instrument" else "mentions",

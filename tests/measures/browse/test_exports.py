@@ -847,15 +847,15 @@ def test_the_query_count_does_not_grow_with_the_rows(client, reference_data, fmt
     assert many_queries == few_queries
 
 
-@pytest.mark.parametrize(("fmt", "queries"), [("csv", 3), ("json", 4), ("xlsx", 4)])
+@pytest.mark.parametrize(("fmt", "queries"), [("csv", 5), ("json", 6), ("xlsx", 6)])
 def test_an_unfiltered_export_reads_the_rows_in_one_query(
     client, reference_data, django_assert_num_queries, fmt, queries
 ):
     make_entries(20)
 
     # The file name reads the newest article's date; JSON counts the rows (to state the
-    # count), XLSX too (to keep within its row cap); every export reads the regions once, then
-    # the rows with one joined query.
+    # count), XLSX too (to keep within its row cap); every export reads the measures, the types
+    # and the regions once, then the rows with one query.
     with django_assert_num_queries(queries):
         assert len(records(export(client, fmt), fmt)) == 20
 
@@ -866,3 +866,106 @@ def test_a_workbook_over_the_row_cap_is_refused_with_a_message(client, article, 
     assert response.status_code == 400
     assert "CSV" in response.content.decode()
     assert client.get("/instruments/export.csv").status_code == 200
+
+
+# Rows as their entries say, and streaming ----------------------------------------------------------
+
+
+def entry_values(mention):
+    """What a mention row says of `mention`, read from the model instances themselves."""
+    measure, source, region = mention.measure, mention.measure.source, mention.region
+    prefecture = region.prefecture
+    return {
+        "id": mention.id,
+        "measure_kind": measure.kind,
+        "measure_number": measure.number,
+        "measure_title": measure.title,
+        "region_code": region.code,
+        "region_name": region.short_name,
+        "prefecture_code": prefecture.code if prefecture else None,
+        "prefecture_name": prefecture.short_name if prefecture else None,
+        "instrument_type": mention.type.slug,
+        "instrument_type_name": mention.type.name,
+        "instrument_category": mention.type.category,
+        "instrument_name": mention.name,
+        "action": mention.action,
+        "quote": mention.quote,
+        "source_title": source.title,
+        "source_published_on": source.published_on.isoformat() if source.published_on else None,
+        "source_url": source.url,
+        "url": f"http://testserver/mentions/{mention.id}/",
+        "version": mention.version,
+        "instrument_id": mention.instrument_id,
+        "evidence_url": mention.evidence_url,
+        "evidence_reference": mention.evidence_reference,
+    }
+
+
+@pytest.mark.parametrize("query", ["region=632800&type=pilot&type=rule", "q=条例", ""])
+def test_every_value_of_a_filtered_or_searched_export_is_its_entrys(client, reference_data, query):
+    # Two articles, one undated, with measures of both kinds: each row's measure, source and
+    # type come from lookups read once, so a row must find its own, not a neighbour's.
+    sources = [
+        make_source(title="第一篇", published_on=date(2024, 1, 2), url="https://example.org/1"),
+        make_source(title="第二篇", url=""),
+    ]
+    measures = [
+        make_measure(source=source, kind=kind, title=f"{source.title}的{kind}")
+        for source in sources
+        for kind in ("reform", "direction")
+    ]
+    regions = ["630000", "630100", "632800", "632823", "632821101"]
+    types = ["regulation", "rule", "pilot"]
+    for n in range(30):
+        make_mention(
+            measure=measures[n % 4],
+            region=regions[n % 5],
+            type=types[n % 3],
+            name=f"第{n}号条例" if n % 2 else f"第{n}号机制",
+            evidence_reference=f"出处{n}" if n % 7 == 0 else "",
+        )
+    mentions = MentionListing(QueryDict(query)).ordered_mentions.select_related(
+        "measure__source", "region", "type"
+    )
+    expected = [entry_values(mention) for mention in mentions]
+    assert len(expected) > 3
+
+    results = json_document(export(client, "json", query))["results"]
+
+    # In the list's order, every value the entry's own objects give.
+    assert [{name: row[name] for name in expected[0]} for row in results] == expected
+    assert [row["id"] for row in csv_records(export(client, "csv", query))] == [
+        str(row["id"]) for row in expected
+    ]
+
+
+def test_the_csv_sends_its_first_rows_before_it_reads_the_rest(client, reference_data):
+    make_entries(300)
+    response = export(client, "csv")
+    pieces = iter(response.streaming_content)
+
+    # The first piece holds the header and a few rows; the rest follow in larger pieces.
+    first = next(pieces).decode("utf-8-sig")
+    lines = list(csv.reader(io.StringIO(first)))
+    assert lines[0] == HEADER
+    assert 1 < len(lines) <= 20
+    rest = list(csv.reader(io.StringIO(b"".join(pieces).decode())))
+    assert len(lines) - 1 + len(rest) == 300
+
+
+@pytest.mark.parametrize("per", ["mention", None])
+def test_an_export_reads_in_a_transaction_that_ends_when_the_client_leaves(
+    client, reference_data, per
+):
+    make_entries(40)
+    # The test's own transactions; the export's comes on top while it streams.
+    around = len(connection.atomic_blocks)
+    response = export(client, "csv", per=per)
+    pieces = iter(response.streaming_content)
+    next(pieces)
+
+    # Outside a transaction PostgreSQL would compute every row before sending the first.
+    assert len(connection.atomic_blocks) == around + 1
+    response.close()
+    # A client that stops reading leaves no transaction open on the worker's connection.
+    assert len(connection.atomic_blocks) == around
