@@ -247,8 +247,9 @@ class MentionListing:
             entry.search_match = (
                 explain(entry, words, name=entry.instrument.name) if words else None
             )
-        # The instrument's other matching mentions: one query for a page with rows.
-        by_instrument(rows, among=self.mentions)
+        # The instrument's other matching mentions: one query for a page with rows, which finds
+        # them by instrument and tests the filters on them (`MentionFilter.row_tests`).
+        by_instrument(rows, among=self.filterset.row_tests)
         for entry in rows:
             entry.mentions_here = 1 + len(entry.other_mentions)
         return page
