@@ -15,6 +15,7 @@ from the mentions, as before (`MentionQuerySet.count_instruments_by`).
 """
 
 from collections import Counter, defaultdict, namedtuple
+from functools import cached_property
 
 from django.db import connections, transaction
 
@@ -28,43 +29,75 @@ def instrument_counts(*, scopes=(ALL_KINDS,), region_ids=None, type_ids=None, gr
     """{group: distinct public instruments} over the cells of `scopes` whose region is in
     `region_ids` and type in `type_ids` (None: any), each cell (a `Cell`) counted in every group
     `groups(cell)` gives (default: one group, None). Two queries, three when any instrument is
-    in more than one cell.
+    in more than one cell (`Cells`).
 
     Each group must lie within one scope: an instrument in two scopes is two instruments here.
     """
-    if groups is None:
-
-        def groups(cell):
-            return (None,)
-
-    cells = selected(SummaryCell, scopes, region_ids, type_ids)
-    # The few instruments in more than one cell, by id, and their rows picked here: SQLite,
-    # given the ids as a subquery or with the scope, read every instrument row of the scope.
-    spread_ids = list(SummarySpread.objects.filter(cells__gt=1).values_list("pk", flat=True))
-    totals = Counter()
-    for *cell, instruments in cells.values_list("scope", "region_id", "type_id", "instruments"):
-        for group in groups(Cell(*cell)):
-            totals[group] += instruments
-    # An instrument in k cells of one group was added k times: take k - 1 off.
-    seen = defaultdict(Counter)
-    rows = SummaryInstrument.objects.filter(instrument_id__in=spread_ids).values_list(
-        "instrument_id", "scope", "region_id", "type_id"
-    )
-    wanted = cell_test(scopes, region_ids, type_ids)
-    for instrument_id, *cell in rows if spread_ids else ():
-        cell = Cell(*cell)
-        if wanted(cell):
-            for group in groups(cell):
-                seen[group][instrument_id] += 1
-    for group, times in seen.items():
-        totals[group] -= sum(k - 1 for k in times.values())
-    return {group: n for group, n in totals.items() if n}
+    return Cells(scopes, region_ids, type_ids).instrument_counts(groups)
 
 
 def mention_count(*, scopes=(ALL_KINDS,), region_ids=None, type_ids=None):
     """How many public mentions the cells of `scopes` hold for these regions and types."""
-    cells = selected(SummaryCell, scopes, region_ids, type_ids)
-    return sum(cells.values_list("mentions", flat=True))
+    return Cells(scopes, region_ids, type_ids).mention_count()
+
+
+class Cells:
+    """The summary's rows for the cells of `scopes`, these regions and types (None: any), read
+    once however many groupings count them: a list page counts its total and three facets
+    over the same cells."""
+
+    def __init__(self, scopes=(ALL_KINDS,), region_ids=None, type_ids=None):
+        self.scopes, self.region_ids, self.type_ids = scopes, region_ids, type_ids
+
+    @cached_property
+    def rows(self):
+        """[(Cell, instruments, mentions)] (one query)."""
+        cells = selected(SummaryCell, self.scopes, self.region_ids, self.type_ids)
+        return [
+            (Cell(scope, region_id, type_id), instruments, mentions)
+            for scope, region_id, type_id, instruments, mentions in cells.values_list(
+                "scope", "region_id", "type_id", "instruments", "mentions"
+            )
+        ]
+
+    @cached_property
+    def spread(self):
+        """[(instrument id, Cell)] of the instruments in more than one cell, in these cells.
+
+        The few such instruments by id, and their rows picked here: SQLite, given the ids as a
+        subquery or with the scope, read every instrument row of the scope. One query, two
+        when there are any."""
+        spread_ids = list(SummarySpread.objects.filter(cells__gt=1).values_list("pk", flat=True))
+        if not spread_ids:
+            return []
+        rows = SummaryInstrument.objects.filter(instrument_id__in=spread_ids).values_list(
+            "instrument_id", "scope", "region_id", "type_id"
+        )
+        wanted = cell_test(self.scopes, self.region_ids, self.type_ids)
+        return [(pk, Cell(*cell)) for pk, *cell in rows if wanted(Cell(*cell))]
+
+    def instrument_counts(self, groups=None):
+        """{group: distinct public instruments}, as `instrument_counts` counts them."""
+        if groups is None:
+
+            def groups(cell):
+                return (None,)
+
+        totals = Counter()
+        for cell, instruments, _mentions in self.rows:
+            for group in groups(cell):
+                totals[group] += instruments
+        # An instrument in k cells of one group was added k times: take k - 1 off.
+        seen = defaultdict(Counter)
+        for instrument_id, cell in self.spread:
+            for group in groups(cell):
+                seen[group][instrument_id] += 1
+        for group, times in seen.items():
+            totals[group] -= sum(k - 1 for k in times.values())
+        return {group: n for group, n in totals.items() if n}
+
+    def mention_count(self):
+        return sum(mentions for _cell, _instruments, mentions in self.rows)
 
 
 def selected(model, scopes, region_ids, type_ids):

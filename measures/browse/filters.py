@@ -374,18 +374,27 @@ class MentionFilter(django_filters.FilterSet):
     def _type_categories(self):
         return dict(InstrumentType.objects.values_list("pk", "category"))
 
+    def summary_cells(self, selection):
+        """The summary's cells of `selection` (from `summary_selection`), read once per
+        FilterSet however many counts are made over them (`summary.Cells`)."""
+        key = tuple(
+            None if selection[name] is None else tuple(sorted(selection[name]))
+            for name in ("scopes", "region_ids", "type_ids")
+        )
+        cache = self.__dict__.setdefault("_summary_cells", {})
+        if key not in cache:
+            cache[key] = summary.Cells(**selection)
+        return cache[key]
+
     def _summarised_facet(self, name, selection, regions):
         if name == "kind":
             selection = {**selection, "scopes": Measure.Kind.values}
-            return summary.instrument_counts(**selection, groups=lambda cell: (cell.scope,))
+            return self.summary_cells(selection).instrument_counts(lambda cell: (cell.scope,))
+        cells = self.summary_cells(selection)
         if name == "region":
             units = summary.units_counting(regions)
-            return summary.instrument_counts(
-                **selection, groups=lambda cell: units.get(cell.region_id, ())
-            )
+            return cells.instrument_counts(lambda cell: units.get(cell.region_id, ()))
         if name == "category":
             categories = self._type_categories
-            return summary.instrument_counts(
-                **selection, groups=lambda cell: (categories.get(cell.type_id),)
-            )
-        return summary.instrument_counts(**selection, groups=lambda cell: (cell.type_id,))
+            return cells.instrument_counts(lambda cell: (categories.get(cell.type_id),))
+        return cells.instrument_counts(lambda cell: (cell.type_id,))

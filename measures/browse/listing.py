@@ -12,7 +12,6 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from .. import summary
 from ..models import ARTICLE_ORDER, Mention
 from . import keyset
 from .facets import Facets
@@ -109,7 +108,7 @@ class MentionListing:
             return 0
         selection = self.filterset.summary_selection()
         if selection is not None:
-            return summary.instrument_counts(**selection).get(None, 0)
+            return self.filterset.summary_cells(selection).instrument_counts().get(None, 0)
         if self.filterset.searched_counts is not None:
             return self.filterset.searched_counts.instrument_count()
         return self.mentions.count_instruments()
@@ -121,7 +120,7 @@ class MentionListing:
             return 0
         selection = self.filterset.summary_selection()
         if selection is not None:
-            return summary.mention_count(**selection)
+            return self.filterset.summary_cells(selection).mention_count()
         if self.filterset.searched_counts is not None:
             return self.filterset.searched_counts.mention_count()
         return self.mentions.count()
