@@ -47,7 +47,7 @@ from urllib.parse import quote, urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.server import free_port, manage, say, serve  # noqa: E402
+from bench.server import free_port, manage, say, serve, stop, stream_export  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 PATH = Path(os.environ.get("BENCH_SQLITE_PATH", RESULTS / "bench-sqlite.sqlite3")).resolve()
@@ -176,16 +176,6 @@ def start_datasette(port, log):
     return process
 
 
-def stop(process):
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
 def check_datasette(port, path):
     """Rows Datasette matched for `path`, after checking that it computed every facet."""
     table, _, query = path.partition("?")
@@ -222,33 +212,6 @@ def fetch(port, path, conn=None):
     finally:
         if own:
             conn.close()
-
-
-def stream(port, path):
-    """The whole CSV read piece by piece: rows, MiB, first byte and total time."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
-    started = time.perf_counter()
-    conn.request("GET", path)
-    response = conn.getresponse()
-    if response.status != 200:
-        raise SystemExit(f"{path} answered {response.status}")
-    first = None
-    received = lines = 0
-    while chunk := response.read1(64 * 1024):
-        if first is None:
-            first = time.perf_counter() - started
-        received += len(chunk)
-        lines += chunk.count(b"\n")
-    total = time.perf_counter() - started
-    conn.close()
-    rows = lines - 1  # the header; a line break inside a quoted field would count as a row
-    return {
-        "rows": rows,
-        "MiB": received / 2**20,
-        "first_byte_ms": first * 1000,
-        "total_s": total,
-        "rows_per_s": rows / total,
-    }
 
 
 def warm_exports(ports, paths):
@@ -327,7 +290,7 @@ def report(pairs, counts, times, exports):
     for name, runs in exports.items():
         csv[name] = {
             "runs": runs,
-            "first_byte_ms": statistics.median(run["first_byte_ms"] for run in runs),
+            "first_byte_ms": statistics.median(run["ttfb_ms"] for run in runs),
             "rows_per_s": statistics.median(run["rows_per_s"] for run in runs),
         }
         print(
@@ -370,7 +333,7 @@ def main():
             exports = {name: [] for name in ports}
             for _ in range(CSV_RUNS):
                 for name in ports:
-                    exports[name].append(stream(ports[name], paths[name]))
+                    exports[name].append(stream_export(ports[name], paths[name]))
         finally:
             stop(datasette)
     figures = report(pairs, counts, times, exports)

@@ -51,7 +51,6 @@ import time
 import urllib.request
 from contextlib import contextmanager
 from datetime import datetime
-from http.client import HTTPConnection
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -63,7 +62,7 @@ import redis  # noqa: E402
 from psycopg import sql  # noqa: E402
 
 from bench.pages import EXPORT, FLOOR, PAGES, middle_entry_sql  # noqa: E402
-from bench.server import serve, worker_pids  # noqa: E402
+from bench.server import serve, stream_export, worker_pids  # noqa: E402
 
 PYTHON = sys.executable
 
@@ -397,33 +396,6 @@ def warm(port, path, times=3):
     for _ in range(times):
         with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=120) as response:
             response.read()
-
-
-def stream_export(port, path):
-    """Read the export as a browser does, piece by piece; rows, bytes and timings."""
-    conn = HTTPConnection("127.0.0.1", port, timeout=300)
-    started = time.perf_counter()
-    conn.request("GET", path)
-    response = conn.getresponse()
-    if response.status != 200:
-        raise SystemExit(f"{path} answered {response.status}")
-    first = None
-    received = lines = 0
-    while chunk := response.read1(64 * 1024):
-        if first is None:
-            first = time.perf_counter() - started
-        received += len(chunk)
-        lines += chunk.count(b"\n")
-    total = time.perf_counter() - started
-    conn.close()
-    rows = lines - 1  # the header
-    return {
-        "rows": rows,
-        "MiB": received / 2**20,
-        "ttfb_ms": first * 1000,
-        "total_s": total,
-        "rows_per_s": rows / total,
-    }
 
 
 def measure_export(port, master):

@@ -137,12 +137,46 @@ def serve(url, *, log, workers=2, threads=4, timeout=120, options=(), port=None,
                 time.sleep(0.3)
             yield port, master
         finally:
-            master.terminate()
-            try:
-                master.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                master.kill()
-                master.wait()
+            stop(master)
+
+
+def stop(process):
+    """Stop a server: politely, then after 30 s by force."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def stream_export(port, path):
+    """Read a CSV as a browser does, piece by piece: its rows (lines less the header; a line
+    break inside a quoted field would count as a row), MiB, first byte and total time."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+    started = time.perf_counter()
+    conn.request("GET", path)
+    response = conn.getresponse()
+    if response.status != 200:
+        raise SystemExit(f"{path} answered {response.status}")
+    first = None
+    received = lines = 0
+    while chunk := response.read1(64 * 1024):
+        if first is None:
+            first = time.perf_counter() - started
+        received += len(chunk)
+        lines += chunk.count(b"\n")
+    total = time.perf_counter() - started
+    conn.close()
+    rows = lines - 1
+    return {
+        "rows": rows,
+        "MiB": received / 2**20,
+        "ttfb_ms": first * 1000,
+        "total_s": total,
+        "rows_per_s": rows / total,
+    }
 
 
 def request(port, method, path, *, body=None, headers=None, timeout=60, conn=None):

@@ -142,10 +142,7 @@ def mention_values(listing, request, text=unchanged):
     # column shows, took three quarters of an export's time.
     queryset = listing.ordered_mentions
     with one_snapshot(queryset.db):
-        labels = chinese_labels()
-        measures = measures_by_id(labels, text)
-        types = types_by_id(labels, text)
-        regions = {pk: tuple(map(text, region)) for pk, region in regions_by_id().items()}
+        _labels, measures, types, regions = shared_values(text)
         permalink = permalinks(request, "measures:mention_detail")
         for (
             pk,
@@ -180,6 +177,15 @@ def mention_values(listing, request, text=unchanged):
                 text(evidence_url),
                 text(evidence_reference),
             )
+
+
+def shared_values(text):
+    """(labels, measures, types, regions): `chinese_labels()`, and the columns rows share, by
+    id, read once per export (`measures_by_id`, `types_by_id`, `regions_by_id`), each value
+    passed through `text`."""
+    labels = chinese_labels()
+    regions = {pk: tuple(map(text, region)) for pk, region in regions_by_id().items()}
+    return labels, measures_by_id(labels, text), types_by_id(labels, text), regions
 
 
 #: What `mention_values` reads of each mention, in this order.
@@ -266,10 +272,7 @@ def instrument_values(listing, request, text=unchanged):
     """
     queryset = listing.queryset
     with one_snapshot(queryset.db):
-        labels = chinese_labels()
-        measures = measures_by_id(labels, text)
-        types = types_by_id(labels, text)
-        regions = {pk: tuple(map(text, region)) for pk, region in regions_by_id().items()}
+        labels, measures, types, regions = shared_values(text)
         permalink = permalinks(request, "measures:instrument_detail")
         rules = StageRule.objects.as_rules()
 

@@ -178,10 +178,13 @@ class MentionFilter(django_filters.FilterSet):
     def row_tests(self):
         """The same filters as conditions to test on rows found otherwise (an instrument's
         earlier mentions, in `MentionQuerySet.leading`): the search without its index
-        condition, which the database would compute on every such row. The words, measures
-        and regions already read are not read again."""
+        condition, which the database would compute on every such row. The form, the words,
+        measures and regions already read are not read again."""
         tests = type(self)(self.data, queryset=self.queryset)
         tests.search_indexed = False
+        # The form this FilterSet cleaned: cleaning it again would read the chosen regions,
+        # types and measures again.
+        tests._form = self.form
         for cache in ("_search_cache", "_measure_cache", "_region_ids"):
             if cache in self.__dict__:
                 tests.__dict__[cache] = self.__dict__[cache]
