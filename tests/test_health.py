@@ -211,6 +211,9 @@ def test_every_statement_on_postgresql_is_bounded():
     with connection.cursor() as cursor:
         cursor.execute("SHOW statement_timeout")
         assert cursor.fetchone() == ("30s",)
+        # Nor does any wait for the JIT compiler.
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)
     assert connection.get_connection_params()["connect_timeout"] == 5
 
 
@@ -235,17 +238,17 @@ def test_the_timeouts_come_from_the_environment():
     url = "postgres://u:p@127.0.0.1:5432/db"
     assert settings_options(DATABASE_URL=url) == {
         "connect_timeout": 5,
-        "options": "-c statement_timeout=30000",
+        "options": "-c statement_timeout=30000 -c jit=off",
     }
     options = settings_options(
         DATABASE_URL=url, DJANGO_DB_CONNECT_TIMEOUT="2", DJANGO_DB_STATEMENT_TIMEOUT="0.5"
     )
-    assert options == {"connect_timeout": 2, "options": "-c statement_timeout=500"}
+    assert options == {"connect_timeout": 2, "options": "-c statement_timeout=500 -c jit=off"}
     # No limit, and other server options from the URL are kept.
     options = settings_options(
         DATABASE_URL=url + "?options=-c%20work_mem%3D8MB", DJANGO_DB_STATEMENT_TIMEOUT="0"
     )
-    assert options["options"] == "-c work_mem=8MB -c statement_timeout=0"
+    assert options["options"] == "-c work_mem=8MB -c statement_timeout=0 -c jit=off"
     # SQLite has none of them.
     options = settings_options(DATABASE_URL="sqlite:////tmp/x.sqlite3")
     assert "connect_timeout" not in options and "options" not in options
