@@ -13,13 +13,16 @@ from regions.models import Region
 
 from .. import summary
 from ..models import ALL_KINDS, ARTICLE_ORDER, InstrumentType, Measure, Mention
-from ..search_index import MayHold
+from ..search_index import MayHold, NameMayHold
 from .counts import instruments_per_region
 from .search import MAX_WORDS, read_words, split_words
 from .searched import SearchedCounts
 
 # The search names up to this many matching measures by id; more go in a subquery.
 MAX_LISTED_MEASURES = 500
+
+# A search's matches are read in at most this many parts (`MentionFilter.searched_parts`).
+MAX_SEARCH_PARTS = 8
 
 
 def few_enough_words(value):
@@ -108,6 +111,9 @@ def in_text(word, fields, others=None, *, indexed=True):
     the id indexes in a BitmapOr) and the database need not compute a row's grams to test it;
     the second half is a cheap filter on the rows they give."""
     others = others or Q()
+    # A word looked for in names only asks the index of names, which does not give every
+    # entry whose sentence holds the word.
+    may_hold = NameMayHold(word) if tuple(fields) == ("name",) else MayHold(word)
     substring = Q()
     for field in fields:
         substring |= Q(**{f"{field}__icontains": word})
@@ -115,7 +121,12 @@ def in_text(word, fields, others=None, *, indexed=True):
         # The same rows, for a row the database has found already (`MentionFilter.row_tests`):
         # there the index condition is a costly function of the whole sentence.
         return substring | others
-    return (MayHold(word) | others) & (substring | others)
+    return (may_hold | others) & (substring | others)
+
+
+#: How the key of the search order (`MentionFilter.relevance_order`) starts for a row whose
+#: instrument's name holds none of the words: the relevance digit of 0 words.
+NAMED_BY_NONE = str(MAX_WORDS)
 
 
 class MentionFilter(django_filters.FilterSet):
@@ -235,28 +246,33 @@ class MentionFilter(django_filters.FilterSet):
         return self.words_of(self.form.cleaned_data.get("q")) if self.is_valid() else []
 
     def _word_condition(self, word):
-        # Conditions on the entry's own columns where possible, so that the database can
-        # combine the search index with the measure and region indexes (on PostgreSQL a
-        # BitmapOr) instead of reading every row; a condition on the joined measure's title
-        # would rule that out.
+        parts = self._word_parts(word)
+        if parts is None:
+            # A word in most titles (改革), so in most rows: the database reads every row, and
+            # the index would only add work; a subquery, rather than a list too long for
+            # SQLite.
+            titled = Measure.objects.filter(title__icontains=word.text)
+            return (
+                Q(name__icontains=word.text) | Q(quote__icontains=word.text) | Q(measure__in=titled)
+            )
+        fields, others = parts
+        return in_text(word.text, fields, others, indexed=self.search_indexed)
+
+    def _word_parts(self, word):
+        """(fields, others) for `word`: the entry's texts it is looked for in, and the
+        conditions on the entry's own columns that find it too (None when none do): ids of
+        the regions or types it names, or of the measures whose titles hold it. None for a
+        word in too many measures' titles to list.
+
+        Conditions on the entry's own columns where possible, so that the database can combine
+        the search index with the measure and region indexes (on PostgreSQL a BitmapOr)
+        instead of reading every row; a condition on the joined measure's title would rule
+        that out."""
         if word.is_text:
             measures = self._measures_titled(word.text)
             if len(measures) > MAX_LISTED_MEASURES:
-                # A word in most titles (改革), so in most rows: the database reads every row,
-                # and the index would only add work; a subquery, rather than a list too long
-                # for SQLite.
-                titled = Measure.objects.filter(title__icontains=word.text)
-                return (
-                    Q(name__icontains=word.text)
-                    | Q(quote__icontains=word.text)
-                    | Q(measure__in=titled)
-                )
-            return in_text(
-                word.text,
-                ("name", "quote"),
-                Q(measure__in=measures) if measures else None,
-                indexed=self.search_indexed,
-            )
+                return None
+            return ("name", "quote"), (Q(measure__in=measures) if measures else None)
         others = Q()
         if word.regions:
             others |= Q(region__in=sorted(word.units))
@@ -264,7 +280,34 @@ class MentionFilter(django_filters.FilterSet):
             others |= Q(type__in=[t.pk for t in word.types])
         if word.categories:
             others |= Q(type__in=word.category_types)
-        return in_text(word.text, ("name",), others, indexed=self.search_indexed)
+        return ("name",), others
+
+    def searched_parts(self, queryset, value):
+        """The mentions of `queryset` the search `value` matches, as querysets of rows no two
+        share: together, `search(queryset, "q", value)`.
+
+        A word that also finds entries by their own columns (a region or type it names,
+        measures whose titles hold it) splits each part in two: the entries those columns
+        select, and the others, which hold the word in their text. As one condition, (text
+        or columns), the database reads every row either finds; apart, a part of columns
+        alone is answered by their index (on PostgreSQL `mention_public_idx` holds every
+        column a count reads, and no row is read), and one of text by the search index,
+        combined with the other parts' indexes. Up to `MAX_SEARCH_PARTS` parts; the words
+        after that are conditions on every part."""
+        parts = [queryset]
+        for word in self.words_of(value):
+            word_parts = self._word_parts(word)
+            if word_parts is None or word_parts[1] is None or len(parts) >= MAX_SEARCH_PARTS:
+                parts = [part.filter(self._word_condition(word)) for part in parts]
+                continue
+            fields, others = word_parts
+            in_words = in_text(word.text, fields, indexed=self.search_indexed)
+            parts = [
+                split
+                for part in parts
+                for split in (part.filter(others), part.filter(in_words).exclude(others))
+            ]
+        return parts
 
     def relevance(self, words):
         """How well a row matches the search `words` (from `words_of`), for the list's order

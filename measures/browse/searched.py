@@ -9,18 +9,24 @@ kind, region, type), and every count is made from them here, applying the other 
 tuples as the FilterSet applies them to rows: the same counts, exact, in one query.
 """
 
-from collections import Counter, namedtuple
+from collections import Counter
 from functools import cached_property
+from operator import itemgetter
 
 from .. import summary
 
-#: What a count needs of a matching mention.
-Match = namedtuple("Match", "instrument measure kind region type")
+#: What a count needs of a matching mention, as the columns of each row of `matches`.
+MATCH_COLUMNS = ("instrument_id", "measure_id", "measure__kind", "region_id", "type_id")
+INSTRUMENT, MEASURE, KIND, REGION, TYPE = range(len(MATCH_COLUMNS))
 
 
 class SearchedCounts:
     """Counts over the mentions `filterset`'s search matches, with its other filters applied
-    in Python. `filterset` is a valid `MentionFilter` with a search."""
+    in Python. `filterset` is a valid `MentionFilter` with a search.
+
+    Each count is of distinct (value, instrument) pairs, picked from plain tuples by
+    `itemgetter` into a set: at 50,000 matches (西宁 at a million entries) a loop in Python
+    over named tuples took 80 ms for the five facets."""
 
     def __init__(self, filterset):
         self.filterset = filterset
@@ -32,52 +38,52 @@ class SearchedCounts:
 
     @cached_property
     def matches(self):
-        """Every public mention the search matches, whatever the other filters (one query)."""
+        """Every public mention the search matches, whatever the other filters, as tuples of
+        `MATCH_COLUMNS` (one query, in the parts `MentionFilter.searched_parts` gives)."""
         filterset = self.filterset
-        searched = filterset.filters["q"].filter(
-            filterset.queryset, filterset.form.cleaned_data["q"]
-        )
-        rows = searched.order_by().values_list(
-            "instrument_id", "measure_id", "measure__kind", "region_id", "type_id"
-        )
-        return [Match(*row) for row in rows]
+        parts = [
+            part.order_by().values_list(*MATCH_COLUMNS)
+            for part in filterset.searched_parts(
+                filterset.queryset, filterset.form.cleaned_data["q"]
+            )
+        ]
+        rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+        return list(rows)
 
     @cached_property
     def _tests(self):
-        """{filter name: a test of a `Match`} for each filter given but the search."""
+        """{filter name: (column, the values a match passes with)} for each filter given but
+        the search."""
         tests = {}
         for name, value in self.chosen.items():
             if name == "kind":
-                kinds = set(value)
-                tests[name] = lambda m, kinds=kinds: m.kind in kinds
+                tests[name] = (KIND, set(value))
             elif name == "measure":
-                ids = {measure.pk for measure in value}
-                tests[name] = lambda m, ids=ids: m.measure in ids
+                tests[name] = (MEASURE, {measure.pk for measure in value})
             elif name == "region":
-                ids = set(self.filterset.region_ids(value))
-                tests[name] = lambda m, ids=ids: m.region in ids
+                tests[name] = (REGION, set(self.filterset.region_ids(value)))
             elif name == "category":
                 categories = set(value)
                 of_type = self.filterset._type_categories
-                tests[name] = lambda m, c=categories, t=of_type: t.get(m.type) in c
+                tests[name] = (TYPE, {pk for pk, c in of_type.items() if c in categories})
             elif name == "type":
-                ids = {t.pk for t in value}
-                tests[name] = lambda m, ids=ids: m.type in ids
+                tests[name] = (TYPE, {t.pk for t in value})
         return tests
 
     def selected(self, excluded=None):
         """The matches that pass every filter given but `excluded`."""
-        tests = [test for name, test in self._tests.items() if name != excluded]
-        if not tests:
-            return self.matches
-        return [m for m in self.matches if all(test(m) for test in tests)]
+        rows = self.matches
+        for name, (column, passing) in self._tests.items():
+            if name != excluded:
+                rows = [row for row in rows if row[column] in passing]
+        return rows
 
     @cached_property
     def _all_filters(self):
         return self.selected()
 
     def instrument_count(self):
-        return len({m.instrument for m in self._all_filters})
+        return len(set(map(itemgetter(INSTRUMENT), self._all_filters)))
 
     def mention_count(self):
         return len(self._all_filters)
@@ -86,25 +92,18 @@ class SearchedCounts:
         """{value: distinct instruments} for facet `name`, keyed as `MentionFilter.facet_counts`
         keys it: kind, measure id (only `measure_ids` when given), region code (each region with
         the units below it; `regions` is `Region.objects.linked()`), category, type id."""
-        groups_of = self._grouping(name, regions, measure_ids)
-        counted = {
-            (group, match.instrument)
-            for match in self.selected(excluded=name)
-            for group in groups_of(match)
-        }
-        return dict(Counter(group for group, _instrument in counted))
-
-    def _grouping(self, name, regions, measure_ids):
-        """A function giving the values of facet `name` a match counts under."""
-        if name == "kind":
-            return lambda m: (m.kind,)
-        if name == "measure":
-            offered = None if measure_ids is None else set(measure_ids)
-            return lambda m: (m.measure,) if offered is None or m.measure in offered else ()
+        rows = self.selected(excluded=name)
+        column = {"kind": KIND, "measure": MEASURE, "region": REGION}.get(name, TYPE)
+        pairs = set(map(itemgetter(column, INSTRUMENT), rows))
         if name == "region":
+            # A mention counts in its region and in each unit above that takes in its units.
             units = summary.units_counting(regions)
-            return lambda m: units.get(m.region, ())
-        if name == "category":
+            pairs = {(code, pk) for region, pk in pairs for code in units.get(region, ())}
+        elif name == "category":
             of_type = self.filterset._type_categories
-            return lambda m: (of_type.get(m.type),)
-        return lambda m: (m.type,)
+            pairs = {(of_type.get(type_id), pk) for type_id, pk in pairs}
+        counts = Counter(map(itemgetter(0), pairs))
+        if name == "measure" and measure_ids is not None:
+            offered = set(measure_ids)
+            counts = {value: n for value, n in counts.items() if value in offered}
+        return dict(counts)

@@ -118,6 +118,25 @@ def test_the_searchs_tests_on_rows_found_otherwise_select_the_same_mentions(refe
     assert set(filterset.row_tests.values_list("pk", flat=True)) == found
 
 
+@pytest.mark.parametrize(
+    "query",
+    ["q=西宁", "q=西宁 法规", "q=试点 海西", "q=冰川冻土", "q=海西&kind=reform&category=legal"],
+)
+def test_a_search_read_in_parts_reads_each_match_once(reference_data, query):
+    # The counts read a search's matches in parts (`searched_parts`): no row in two parts, and
+    # together every row the search's one condition selects.
+    seed_synthetic(mentions=400, seed=19, per_source=200)
+    filterset = MentionFilter(QueryDict(query), queryset=Mention.objects.published())
+    assert filterset.is_valid()
+    parts = filterset.searched_parts(filterset.queryset, filterset.form.cleaned_data["q"])
+    read = [pk for part in parts for pk in part.values_list("pk", flat=True)]
+    searched = filterset.search(filterset.queryset, "q", filterset.form.cleaned_data["q"])
+    assert read and len(read) == len(set(read))
+    assert set(read) == set(searched.values_list("pk", flat=True))
+    if "西宁" in query or "海西" in query:
+        assert len(parts) > 1
+
+
 def test_latin_letters_match_in_either_case_and_words_across_name_and_sentence_do_not(
     reference_data,
 ):
