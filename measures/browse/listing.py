@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 
 from ..models import ARTICLE_ORDER, Mention
 from . import keyset
+from .bands import RelevanceBands
 from .facets import Facets
-from .filters import ARTICLE_SORT, SORTS, ListOrder, MentionFilter
+from .filters import ARTICLE_SORT, NAMED_BY_NONE, SORTS, ListOrder, MentionFilter
 from .pages import by_instrument
 from .querystrings import PAGE_PARAMETERS, at_page, replaced, with_values, without
 from .search import explain, quoted
@@ -165,12 +166,10 @@ class MentionListing:
             )
             return None
         if after:
-            rows, more = self._rows(keys.filter(self.keyset.beyond(values)))
+            rows, more = self._rows(keys, values)
             first = None if position is None else position + 1
             return self._page(rows, more, first=first, has_previous=True)
-        rows, more = self._rows(
-            keys.filter(self.keyset.beyond(values, backwards=True)), backwards=True
-        )
+        rows, more = self._rows(keys, values, backwards=True)
         # The rows before the cursor's: with none before them, they are the list's first;
         # otherwise they stand where the cursor says, when it leaves room for them (a cursor
         # is stale once rows are added or removed before it).
@@ -198,11 +197,18 @@ class MentionListing:
         self.errors.append(_("There is no page %(page)s in this list.") % {"page": number})
         return None
 
-    def _rows(self, keys, *, backwards=False, offset=0):
-        """(id, *key values) of the page's rows of `keys` (annotated, narrowed to one side of
-        a cursor), in the list's order, and whether more rows follow them (precede them,
-        `backwards`): one row more than a page is read to know."""
+    def _rows(self, keys, values=None, *, backwards=False, offset=0):
+        """(id, *key values) of the page's rows of `keys` (the list's rows, annotated) after
+        the cursor's key `values` (before them, `backwards`), in the list's order, and whether
+        more rows follow them (precede them): one row more than a page is read to know."""
         per_page = settings.MENTIONS_PER_PAGE
+        if self._bands is not None and not offset:
+            key = values[0] if values else None
+            rows = self._bands.read(per_page + 1, **{"before" if backwards else "after": key})
+            more = len(rows) > per_page
+            return (rows[-per_page:] if backwards else rows[:per_page]), more
+        if values is not None:
+            keys = keys.filter(self.keyset.beyond(values, backwards=backwards))
         rows = list(
             self.keyset.ordered(keys, backwards=backwards).values_list("pk", *self.keyset.names)[
                 offset : offset + per_page + 1
@@ -211,6 +217,17 @@ class MentionListing:
         more = len(rows) > per_page
         rows = rows[:per_page]
         return (rows[::-1] if backwards else rows), more
+
+    @cached_property
+    def _bands(self):
+        """The two reads of a searched list in relevance order (`bands.RelevanceBands`), or
+        None for any other order, or when the search names too many instruments for them."""
+        if self.sort or not self.search_words:
+            return None
+        bands = RelevanceBands(
+            self.queryset, self.search_words, self.keyset, rest_prefix=NAMED_BY_NONE
+        )
+        return bands if bands.usable else None
 
     def _page(self, rows, has_next, *, first, has_previous):
         """The `ListPage` of `rows` (from `_rows`), the first of them at position `first` of
