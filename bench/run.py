@@ -29,7 +29,8 @@ BENCH_SQLITE_PATH         the SQLite file for them (default bench/results/bench-
 Steps: start PostgreSQL if it is down (pg_ctlcluster, as .ci/run does); create the databases if
 missing; migrate; load the knowledge base; seed the synthetic entries unless the same count and
 seed are already there; VACUUM ANALYZE; the same for the SQLite file (bench/server.py's
-prepare_sqlite, which `make bench-datasette` uses too; no VACUUM); count SQL queries per page at
+prepare_sqlite, which `make bench-datasette` uses too), without ANALYZE: SQLite gathers no
+statistics of its own, so the file is as a site on SQLite has it; count SQL queries per page at
 100 entries and at each size (in-process, test client); collectstatic into a temporary
 STATIC_ROOT. Then, for each size: gunicorn with the project's own configuration
 (bench/server.py: qhreform/gunicorn.conf.py, DEBUG off, bench.settings, whose URLconf adds the
