@@ -41,8 +41,9 @@ test: install-dev
 
 # Pages, search and the CSV export at 100,000 synthetic entries, or at several sizes side by side
 # (BENCH_ENTRIES=100000,1000000), on PostgreSQL through gunicorn, with the page cache off and on in
-# Redis; prints latency, req/s, growth, queries per page and the targets (docs/performance.md).
-# Not part of `make test`. BENCH_DATABASE_URL, BENCH_DURATION … are described in bench/run.py.
+# Redis, and the same pages on SQLite at 100,000 (BENCH_SQLITE=0 leaves them out); prints latency,
+# req/s, growth, queries per page and the targets (docs/performance.md). Not part of `make test`.
+# BENCH_DATABASE_URL, BENCH_DURATION … are described in bench/run.py.
 bench: install
 	$(PY) bench/run.py
 

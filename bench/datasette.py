@@ -47,10 +47,18 @@ from urllib.parse import quote, urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.server import free_port, manage, say, serve, stop, stream_export  # noqa: E402
+from bench.server import (  # noqa: E402
+    SQLITE_PATH,
+    free_port,
+    prepare_sqlite,
+    say,
+    serve,
+    stop,
+    stream_export,
+)
 
 RESULTS = ROOT / "bench" / "results"
-PATH = Path(os.environ.get("BENCH_SQLITE_PATH", RESULTS / "bench-sqlite.sqlite3")).resolve()
+PATH = SQLITE_PATH
 ENTRIES = int(os.environ.get("BENCH_ENTRIES", "100000"))
 SEED = int(os.environ.get("BENCH_SEED", "1"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "20"))
@@ -75,35 +83,6 @@ def tell(message):
 def read(sql, params=()):
     with sqlite3.connect(f"file:{PATH}?mode=ro", uri=True) as conn:
         return conn.execute(sql, params).fetchall()
-
-
-def prepare():
-    """The file migrated, loaded and holding ENTRIES synthetic entries of SEED; seeding is
-    skipped when exactly those are already there."""
-    PATH.parent.mkdir(parents=True, exist_ok=True)
-    url = f"sqlite:///{PATH}"
-    manage(url, "migrate", "--no-input", "-v", "0")
-    tell(manage(url, "load_knowledge_base").splitlines()[-1])
-    (found,) = read(
-        "SELECT count(*) FROM measures_mention WHERE key LIKE ?", [f"synthetic-{SEED}-entry-%"]
-    )[0]
-    if found == ENTRIES:
-        tell(f"{PATH.name}: {found:,} synthetic entries (seed {SEED}) already there")
-    else:
-        tell(f"{PATH.name}: seeding {ENTRIES:,} synthetic entries (seed {SEED})")
-        started = time.perf_counter()
-        manage(
-            url,
-            "seed_synthetic",
-            "--mentions",
-            str(ENTRIES),
-            "--seed",
-            str(SEED),
-            "--replace",
-            settings="bench.settings",
-        )
-        tell(f"seeded in {time.perf_counter() - started:.0f} s")
-    return url
 
 
 def requests():
@@ -309,7 +288,7 @@ def main():
     RESULTS.mkdir(parents=True, exist_ok=True)
     # Pages rendered each time, as a cache would hide what the file and the code cost.
     os.environ["DJANGO_PAGE_CACHE"] = "0"
-    url = prepare()
+    url = prepare_sqlite(PATH, entries=ENTRIES, seed=SEED, tool="bench-datasette")
     pairs = requests()
     datasette_port = free_port()
     with (

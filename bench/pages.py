@@ -26,12 +26,14 @@ FLOOR = PAGES[0][0]
 EXPORT = ("CSV export, all rows", "/instruments/export.csv?per=mention")
 
 
-def middle_entry_sql(seed):
+def middle_entry_sql(seed, *, placeholder="%s"):
     """SQL for the id of the instrument of the synthetic mention of `seed` in the middle of the
-    id range: what `/instruments/<id>/` shows (a mention's id there is an old link, redirected)."""
+    id range: what `/instruments/<id>/` shows (a mention's id there is an old link, redirected).
+    `placeholder` is the driver's: %s for psycopg and Django's cursors, ? for sqlite3."""
     prefix = f"synthetic-{seed}-entry-"
     return (
-        "SELECT instrument_id FROM measures_mention WHERE key LIKE %s ORDER BY id "
-        "OFFSET (SELECT count(*) / 2 FROM measures_mention WHERE key LIKE %s) LIMIT 1",
+        f"SELECT instrument_id FROM measures_mention WHERE key LIKE {placeholder} ORDER BY id "
+        "LIMIT 1 OFFSET (SELECT count(*) / 2 FROM measures_mention "
+        f"WHERE key LIKE {placeholder})",
         [prefix + "%", prefix + "%"],
     )

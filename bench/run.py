@@ -1,4 +1,5 @@
-"""How fast the site is at 100,000 entries and more, through gunicorn, on PostgreSQL: `make bench`.
+"""How fast the site is at 100,000 entries and more, through gunicorn, on PostgreSQL, and on the
+embedded default, SQLite, at 100,000: `make bench`.
 
 Environment (all optional):
 
@@ -19,29 +20,41 @@ BENCH_REDIS_URL           Redis for the page cache's columns (default redis://12
 BENCH_DURATION            seconds of load per page and concurrency (default 10)
 BENCH_CONNECTIONS         concurrent connections for the throughput runs (default 8)
 BENCH_PORT                port for gunicorn (default: a free one)
+BENCH_SQLITE              0 leaves out the pages on SQLite at 100,000 entries (default 1: measured
+                          whenever 100000 is among BENCH_ENTRIES)
+BENCH_SQLITE_PATH         the SQLite file for them (default bench/results/bench-sqlite.sqlite3,
+                          the file `make bench-datasette` reads); migrated, loaded and seeded
+                          when it does not hold the same entries and seed
 
 Steps: start PostgreSQL if it is down (pg_ctlcluster, as .ci/run does); create the databases if
 missing; migrate; load the knowledge base; seed the synthetic entries unless the same count and
-seed are already there; VACUUM ANALYZE; count SQL queries per page at 100 entries and at each
-size (in-process, test client); collectstatic into a temporary STATIC_ROOT. Then, for each size:
-gunicorn with the project's own configuration (bench/server.py: qhreform/gunicorn.conf.py, DEBUG
-off, bench.settings, whose URLconf adds the floor view) serves the pages with the page cache
-off, then again with it on in Redis; wrk on loopback measures each page once with one
-connection (latency of a request on an idle server) and once with BENCH_CONNECTIONS
-(throughput under load); then, on a freshly started server, a streaming client measures the CSV
-export of every row: rows per second, time to first byte, total time and how much the gunicorn
-workers' memory grows. Prints each page's figures at every size side by side with the growth
-between the first size and the last, and the targets met or missed; writes the figures as JSON,
-and the servers' log, under bench/results/ (ignored by git).
+seed are already there; VACUUM ANALYZE; the same for the SQLite file (bench/server.py's
+prepare_sqlite, which `make bench-datasette` uses too), without ANALYZE: SQLite gathers no
+statistics of its own, so the file is as a site on SQLite has it; count SQL queries per page at
+100 entries and at each size (in-process, test client); collectstatic into a temporary
+STATIC_ROOT. Then, for each size: gunicorn with the project's own configuration
+(bench/server.py: qhreform/gunicorn.conf.py, DEBUG off, bench.settings, whose URLconf adds the
+floor view) serves the pages with the page cache off, then again with it on in Redis; wrk on
+loopback measures each page once with one connection (latency of a request on an idle server)
+and once with BENCH_CONNECTIONS (throughput under load); at 100,000 entries, right after
+PostgreSQL's pages with the page cache off, the same pages are measured the same way from the
+SQLite file on a server of its own; then, on a freshly started server, a streaming client
+measures the CSV export of every row: rows per second, time to first byte, total time and how
+much the gunicorn workers' memory grows. Prints each page's figures at every size side by side
+with the growth between the first size and the last, SQLite's p50 beside PostgreSQL's at
+100,000 with their ratio, and the targets met or missed; writes the figures and the targets as
+JSON, and the servers' log, under bench/results/ (ignored by git).
 
 `bench/run.py bench/results/bench-….json` prints a saved run's tables and targets again.
 """
 
+import contextlib
 import json
 import os
 import re
 import secrets
 import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -62,7 +75,13 @@ import redis  # noqa: E402
 from psycopg import sql  # noqa: E402
 
 from bench.pages import EXPORT, FLOOR, PAGES, middle_entry_sql  # noqa: E402
-from bench.server import serve, stream_export, worker_pids  # noqa: E402
+from bench.server import (  # noqa: E402
+    SQLITE_PATH,
+    prepare_sqlite,
+    serve,
+    stream_export,
+    worker_pids,
+)
 
 PYTHON = sys.executable
 
@@ -82,6 +101,8 @@ REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6390/1")
 DURATION = int(os.environ.get("BENCH_DURATION", "10"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
 PORT = int(os.environ.get("BENCH_PORT", "0")) or None
+# The embedded default is measured at REFERENCE entries only, beside PostgreSQL's figures there.
+SQLITE = os.environ.get("BENCH_SQLITE", "1") != "0" and REFERENCE in SIZES
 EXPORT_RUNS = 3
 # The page cache keeps HTML pages only (qhreform/pagecache.py): the API's answers are the same
 # with it on, so they are measured once, uncached.
@@ -95,7 +116,8 @@ STAMP = datetime.now().strftime("%Y%m%d-%H%M%S")
 # BENCH_CONNECTIONS over the floor's; cached_share_of_floor, the same for every page from the
 # page cache; growth, every page's p50 at `entries` over its p50 at REFERENCE, cached and
 # uncached; export_*, the CSV export of every row; same_queries, the same SQL query count per
-# page as at 100 entries.
+# page as at 100 entries; sqlite_over_postgresql, a page's p50 on SQLite over its p50 on
+# PostgreSQL at the same size.
 TARGETS = (
     (100_000, "p50_ms", "list, selective filter", 30),
     (100_000, "p50_ms", "list, unfiltered + facets", 150),
@@ -106,6 +128,8 @@ TARGETS = (
     (100_000, "share_of_floor", "entry page", 0.40),
     (100_000, "export_rows_per_s", None, 50_000),
     (100_000, "export_growth_mib", None, 60),
+    # The embedded default: every page on SQLite within 2× of PostgreSQL's p50.
+    (100_000, "sqlite_over_postgresql", None, 2.0),
     (1_000_000, "growth", None, 1.5),
     (1_000_000, "p50_ms", "list, selective filter", 50),
     (1_000_000, "p50_ms", "list, unfiltered + facets", 100),
@@ -201,6 +225,14 @@ def synthetic_count(url, seed):
         ).fetchone()[0]
 
 
+PUBLISHED_SQL = (
+    "SELECT count(*) FROM measures_mention i "
+    "JOIN measures_measure m ON m.id = i.measure_id "
+    "JOIN measures_source s ON s.id = m.source_id "
+    "WHERE i.status = 'published' AND s.status = 'published'"
+)
+
+
 def prepare(url, env, *, synthetic=None, total=None):
     """Migrated, loaded, and holding `synthetic` synthetic entries (or `total` entries in all,
     the knowledge base's included); seeding is skipped when the same rows are already there.
@@ -231,14 +263,19 @@ def prepare(url, env, *, synthetic=None, total=None):
     with connect(url) as conn:
         # Fresh statistics for the planner, and a visibility map for index-only scans.
         conn.execute("VACUUM (ANALYZE) measures_mention, measures_measure, measures_source")
-        published = conn.execute(
-            "SELECT count(*) FROM measures_mention i "
-            "JOIN measures_measure m ON m.id = i.measure_id "
-            "JOIN measures_source s ON s.id = m.source_id "
-            "WHERE i.status = 'published' AND s.status = 'published'"
-        ).fetchone()[0]
+        published = conn.execute(PUBLISHED_SQL).fetchone()[0]
         (entry,) = conn.execute(*middle_entry_sql(SEED)).fetchone()
     return published, entry
+
+
+def prepare_sqlite_file():
+    """The SQLite file with REFERENCE synthetic entries: (DATABASE_URL, published entries, id of
+    a synthetic entry in the middle)."""
+    url = prepare_sqlite(SQLITE_PATH, entries=REFERENCE, seed=SEED)
+    with contextlib.closing(sqlite3.connect(f"file:{SQLITE_PATH}?mode=ro", uri=True)) as conn:
+        published = conn.execute(PUBLISHED_SQL).fetchone()[0]
+        (entry,) = conn.execute(*middle_entry_sql(SEED, placeholder="?")).fetchone()
+    return url, published, entry
 
 
 def manage(args, url, env, *, quiet=False):
@@ -535,6 +572,17 @@ def growth(sizes, kind, label, entries):
     return p50(sizes[entries]["pages"][kind][label]["idle"]) / p50(first)
 
 
+def sqlite_pages(results):
+    """The pages measured on SQLite (page cache off), or None when the run has none."""
+    return results.get("sqlite", {}).get("pages", {}).get("uncached")
+
+
+def sqlite_over_postgresql(results, label):
+    """A page's p50 on SQLite over its p50 on PostgreSQL at the same size."""
+    postgresql = results["sizes"][results["sqlite"]["synthetic"]]["pages"]["uncached"]
+    return p50(sqlite_pages(results)[label]["idle"]) / p50(postgresql[label]["idle"])
+
+
 def export_figures(export):
     """(median rows/s, median time to first byte in ms, largest worker memory growth in MiB)."""
     return (
@@ -557,6 +605,12 @@ def report(results):
             f"Data: {figures['entries']:,} published entries ({entries:,} synthetic, seed "
             f"{results['seed']}) in {figures['database']}"
         )
+    if sqlite_pages(results):
+        lite = results["sqlite"]
+        print(
+            f"SQLite: {lite['entries']:,} published entries ({lite['synthetic']:,} synthetic, "
+            f"seed {results['seed']}) in {lite['database']}, SQLite {lite['version']}"
+        )
     print(
         f"{results['duration']} s per run; p50 with 1 connection, throughput with "
         f"{results['connections']}; × floor: a page's throughput over the floor's on the same "
@@ -568,11 +622,19 @@ def report(results):
     several = len(sizes) > 1
     for kind in kinds:
         print()
+        # The same pages from the SQLite file, beside PostgreSQL's figures at the same size.
+        sqlite = sqlite_pages(results) if kind == "uncached" else None
+        lite = results["sqlite"]["synthetic"] if sqlite else None
         rows = []
         for label in sizes[min(sizes)]["pages"][kind]:
             row, flags = [label], 0
-            for figures in sizes.values():
+            for entries, figures in sizes.items():
                 row.append(ms(figures["pages"][kind][label]["idle"]["p50"]))
+                if entries == lite:
+                    row += [
+                        ms(sqlite[label]["idle"]["p50"]),
+                        f"{sqlite_over_postgresql(results, label):.2f}",
+                    ]
             if several:
                 row.append(f"{growth(sizes, kind, label, max(sizes)):.2f}")
             for figures in sizes.values():
@@ -581,18 +643,42 @@ def report(results):
                 row += [f"{load['rps']:,.1f}", f"{share_of_floor(pages, label):.3f}"]
                 for run in (pages[label]["idle"], load):
                     flags += run["errors"] + run["timeouts"]
+            if sqlite:
+                load = sqlite[label]["load"]
+                row += [f"{load['rps']:,.1f}", f"{share_of_floor(sqlite, label):.3f}"]
+                for run in (sqlite[label]["idle"], load):
+                    flags += run["errors"] + run["timeouts"]
             rows.append(row + ([f"{flags} errors or timeouts"] if flags else [""]))
         table(
-            [f"{kind} page", *(f"p50 ms {short(n)}" for n in sizes)]
+            [f"{kind} page"]
+            + [
+                cell
+                for n in sizes
+                for cell in [f"p50 ms {short(n)}"]
+                + ([f"p50 ms SQLite {short(n)}", "× SQLite/PG"] if n == lite else [])
+            ]
             + ([f"× {short(max(sizes))}/{short(min(sizes))}"] if several else [])
             + [
                 cell
                 for n in sizes
                 for cell in (f"req/s c{results['connections']} {short(n)}", f"× floor {short(n)}")
             ]
+            + (
+                [
+                    f"req/s c{results['connections']} SQLite {short(lite)}",
+                    f"× floor SQLite {short(lite)}",
+                ]
+                if sqlite
+                else []
+            )
             + [""],
             rows,
         )
+        if sqlite:
+            print(
+                f"(SQLite {short(lite)}: the same pages from the SQLite file, measured the same "
+                "way on a server of its own; × SQLite/PG: its p50 over PostgreSQL's)"
+            )
     print()
     rows = []
     for entries, figures in sizes.items():
@@ -643,15 +729,23 @@ def report(results):
     )
     print()
     print("Targets:")
+    for ok, text in verdicts(results):
+        print(f"  { ({True: 'met', False: 'MISSED', None: 'n/a'}[ok]):6} {text}")
+
+
+def verdicts(results):
+    """[(met, text)] of every target, by size; met is None when the run cannot tell."""
+    found = []
     for entries in (*sorted({t[0] for t in TARGETS if t[0]}), None):
-        if entries and entries not in sizes:
-            print(f"  n/a    at {short(entries)}: not measured (add {entries} to BENCH_ENTRIES)")
+        if entries and entries not in results["sizes"]:
+            found.append(
+                (None, f"at {short(entries)}: not measured (add {entries} to BENCH_ENTRIES)")
+            )
             continue
         for target in TARGETS:
-            if target[0] != entries:
-                continue
-            for ok, text in check(target, results):
-                print(f"  { ({True: 'met', False: 'MISSED', None: 'n/a'}[ok]):6} {text}")
+            if target[0] == entries:
+                found += check(target, results)
+    return found
 
 
 def check(target, results):
@@ -727,6 +821,23 @@ def check(target, results):
                 ),
             }[measure]
         ]
+    if measure == "sqlite_over_postgresql":
+        if not sqlite_pages(results) or results["sqlite"]["synthetic"] != entries:
+            return [(None, f"{at} pages on SQLite: not measured (BENCH_SQLITE=0)")]
+        labels = [page] if page else [label for label in sqlite_pages(results) if label != FLOOR]
+        found = []
+        for label in labels:
+            lite = p50(sqlite_pages(results)[label]["idle"])
+            postgresql = p50(pages["uncached"][label]["idle"])
+            ratio = sqlite_over_postgresql(results, label)
+            found.append(
+                (
+                    ratio <= limit,
+                    f"{at} {label} on SQLite p50 ≤ {limit:g}× PostgreSQL's: {lite:.1f} ms "
+                    f"against {postgresql:.1f} ms, {ratio:.2f}×",
+                )
+            )
+        return found
     if measure == "same_queries":
         small = results["queries"]["small"]
         large = sizes[entries]["queries"]
@@ -780,6 +891,14 @@ def main():
             database = urlsplit(url).path.lstrip("/")
             sizes[entries] = {"entries": published, "database": database}
         prepare(SMALL_DATABASE_URL, env, total=SMALL_ENTRIES)
+        if SQLITE:
+            sqlite_url, published, sqlite_entry = prepare_sqlite_file()
+            results["sqlite"] = {
+                "entries": published,
+                "synthetic": REFERENCE,
+                "database": str(SQLITE_PATH),
+                "version": sqlite3.sqlite_version,
+            }
         results["machine"] = machine(BASE_URL)
 
         # In-process, the pages' {% static %} needs the manifest collectstatic writes.
@@ -800,6 +919,19 @@ def main():
                 pages["uncached"] = measure_pages(
                     url, entry_ids[entries], server_environment(url, None), log, PAGES
                 )
+                if SQLITE and entries == REFERENCE:
+                    # Right after PostgreSQL's, so that both see the machine at much the same
+                    # moment.
+                    say(f"{entries:,} entries on SQLite: pages rendered (page cache off)")
+                    results["sqlite"]["pages"] = {
+                        "uncached": measure_pages(
+                            sqlite_url,
+                            sqlite_entry,
+                            server_environment(sqlite_url, None),
+                            log,
+                            PAGES,
+                        )
+                    }
                 if cache:
                     say(f"{entries:,} entries: pages from the page cache in Redis ({REDIS_URL})")
                     pages["cached"] = measure_pages(
@@ -812,6 +944,7 @@ def main():
     finally:
         shutil.rmtree(static_root, ignore_errors=True)
 
+    results["targets"] = [{"met": ok, "target": text} for ok, text in verdicts(results)]
     path = RESULTS / f"bench-{STAMP}.json"
     path.write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str))
     report(results)

@@ -5,6 +5,8 @@ base loaded, optionally synthetic entries seeded, an editor account with a known
 `serve()` runs collectstatic into a temporary directory and starts gunicorn with the project's
 own configuration (qhreform/gunicorn.conf.py), DEBUG off and a generated secret key, on
 127.0.0.1 and a free port. `sign_in()` opens an editor's session over HTTP, as a browser does.
+`prepare_sqlite()` makes the SQLite file that bench/run.py and bench/datasette.py measure
+(BENCH_SQLITE_PATH, default bench/results/bench-sqlite.sqlite3).
 """
 
 import contextlib
@@ -13,6 +15,7 @@ import os
 import re
 import secrets
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -22,6 +25,11 @@ from pathlib import Path
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
+# The SQLite file of the synthetic entries: the embedded default's figures in `make bench` and
+# `make bench-datasette` come from the same file.
+SQLITE_PATH = Path(
+    os.environ.get("BENCH_SQLITE_PATH", ROOT / "bench" / "results" / "bench-sqlite.sqlite3")
+).resolve()
 EDITOR, EDITOR_PASSWORD = "bench-editor", "bench-editor-" + "x" * 12
 
 
@@ -93,6 +101,36 @@ def prepare(url, *, entries=0, tool="bench"):
         f"u = get_user_model().objects.get(username={EDITOR!r}); "
         f"u.set_password({EDITOR_PASSWORD!r}); u.save()",
     )
+
+
+def prepare_sqlite(path, *, entries, seed, tool="bench"):
+    """The SQLite file at `path` migrated, loaded and holding `entries` synthetic entries of
+    `seed`; seeding is skipped when exactly those are already there. Returns its DATABASE_URL."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    url = f"sqlite:///{path}"
+    manage(url, "migrate", "--no-input", "-v", "0")
+    say(tool, manage(url, "load_knowledge_base").splitlines()[-1])
+    with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+        (found,) = conn.execute(
+            "SELECT count(*) FROM measures_mention WHERE key LIKE ?", [f"synthetic-{seed}-entry-%"]
+        ).fetchone()
+    if found == entries:
+        say(tool, f"{path.name}: {found:,} synthetic entries (seed {seed}) already there")
+        return url
+    say(tool, f"{path.name}: seeding {entries:,} synthetic entries (seed {seed})")
+    started = time.perf_counter()
+    manage(
+        url,
+        "seed_synthetic",
+        "--mentions",
+        str(entries),
+        "--seed",
+        str(seed),
+        "--replace",
+        settings="bench.settings",
+    )
+    say(tool, f"seeded in {time.perf_counter() - started:.0f} s")
+    return url
 
 
 @contextmanager
