@@ -4,8 +4,9 @@ A search's order is relevance, then article order (`MentionFilter.relevance_orde
 instruments whose names hold the words, then every other match in article order. As one
 ORDER BY, the database computes the key of every matching row and sorts them all: 50,000 rows
 for 西宁 at a million entries, 300–600 ms for a page of 50. But the instruments a search's
-words name are few (three for 西宁), and found through the index of instruments' names
-(`search_index.InstrumentNameMayHold`). So the page is read in two parts, each its own query:
+words name are usually few (three for 西宁), and found through the index of instruments'
+names (`search_index.InstrumentNameMayHold`). So the page is read in two parts, each its own
+query:
 
 - *named*: the rows of those instruments, all of them, by the full key (few rows, sorted);
 - *the rest*: every other row, whose key is the last relevance digit followed by its article
@@ -43,15 +44,17 @@ class RelevanceBands:
 
     @cached_property
     def named(self):
-        """[(id, key, instrument id)] of the rows whose instruments' names hold any of the
-        words, in the list's order (one query; at most `MAX_NAMED` + 1 rows)."""
+        """[(id, key, instrument id)] of the rows of the instruments whose names hold any of
+        the words, in the list's order: one query, which stops after `MAX_NAMED` + 1 rows
+        (then the bands are not read), and sorted here, where the keys, all digits, compare as
+        in the database."""
         condition = Q()
         for word in self.words:
             condition |= InstrumentNameMayHold(word.text) & Q(name__icontains=word.text)
         named = Instrument.objects.filter(condition).values("pk")
         keys = self.keyset.annotated(self.rows.filter(instrument_id__in=named))
-        ordered = self.keyset.ordered(keys).values_list("pk", *self.keyset.names, "instrument_id")
-        return list(ordered[: MAX_NAMED + 1])
+        rows = keys.order_by().values_list("pk", *self.keyset.names, "instrument_id")
+        return sorted(rows[: MAX_NAMED + 1], key=lambda row: row[1])
 
     @property
     def usable(self):

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils.html import escape
 
 from measures import changes
-from measures.browse import keyset
+from measures.browse import bands, keyset
 from measures.browse.listing import MentionListing
 
 pytestmark = pytest.mark.django_db
@@ -85,6 +85,17 @@ def test_next_links_give_every_row_once_in_order_and_previous_links_the_same_pag
         last = get(client, LIST + link(last, "next"))
     backward = walk(client, LIST + link(last, "prev"), "prev")
     assert backward[::-1] == forward[:-1]
+
+
+def test_a_search_naming_too_many_instruments_is_read_in_one_order_by(
+    client, knowledge_base, small_pages, monkeypatch
+):
+    monkeypatch.setattr(bands, "MAX_NAMED", 1)
+    listing = MentionListing(QueryDict("q=制度"))
+    assert listing._bands is None
+    expected = list(listing.queryset.values_list("pk", flat=True))
+    forward = walk(client, f"{LIST}?q=制度", "next")
+    assert [pk for page in forward for pk in page] == expected
 
 
 def test_the_page_says_which_rows_it_shows(client, knowledge_base, small_pages):
