@@ -1349,3 +1349,26 @@ class SummarySpread(models.Model):
 
     def __str__(self):
         return f"{self.instrument_id}: {self.cells}"
+
+
+class SummaryMeasure(models.Model):
+    """How many public mentions one measure has in one region: a row while there is at least
+    one. What says which measures a region, or a prefecture with the units below it, acted
+    under without reading its mentions (measures/summary.py); kept by the same triggers as the
+    other summary tables."""
+
+    region_id = models.IntegerField()
+    measure_id = models.IntegerField()
+    mentions = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            # Region first: pages ask for the measures of a few regions, and read them from
+            # this index alone.
+            models.UniqueConstraint(
+                fields=["region_id", "measure_id"], name="summary_measure_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.region_id} {self.measure_id}: {self.mentions}"
