@@ -227,10 +227,6 @@ class MeasureQuerySet(models.QuerySet):
         """Published measures of published sources."""
         return self.filter(status=Status.PUBLISHED, source__status=Status.PUBLISHED)
 
-    def acted_under(self, mentions):
-        """The measures having any of `mentions` (one EXISTS subquery each)."""
-        return self.filter(Exists(mentions.order_by().filter(measure=models.OuterRef("pk"))))
-
     def in_article_order(self):
         """By source (oldest first, undated first, then as added), reform measures first, then
         directions, each by number: the order of `Mention.article_order`."""
@@ -792,15 +788,26 @@ class MentionQuerySet(models.QuerySet):
         """The order the article states them: by source, measure, then place in the text."""
         return self.order_by(*ARTICLE_ORDER)
 
-    def first_per_measure(self, count):
-        """At most `count` entries of each measure, in article order, in one query."""
+    def first_instruments_per_measure(self, count):
+        """Of the first `count` entries of each measure, the first of each instrument, in
+        article order, in one query: the rows a page shows of each measure's first entries
+        (`by_instrument` keeps an instrument's first entry in a group), without reading the
+        others.
+
+        An instrument's first entry in a measure is among the measure's first `count` exactly
+        when any of its entries is, so both are numbered over the same entries."""
         place = (models.F("start").asc(nulls_last=True), "id")
         ranked = self.annotate(
             place_in_measure=Window(
                 RowNumber(), partition_by=[models.F("measure_id")], order_by=place
-            )
+            ),
+            place_of_instrument=Window(
+                RowNumber(),
+                partition_by=[models.F("measure_id"), models.F("instrument_id")],
+                order_by=place,
+            ),
         )
-        return ranked.filter(place_in_measure__lte=count).in_article_order()
+        return ranked.filter(place_in_measure__lte=count, place_of_instrument=1).in_article_order()
 
     def successor_of(self, entry_id):
         """The entry that continues entry `entry_id` in the version of its article that replaced
