@@ -206,6 +206,12 @@ class Source(ParsedRecord):
         return (self.slug,)
 
     @property
+    def short_label(self):
+        """The article in a few characters, where a list names the article of a mention: its
+        date (YYYY-MM-DD), or its slug when it has none."""
+        return self.published_on.isoformat() if self.published_on else self.slug
+
+    @property
     def is_published(self):
         return self.status == self.Status.PUBLISHED
 
@@ -1132,6 +1138,12 @@ class Mention(ParsedRecord):
         Mention.objects.filter(pk=self.pk).refresh_public()
         Mention.objects.filter(pk=self.pk).refresh_article_order()
         self.refresh_from_db(fields=["public", "article_order"])
+
+    #: What a search found in this entry, set by the list on the rows a search matched
+    #: (`browse.listing`). None on every other entry, so that templates asking for it find an
+    #: attribute rather than failing a lookup (which Django answers by listing the object's
+    #: attributes, costly over hundreds of rows).
+    search_match = None
 
     def get_absolute_url(self):
         return reverse("measures:mention_detail", args=[self.pk])
