@@ -206,6 +206,12 @@ class Source(ParsedRecord):
         return (self.slug,)
 
     @property
+    def short_label(self):
+        """The article in a few characters, where a list names the article of a mention: its
+        date (YYYY-MM-DD), or its slug when it has none."""
+        return self.published_on.isoformat() if self.published_on else self.slug
+
+    @property
     def is_published(self):
         return self.status == self.Status.PUBLISHED
 
@@ -226,10 +232,6 @@ class MeasureQuerySet(models.QuerySet):
     def published(self):
         """Published measures of published sources."""
         return self.filter(status=Status.PUBLISHED, source__status=Status.PUBLISHED)
-
-    def acted_under(self, mentions):
-        """The measures having any of `mentions` (one EXISTS subquery each)."""
-        return self.filter(Exists(mentions.order_by().filter(measure=models.OuterRef("pk"))))
 
     def in_article_order(self):
         """By source (oldest first, undated first, then as added), reform measures first, then
@@ -792,15 +794,26 @@ class MentionQuerySet(models.QuerySet):
         """The order the article states them: by source, measure, then place in the text."""
         return self.order_by(*ARTICLE_ORDER)
 
-    def first_per_measure(self, count):
-        """At most `count` entries of each measure, in article order, in one query."""
+    def first_instruments_per_measure(self, count):
+        """Of the first `count` entries of each measure, the first of each instrument, in
+        article order, in one query: the rows a page shows of each measure's first entries
+        (`by_instrument` keeps an instrument's first entry in a group), without reading the
+        others.
+
+        An instrument's first entry in a measure is among the measure's first `count` exactly
+        when any of its entries is, so both are numbered over the same entries."""
         place = (models.F("start").asc(nulls_last=True), "id")
         ranked = self.annotate(
             place_in_measure=Window(
                 RowNumber(), partition_by=[models.F("measure_id")], order_by=place
-            )
+            ),
+            place_of_instrument=Window(
+                RowNumber(),
+                partition_by=[models.F("measure_id"), models.F("instrument_id")],
+                order_by=place,
+            ),
         )
-        return ranked.filter(place_in_measure__lte=count).in_article_order()
+        return ranked.filter(place_in_measure__lte=count, place_of_instrument=1).in_article_order()
 
     def successor_of(self, entry_id):
         """The entry that continues entry `entry_id` in the version of its article that replaced
@@ -1126,6 +1139,12 @@ class Mention(ParsedRecord):
         Mention.objects.filter(pk=self.pk).refresh_article_order()
         self.refresh_from_db(fields=["public", "article_order"])
 
+    #: What a search found in this entry, set by the list on the rows a search matched
+    #: (`browse.listing`). None on every other entry, so that templates asking for it find an
+    #: attribute rather than failing a lookup (which Django answers by listing the object's
+    #: attributes, costly over hundreds of rows).
+    search_match = None
+
     def get_absolute_url(self):
         return reverse("measures:mention_detail", args=[self.pk])
 
@@ -1349,3 +1368,26 @@ class SummarySpread(models.Model):
 
     def __str__(self):
         return f"{self.instrument_id}: {self.cells}"
+
+
+class SummaryMeasure(models.Model):
+    """How many public mentions one measure has in one region: a row while there is at least
+    one. What says which measures a region, or a prefecture with the units below it, acted
+    under without reading its mentions (measures/summary.py); kept by the same triggers as the
+    other summary tables."""
+
+    region_id = models.IntegerField()
+    measure_id = models.IntegerField()
+    mentions = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            # Region first: pages ask for the measures of a few regions, and read them from
+            # this index alone.
+            models.UniqueConstraint(
+                fields=["region_id", "measure_id"], name="summary_measure_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.region_id} {self.measure_id}: {self.mentions}"

@@ -12,14 +12,19 @@ are, and stays exact.
 
 What the summary cannot answer — a count within some measures, or over a text search — is counted
 from the mentions, as before (`MentionQuerySet.count_instruments_by`).
+
+`SummaryMeasure` holds, per region, the measures with public mentions there: which measures a
+region acted under (`measures_in`), and how many (`measure_counts`), read from a few thousand
+small rows rather than from its mentions.
 """
 
 from collections import Counter, defaultdict, namedtuple
 from functools import cached_property
 
 from django.db import connections, transaction
+from django.db.models import Case, Count, IntegerField, Value, When
 
-from .models import ALL_KINDS, SummaryCell, SummaryInstrument, SummarySpread
+from .models import ALL_KINDS, SummaryCell, SummaryInstrument, SummaryMeasure, SummarySpread
 
 #: A cell of the summary as `instrument_counts` hands it to `groups`.
 Cell = namedtuple("Cell", "scope region_id type_id")
@@ -122,6 +127,30 @@ def cell_test(scopes, region_ids, type_ids):
     )
 
 
+def measures_in(region_ids):
+    """The ids of the measures with public mentions in these regions, as a subquery."""
+    return SummaryMeasure.objects.filter(region_id__in=region_ids).values("measure_id")
+
+
+def measure_counts(units):
+    """{unit: how many measures have public mentions in its regions}, for `units` ({unit:
+    [region ids]}, no region in two units), each measure once per unit however many of its
+    regions it is in; units with none are left out. One query over those regions' rows."""
+    if not units:
+        return {}
+    unit_of = Case(
+        *(When(region_id__in=ids, then=Value(unit)) for unit, ids in units.items()),
+        output_field=IntegerField(),
+    )
+    return dict(
+        SummaryMeasure.objects.filter(region_id__in=[i for ids in units.values() for i in ids])
+        .annotate(unit=unit_of)
+        .order_by()
+        .values_list("unit")
+        .annotate(n=Count("measure_id", distinct=True))
+    )
+
+
 def units_counting(regions):
     """{region id: [codes of the regions whose pages and filters count its mentions]}: itself,
     and each unit above it that takes in the units below (`Region.counts_units_below`), as
@@ -144,11 +173,21 @@ COUNTED = (
 )
 
 
+#: The summary's measures per region as the mentions say they should be.
+MEASURES_COUNTED = (
+    "SELECT region_id, measure_id, COUNT(*) FROM measures_mention WHERE public "
+    "GROUP BY region_id, measure_id"
+)
+
+
 def expected(using="default"):
-    """(cells, instrument rows, spread) as the mentions give them, as sets of tuples."""
+    """(cells, instrument rows, spread, measures) as the mentions give them, as sets of
+    tuples."""
     with connections[using].cursor() as cursor:
         cursor.execute(COUNTED)
         per_instrument = {tuple(row) for row in cursor.fetchall()}
+        cursor.execute(MEASURES_COUNTED)
+        measures = {tuple(row) for row in cursor.fetchall()}
     cells, spread = Counter(), Counter()
     mentions = Counter()
     for scope, region_id, type_id, instrument_id, n in per_instrument:
@@ -160,11 +199,12 @@ def expected(using="default"):
         {(*key, n, mentions[key]) for key, n in cells.items()},
         per_instrument,
         set(spread.items()),
+        measures,
     )
 
 
 def stored(using="default"):
-    """(cells, instrument rows, spread) as the summary holds them."""
+    """(cells, instrument rows, spread, measures) as the summary holds them."""
     return (
         set(
             SummaryCell.objects.using(using).values_list(
@@ -177,6 +217,7 @@ def stored(using="default"):
             )
         ),
         set(SummarySpread.objects.using(using).values_list("instrument_id", "cells")),
+        set(SummaryMeasure.objects.using(using).values_list("region_id", "measure_id", "mentions")),
     )
 
 
@@ -185,7 +226,7 @@ def differences(using="default"):
     that differ from what the mentions give; empty when the summary is exact."""
     found = {}
     for name, want, have in zip(
-        ("cells", "instruments", "spread"), expected(using), stored(using), strict=True
+        ("cells", "instruments", "spread", "measures"), expected(using), stored(using), strict=True
     ):
         if want != have:
             found[name] = (sorted(want - have), sorted(have - want))
@@ -195,7 +236,7 @@ def differences(using="default"):
 def rebuild(using="default"):
     """Write the summary again from the mentions, in one transaction."""
     with transaction.atomic(using=using), connections[using].cursor() as cursor:
-        for model in (SummaryCell, SummaryInstrument, SummarySpread):
+        for model in (SummaryCell, SummaryInstrument, SummarySpread, SummaryMeasure):
             cursor.execute(f"DELETE FROM {model._meta.db_table}")
         cursor.execute(
             "INSERT INTO measures_summaryinstrument "
@@ -210,4 +251,8 @@ def rebuild(using="default"):
             "INSERT INTO measures_summaryspread (instrument_id, cells) "
             "SELECT instrument_id, COUNT(*) FROM measures_summaryinstrument "
             "WHERE scope = 'all' GROUP BY instrument_id"
+        )
+        cursor.execute(
+            "INSERT INTO measures_summarymeasure (region_id, measure_id, mentions) "
+            f"{MEASURES_COUNTED}"
         )

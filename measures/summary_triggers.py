@@ -4,8 +4,10 @@ Triggers on mentions keep three tables in step with every write of a mention, in
 transaction, whatever wrote it (the admin, the loader, an import, a bulk update of the public
 flag, a merge): `summarycell` counts public mentions and distinct instruments per (scope, region,
 type), `summaryinstrument` counts each instrument's public mentions per cell, `summaryspread`
-counts the cells of scope "all" each instrument is in. The scope is "all" and the kind of the
-mention's measure; a trigger on measures moves a measure's mentions when its kind changes.
+counts the cells of scope "all" each instrument is in, `summarymeasure` counts public mentions
+per region and measure. The scope is "all" and the kind of the mention's measure; a trigger on
+measures moves a measure's mentions when its kind changes (which `summarymeasure`, having no
+scope, does not notice).
 
 The statements are plain SQL that SQLite and PostgreSQL both run; only the trigger around them
 differs (SQLite runs statements in the trigger, PostgreSQL in a PL/pgSQL function).
@@ -24,6 +26,7 @@ from django.db import connections
 CELL = "measures_summarycell"
 PER_INSTRUMENT = "measures_summaryinstrument"
 SPREAD = "measures_summaryspread"
+MEASURE = "measures_summarymeasure"
 ALL = "'all'"
 
 
@@ -78,12 +81,31 @@ def removed(row, scope):
     ]
 
 
+def measure_added(row):
+    """Statements counting the public mention `row` for its measure in its region."""
+    return [
+        f"INSERT INTO {MEASURE} (region_id, measure_id, mentions) "
+        f"VALUES ({row}.region_id, {row}.measure_id, 1) "
+        f"ON CONFLICT (region_id, measure_id) DO UPDATE SET mentions = {MEASURE}.mentions + 1"
+    ]
+
+
+def measure_removed(row):
+    """Statements no longer counting the public mention `row` for its measure in its region;
+    the row goes with the region's last mention under the measure."""
+    pair = f"region_id = {row}.region_id AND measure_id = {row}.measure_id"
+    return [
+        f"UPDATE {MEASURE} SET mentions = mentions - 1 WHERE {pair}",
+        f"DELETE FROM {MEASURE} WHERE {pair} AND mentions = 0",
+    ]
+
+
 def counted(row):
-    return added(row, ALL) + added(row, kind_of(row))
+    return added(row, ALL) + added(row, kind_of(row)) + measure_added(row)
 
 
 def uncounted(row):
-    return removed(row, ALL) + removed(row, kind_of(row))
+    return removed(row, ALL) + removed(row, kind_of(row)) + measure_removed(row)
 
 
 def kind_changed():
@@ -145,7 +167,7 @@ TRIGGERS = {
 
 
 #: The summary's tables; the triggers write to them, so they are made only where all exist.
-TABLES = (CELL, PER_INSTRUMENT, SPREAD)
+TABLES = (CELL, PER_INSTRUMENT, SPREAD, MEASURE)
 
 
 def install(connection):

@@ -99,12 +99,13 @@ def tally(mentions, regions=None):
     )
 
 
-def published_tally(regions, measures):
+def published_tally(regions, measures, *, cells=None):
     """The tally of every published instrument by prefecture-or-province and in all, from the
-    summary (two small queries), with the cells and totals of `measures` (a few: an article's)
-    counted from their mentions (three aggregate queries over those measures only)."""
+    summary (two small queries, none when the page read its `cells` of every region already),
+    with the cells and totals of `measures` (a few: an article's) counted from their mentions
+    (three aggregate queries over those measures only)."""
     column_of, code_of = prefecture_ids(regions), {region.pk: region.code for region in regions}
-    counts = summary.instrument_counts(
+    counts = (cells or summary.Cells()).instrument_counts(
         groups=lambda cell: ((code_of[column_of[cell.region_id]],), ())
     )
     within = tally(Mention.objects.published().filter(measure__in=measures), regions)
@@ -168,17 +169,24 @@ def map_of(counts, regions, *, region=None):
     )
 
 
-def type_charts(types, *, region=None, region_ids=None):
+def type_charts(types, *, region=None, region_ids=None, cells=None):
     """Bars of published instruments by category and by type, each linking to the list it
     counts: every one, or those `region` counts, whose ids (`Region.objects.counted_ids`) are
     `region_ids`; only the charts of MIN_BARS bars or more (a dict without the others, empty
-    when none is left). From the summary: two small queries."""
+    when none is left). From the summary: two small queries, none when the page read its
+    `cells` (`summary.Cells`, of every region) already."""
     types = list(types)
     category_of = {t.pk: t.category for t in types}
-    counts = summary.instrument_counts(
-        region_ids=region_ids,
-        groups=lambda cell: (("type", cell.type_id), ("category", category_of.get(cell.type_id))),
-    )
+    counted = None if region_ids is None else set(region_ids)
+
+    def groups(cell):
+        if counted is not None and cell.region_id not in counted:
+            return ()
+        return (("type", cell.type_id), ("category", category_of.get(cell.type_id)))
+
+    if cells is None:
+        cells = summary.Cells(region_ids=region_ids)
+    counts = cells.instrument_counts(groups)
     per_type = {key: n for (axis, key), n in counts.items() if axis == "type"}
     by_category = {key: n for (axis, key), n in counts.items() if axis == "category"}
     base = reverse("measures:instrument_list") + "?"

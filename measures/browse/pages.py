@@ -7,7 +7,7 @@ their numbers agree with each other and with the list they link to.
 
 from collections import defaultdict
 
-from django.db.models import Count
+from django.db.models import Count, Window
 from django.utils.http import urlencode
 
 from regions.models import Region, home_province
@@ -16,7 +16,6 @@ from .. import summary
 from ..identity import stage_of
 from ..models import InstrumentType, Measure, Mention, Source, Stage, StageRule
 from .charts import map_of, matrix, measure_rows, published_tally, tally, type_charts
-from .counts import prefecture_column
 from .highlighting import highlight
 
 # A prefecture may have thousands of entries over many articles; its page shows the first
@@ -108,9 +107,11 @@ def matrix_page(*, source_slug, kind, mentions=None, filters=()):
 
 def region_list():
     regions = Region.objects.linked()
-    counts = published_tally(regions, measures=[])
+    # The summary's cells, read once for the map and the table.
+    counts = published_tally(regions, measures=[], cells=summary.Cells())
     province = home_province(regions)
-    measures = measures_acted_under(regions)
+    prefectures = [region for region in regions if region.level == Region.Level.PREFECTURE]
+    measures = summary.measure_counts(units_of(prefectures, regions))
     return {
         "map": map_of(counts, regions),
         "prefectures": [
@@ -119,8 +120,7 @@ def region_list():
                 "entries": counts.region_total(region.code),
                 "measures": measures.get(region.pk, 0),
             }
-            for region in regions
-            if region.level == Region.Level.PREFECTURE
+            for region in prefectures
         ],
         "province": province
         and {"region": province, "entries": counts.region_total(province.code)},
@@ -128,16 +128,16 @@ def region_list():
     }
 
 
-def measures_acted_under(regions):
-    """{prefecture-or-province id: how many measures have published instruments there}: one
-    aggregate query over the published mentions (the summary has no measures)."""
-    return dict(
-        Mention.objects.published()
-        .annotate(column=prefecture_column(regions))
-        .order_by()
-        .values_list("column")
-        .annotate(n=Count("measure", distinct=True))
-    )
+def units_of(units, regions):
+    """{unit id: [ids of the regions it counts]} for `units`, by the region rule
+    (`summary.units_counting`), from `regions` (`Region.objects.linked()`) without a query."""
+    wanted = {unit.code: unit.pk for unit in units}
+    found = {unit.pk: [] for unit in units}
+    for region_id, codes in summary.units_counting(regions).items():
+        for code in codes:
+            if code in wanted:
+                found[wanted[code]].append(region_id)
+    return found
 
 
 def region_page(region):
@@ -145,22 +145,20 @@ def region_page(region):
     first entries, the map with its prefecture highlighted, its entries by category and type."""
     regions = Region.objects.linked()
     region_in_tree = {unit.pk: unit for unit in regions}[region.pk]
-    # What the region counts (`for_region`), read once for the mentions, the total and the bars.
-    region_ids = Region.objects.counted_ids(region)
+    # What the region counts (`for_region`), read once for the mentions, the totals and the bars.
+    region_ids = units_of([region_in_tree], regions)[region.pk]
     entries = Mention.objects.published().filter(region__in=region_ids)
-    entry_total = summary.instrument_counts(region_ids=region_ids).get(None, 0)
-    mention_total = summary.mention_count(region_ids=region_ids)
-    acted_under = Measure.objects.published().acted_under(entries)
+    cells = summary.Cells()
+    entry_total = cells.instrument_counts(within(region_ids)).get(None, 0)
     # The first measures with entries here, and the instruments of each of those alone: a
     # page costs the same however many measures and entries the region has.
-    shown = list(acted_under.in_article_order().values_list("pk", flat=True)[:MEASURES_SHOWN])
+    shown, measure_total = first_measures(region_ids, MEASURES_SHOWN)
     shown_entries = entries.filter(measure__in=shown)
     totals = shown_entries.count_instruments_by("measure")
     groups = group_by_measure(
-        shown_entries.for_list().first_per_measure(ENTRIES_PER_MEASURE),
+        shown_entries.for_list().first_instruments_per_measure(ENTRIES_PER_MEASURE),
         totals,
     )
-    measure_total = measures_with(entries, acted_under, mention_total)
     return {
         "groups": [
             (measure, rows, total)
@@ -175,20 +173,34 @@ def region_page(region):
         "entry_total": entry_total,
         "measure_total": measure_total,
         # The province's own page has no prefecture to highlight, so no map.
-        "map": map_of(published_tally(regions, measures=[]), regions, region=region_in_tree)
+        "map": map_of(
+            published_tally(regions, measures=[], cells=cells), regions, region=region_in_tree
+        )
         if region_in_tree.prefecture
         else None,
-        "charts": type_charts(InstrumentType.objects.all(), region=region, region_ids=region_ids),
+        "charts": type_charts(
+            InstrumentType.objects.all(), region=region, region_ids=region_ids, cells=cells
+        ),
     }
 
 
-def measures_with(entries, acted_under, mention_count):
-    """How many measures `entries` (`mention_count` of them) fall under, counted from the
-    smaller side: a region with few mentions by reading them, one with many by asking of each
-    published measure whether it has one there (`acted_under`, one index probe each)."""
-    if mention_count <= Measure.objects.published().count():
-        return entries.order_by().aggregate(n=Count("measure", distinct=True))["n"]
-    return acted_under.count()
+def within(region_ids):
+    """A grouping for `summary.Cells.instrument_counts`: the cells of these regions, as one."""
+    region_ids = set(region_ids)
+    return lambda cell: (None,) if cell.region_id in region_ids else ()
+
+
+def first_measures(region_ids, count):
+    """([ids of the first `count` measures in article order with public entries in these
+    regions], how many measures have any there), from the summary (one query)."""
+    rows = list(
+        Measure.objects.published()
+        .filter(pk__in=summary.measures_in(region_ids))
+        .in_article_order()
+        .annotate(total=Window(Count("pk")))
+        .values_list("pk", "total")[:count]
+    )
+    return [pk for pk, _total in rows], rows[0][1] if rows else 0
 
 
 def group_by_measure(entries, totals):

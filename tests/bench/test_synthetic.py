@@ -169,6 +169,7 @@ def test_the_command_reports_what_it_made(reference_data, capsys):
 
 URLS = [
     "/regions/632800/",
+    "/regions/",
     "/",
     "/instruments/",
     "/instruments/?page=3",

@@ -31,6 +31,18 @@ def counted_from_mentions(scope):
         "category": mentions.count_instruments_by("type__category"),
         "total": mentions.count_instruments() or 0,
         "mentions": mentions.count(),
+        # Measures have no scope in the summary: counted over every kind.
+        "measures": {
+            region.code: n
+            for region in regions
+            if (
+                n := Mention.objects.published()
+                .for_region(region)
+                .values("measure")
+                .distinct()
+                .count()
+            )
+        },
     }
 
 
@@ -46,7 +58,17 @@ def counted_from_summary(scope):
         ),
         "total": summary.instrument_counts(scopes=[scope]).get(None, 0),
         "mentions": summary.mention_count(scopes=[scope]),
+        "measures": {
+            region.code: n
+            for region in regions
+            if (n := summary.measure_counts({region.pk: counted_by(region, units)}).get(region.pk))
+        },
     }
+
+
+def counted_by(unit, units):
+    """The ids of the regions whose mentions `unit` counts, from `summary.units_counting`."""
+    return [region_id for region_id, codes in units.items() if unit.code in codes]
 
 
 def assert_exact():

@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from measures import changes
 from measures.browse import pages
 from measures.models import Measure, Mention, Source
 from regions.models import Region
@@ -304,12 +305,45 @@ def test_a_region_page_counts_the_measures_its_region_acted_under(client, knowle
     assert response.context["more_measures"] == 0
     shown = [measure for measure, _entries, _total in response.context["groups"]]
     assert len(shown) == expected
-    # Both ways of counting give the same: by reading the region's mentions (few) or by asking
-    # each measure (many).
-    entries = Mention.objects.published().for_region(region)
-    acted_under = Measure.objects.published().acted_under(entries)
-    assert pages.measures_with(entries, acted_under, 0) == expected
-    assert pages.measures_with(entries, acted_under, 10**9) == expected
+
+
+def test_the_measures_a_region_acted_under_follow_its_entries(client, knowledge_base, village):
+    """Counted from the summary, the measures of the region list and of a region's page move
+    with every write of an entry, as counting the entries themselves says they should."""
+
+    def counted(code):
+        region = Region.objects.get(code=code)
+        return Mention.objects.published().for_region(region).values("measure").distinct().count()
+
+    def shown():
+        rows = client.get("/regions/").context["prefectures"]
+        page = client.get("/regions/632800/").context
+        return {row["region"].code: row["measures"] for row in rows}["632800"], page[
+            "measure_total"
+        ]
+
+    assert shown() == (counted("632800"),) * 2 == (5, 5)
+    # A village three levels down, under a measure 海西 had no entry under.
+    entry = make_mention(
+        measure=Measure.objects.get(slug="reform-1"), region=village, type="pilot", name="村级试点"
+    )
+    assert shown() == (counted("632800"),) * 2 == (6, 6)
+    # A second entry under the same measure adds no measure; moving it elsewhere keeps it.
+    other = make_mention(
+        measure=Measure.objects.get(slug="reform-1"), region="632823", type="pilot", name="县级试点"
+    )
+    assert shown() == (6, 6)
+    entry.status = Mention.Status.DRAFT
+    entry.save()
+    assert shown() == (6, 6)
+    other.region = Region.objects.get(code="630100")
+    other.save()
+    assert shown() == (counted("632800"),) * 2 == (5, 5)
+    entry.status = Mention.Status.PUBLISHED
+    entry.save()
+    assert shown() == (6, 6)
+    entry.delete()
+    assert shown() == (5, 5)
 
 
 def test_a_region_page_shows_its_first_measures_and_says_how_many_more(
@@ -317,10 +351,11 @@ def test_a_region_page_shows_its_first_measures_and_says_how_many_more(
 ):
     monkeypatch.setattr(pages, "MEASURES_SHOWN", 2)
     haixi = Region.objects.get(code="632800")
-    acted_under = Measure.objects.published().acted_under(
-        Mention.objects.published().for_region(haixi)
+    in_order = list(
+        Measure.objects.filter(
+            pk__in=Mention.objects.published().for_region(haixi).values("measure")
+        ).in_article_order()
     )
-    in_order = list(acted_under.in_article_order())
     response = client.get("/regions/632800/")
     assert [m for m, _e, _t in response.context["groups"]] == in_order[:2]
     assert response.context["more_measures"] == len(in_order) - 2 > 0
@@ -555,3 +590,24 @@ def test_the_map_names_the_prefectures_in_english_on_english_pages(client, knowl
     chinese = html_of(client.get("/regions/"))
     assert f'data-code="632800"><title>{haixi.name} · ' in chinese
     assert ">海西州</text>" in chinese
+
+
+@pytest.mark.parametrize(
+    ("url", "queries"),
+    [
+        # The regions, the summary's cells and its instruments in more than one cell (none in
+        # the shipped articles, so no third query), the measures per prefecture.
+        ("/regions/", 4),
+        # The region with its units below (three), the regions, the summary (two), the first
+        # measures with their total, their instrument counts, their first entries, the other
+        # mentions of those entries' instruments, the types.
+        ("/regions/632800/", 11),
+    ],
+)
+def test_the_region_pages_read_a_fixed_number_of_queries(
+    client, knowledge_base, django_assert_num_queries, url, queries
+):
+    client.get(url)  # per-process caches
+    changes.changed()  # not from the page cache
+    with django_assert_num_queries(queries):
+        assert client.get(url).status_code == 200
