@@ -238,18 +238,22 @@ class MentionListing:
         return self._explained(page)
 
     def _explained(self, page):
-        """The page's rows (read by id, in the page's order), each telling why it matched the
-        search (`entry.search_match`), carrying the addresses it links to (`instrument_url`,
-        `url`) and its instrument's other matching mentions (`entry.other_mentions`, one
-        query) and how many there are in all (`mentions_here`)."""
+        """The page's rows (read by id, in the page's order), each with its region and type
+        from the lists the facets read (`Facets.regions`, `Facets.types`), telling why it
+        matched the search (`entry.search_match`), carrying the addresses it links to
+        (`instrument_url`, `url`) and its instrument's other matching mentions
+        (`entry.other_mentions`, one query) and how many there are in all (`mentions_here`)."""
         ids = list(page.object_list)
-        found = Mention.objects.for_list().select_related("instrument").in_bulk(ids)
+        found = Mention.objects.for_instrument_rows().in_bulk(ids)
         page.object_list = rows = [found[pk] for pk in ids]
+        regions = {region.pk: region for region in self._facets.regions}
+        types = {instrument_type.pk: instrument_type for instrument_type in self._facets.types}
         words = self.search_words
         instrument_url = pk_urls("measures:instrument_detail")
         mention_url = pk_urls("measures:mention_detail")
         others = self._other_mentions(rows, mention_url)
         for entry in rows:
+            entry.region, entry.type = regions[entry.region_id], types[entry.type_id]
             entry.search_match = (
                 explain(entry, words, name=entry.instrument.name) if words else None
             )
