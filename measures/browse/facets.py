@@ -105,6 +105,8 @@ class Facets:
         """{facet: [option]}: every option, counted with the other filters applied."""
         measures = self.measures
         regions = self.regions
+        # Counties and towns are listed under their prefecture.
+        nested = {r.code for r in regions if r.parent and r.parent.counts_units_below}
         options = {}
         for name in MentionFilter.FACETS:
             counts = self.counts[name]
@@ -126,8 +128,6 @@ class Facets:
                 found = [(v, str(label), counts.get(v, 0)) for v, label in choices]
             else:
                 found = [(t.slug, t.local_name, counts.get(t.pk, 0)) for t in self.types]
-            # Counties and towns are listed under their prefecture.
-            nested = {r.code for r in regions if r.parent and r.parent.counts_units_below}
             languages = {m.slug: m.lang for m in measures} if name == "measure" else {}
             options[name] = [
                 {
