@@ -45,10 +45,13 @@ class Facets:
 
     @cached_property
     def regions(self):
+        """Every region (`Region.objects.linked()`), read once for the facets and the rows of
+        the page (`MentionListing._explained`)."""
         return Region.objects.linked()
 
     @cached_property
-    def _types(self):
+    def types(self):
+        """Every instrument type, read once for the facets and the rows of the page."""
         return list(InstrumentType.objects.all())
 
     @cached_property
@@ -102,6 +105,8 @@ class Facets:
         """{facet: [option]}: every option, counted with the other filters applied."""
         measures = self.measures
         regions = self.regions
+        # Counties and towns are listed under their prefecture.
+        nested = {r.code for r in regions if r.parent and r.parent.counts_units_below}
         options = {}
         for name in MentionFilter.FACETS:
             counts = self.counts[name]
@@ -122,9 +127,7 @@ class Facets:
                 choices = InstrumentType.Category.choices
                 found = [(v, str(label), counts.get(v, 0)) for v, label in choices]
             else:
-                found = [(t.slug, t.local_name, counts.get(t.pk, 0)) for t in self._types]
-            # Counties and towns are listed under their prefecture.
-            nested = {r.code for r in regions if r.parent and r.parent.counts_units_below}
+                found = [(t.slug, t.local_name, counts.get(t.pk, 0)) for t in self.types]
             languages = {m.slug: m.lang for m in measures} if name == "measure" else {}
             options[name] = [
                 {
