@@ -51,8 +51,10 @@ class Cells:
     once however many groupings count them: a list page counts its total and three facets
     over the same cells."""
 
-    def __init__(self, scopes=(ALL_KINDS,), region_ids=None, type_ids=None):
+    def __init__(self, scopes=(ALL_KINDS,), region_ids=None, type_ids=None, *, spread=None):
         self.scopes, self.region_ids, self.type_ids = scopes, region_ids, type_ids
+        # The instruments in more than one cell (`Spread`), shared by the `Cells` of one page.
+        self._spread = spread or Spread()
 
     @cached_property
     def rows(self):
@@ -67,19 +69,9 @@ class Cells:
 
     @cached_property
     def spread(self):
-        """[(instrument id, Cell)] of the instruments in more than one cell, in these cells.
-
-        The few such instruments by id, and their rows picked here: SQLite, given the ids as a
-        subquery or with the scope, read every instrument row of the scope. One query, two
-        when there are any."""
-        spread_ids = list(SummarySpread.objects.filter(cells__gt=1).values_list("pk", flat=True))
-        if not spread_ids:
-            return []
-        rows = SummaryInstrument.objects.filter(instrument_id__in=spread_ids).values_list(
-            "instrument_id", "scope", "region_id", "type_id"
-        )
+        """[(instrument id, Cell)] of the instruments in more than one cell, in these cells."""
         wanted = cell_test(self.scopes, self.region_ids, self.type_ids)
-        return [(pk, Cell(*cell)) for pk, *cell in rows if wanted(Cell(*cell))]
+        return [(pk, cell) for pk, cell in self._spread.rows if wanted(cell)]
 
     def instrument_counts(self, groups=None):
         """{group: distinct public instruments}, as `instrument_counts` counts them."""
@@ -105,6 +97,24 @@ class Cells:
 
     def mention_count(self):
         return sum(mentions for _cell, _instruments, mentions in self.rows)
+
+
+class Spread:
+    """The instruments in more than one cell, with every cell they are in: read once for all
+    the `Cells` given it, however their scopes, regions and types differ."""
+
+    @cached_property
+    def rows(self):
+        """[(instrument id, Cell)]. The few such instruments by id, and their rows: SQLite,
+        given the ids as a subquery, read every instrument row. One query, two when there
+        are any."""
+        spread_ids = list(SummarySpread.objects.filter(cells__gt=1).values_list("pk", flat=True))
+        if not spread_ids:
+            return []
+        rows = SummaryInstrument.objects.filter(instrument_id__in=spread_ids).values_list(
+            "instrument_id", "scope", "region_id", "type_id"
+        )
+        return [(pk, Cell(*cell)) for pk, *cell in rows]
 
 
 def selected(model, scopes, region_ids, type_ids):

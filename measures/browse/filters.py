@@ -422,14 +422,16 @@ class MentionFilter(django_filters.FilterSet):
 
     def summary_cells(self, selection):
         """The summary's cells of `selection` (from `summary_selection`), read once per
-        FilterSet however many counts are made over them (`summary.Cells`)."""
+        FilterSet however many counts are made over them (`summary.Cells`); the instruments
+        in more than one cell are read once for every selection (`summary.Spread`)."""
         key = tuple(
             None if selection[name] is None else tuple(sorted(selection[name]))
             for name in ("scopes", "region_ids", "type_ids")
         )
         cache = self.__dict__.setdefault("_summary_cells", {})
         if key not in cache:
-            cache[key] = summary.Cells(**selection)
+            spread = self.__dict__.setdefault("_summary_spread", summary.Spread())
+            cache[key] = summary.Cells(**selection, spread=spread)
         return cache[key]
 
     def _summarised_facet(self, name, selection, regions):
