@@ -518,6 +518,17 @@ class InstrumentQuerySet(models.QuerySet):
         mentions, the instruments that list would show (one EXISTS subquery)."""
         return self.filter(Exists(mentions.order_by().filter(instrument=OuterRef("pk"))))
 
+    def named_in(self, mentions):
+        """The same instruments as `with_mentions_in(mentions)`, written from the mentions'
+        side: `id IN (the instruments of mentions)`.
+
+        For reading a page of them in id order: the database can find a county's few mentions
+        by their index and look their instruments up, or merge many mentions' instruments
+        with the instruments in id order, where the EXISTS of `with_mentions_in` has SQLite
+        test every instrument in turn. Not for rows found otherwise (a page's rows by id):
+        SQLite would still read every one of `mentions` to make the list."""
+        return self.filter(pk__in=mentions.order_by().values("instrument"))
+
     def redirect_target(self, pk):
         """Where `/instruments/<pk>/` leads when `pk` names no public instrument: the instrument
         it was merged into; or, when `pk` names no instrument at all but a mention (the list's

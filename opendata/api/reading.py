@@ -44,9 +44,9 @@ class ListFilters(DjangoFilterBackend):
     """The list page's filters on the published mentions.
 
     On the mentions list they select the mentions; on the instruments list, the instruments
-    having at least one published mention they select (`InstrumentQuerySet.with_mentions_in`).
-    The query is read as the list reads it: each value once, a blank value meaning "not
-    filtered".
+    having at least one published mention they select, read from those mentions' side
+    (`InstrumentQuerySet.named_in`). The query is read as the list reads it: each value once, a
+    blank value meaning "not filtered".
     """
 
     def get_filterset_class(self, view, queryset=None):
@@ -70,7 +70,7 @@ class ListFilters(DjangoFilterBackend):
             return filterset.qs
         if not kwargs["data"]:
             return queryset
-        return queryset.with_mentions_in(filterset.qs)
+        return queryset.named_in(filterset.qs)
 
 
 def filter_errors(filterset, data):
@@ -157,10 +157,13 @@ class StableCursorPagination(CursorPagination):
         """The page's rows in two queries: the keys of the page (one more, to know whether a
         page follows), then the rows with everything they show.
 
-        Keys first, because the key query can be planned on its own. A filtered list sorts its
-        few matching keys (`key + 0` keeps PostgreSQL from walking the primary key index
-        through every row in search of rare matches); an unfiltered one reads them in index
-        order. Either way the page costs the same two queries at any size.
+        Keys first, because the key query can be planned on its own. A filtered list whose
+        view says so (`sort_filtered_keys`) sorts its matching keys (`key + 0` keeps
+        PostgreSQL from walking the primary key index through every row in search of rare
+        matches); any other list leaves the order to the database. The rows are then read by
+        key from the view's own queryset: the filters chose the keys, and applied again to
+        the rows they could cost more than the keys did (`InstrumentQuerySet.named_in`).
+        Either way the page costs the same two queries at any size.
         """
         self.request = request
         self.page_size = self.get_page_size(request)
@@ -173,7 +176,7 @@ class StableCursorPagination(CursorPagination):
         keys = queryset.order_by()
         if position is not None:
             keys = keys.filter(**{f"{key}__{'lt' if reverse else 'gt'}": position})
-        sort = F(key) + 0 if key == "id" and view.filtered(request) else F(key)
+        sort = F(key) + 0 if view.sort_filtered_keys and view.filtered(request) else F(key)
         keys = list(
             keys.order_by(sort.desc() if reverse else sort.asc()).values_list(key, flat=True)[
                 : self.page_size + 1
@@ -181,7 +184,9 @@ class StableCursorPagination(CursorPagination):
         )
         following = keys[self.page_size] if len(keys) > self.page_size else None
         keys = keys[: self.page_size]
-        rows = {getattr(row, key): row for row in queryset.filter(**{f"{key}__in": keys})}
+        rows = {
+            getattr(row, key): row for row in view.get_queryset().filter(**{f"{key}__in": keys})
+        }
         self.page = [rows[k] for k in (reversed(keys) if reverse else keys) if k in rows]
 
         if reverse:

@@ -37,6 +37,9 @@ class ReadOnlyViewSet(ConditionalAnswers, viewsets.ReadOnlyModelViewSet):
 
     pagination_class = StableCursorPagination
     filter_backends = []
+    #: Whether a filtered page's keys are sorted (`id + 0`) rather than read in the order of
+    #: an index (`StableCursorPagination.paginate_queryset`); for a list keyed by id.
+    sort_filtered_keys = False
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
@@ -116,6 +119,8 @@ class MentionViewSet(ReadOnlyViewSet):
     queryset = Mention.objects.published().for_list().select_related("instrument")
     filter_backends = [ListFilters]
     ordering = "id"
+    # Read in id order, PostgreSQL would walk every entry to find a county's few.
+    sort_filtered_keys = True
     lookup_value_regex = "[0-9]+"
 
 
@@ -147,6 +152,10 @@ class InstrumentViewSet(ReadOnlyViewSet):
     filter_backends = [ListFilters]
     ordering = "id"
     lookup_value_regex = "[0-9]+"
+    # Left to the database: from the filter's `id IN (…)` (`InstrumentQuerySet.named_in`) it
+    # joins a few matching mentions' instruments and sorts them, and reads many in id order;
+    # sorted, every one of many would be read first.
+    sort_filtered_keys = False
 
     def paginate_queryset(self, queryset):
         return with_stages(super().paginate_queryset(queryset))

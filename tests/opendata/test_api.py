@@ -257,6 +257,73 @@ def test_the_previous_link_leads_back(client, knowledge_base):
     assert [r["id"] for r in back["results"]] == [r["id"] for r in first["results"]]
 
 
+def api_pages(client, path, query):
+    """The ids of every page of an API list, following `next` links, then back from the last
+    page following `previous` links (in the order they were read)."""
+    forward = [client.get(path, QUERY_STRING=encoded(query)).json()]
+    while forward[-1]["next"]:
+        forward.append(client.get(forward[-1]["next"]).json())
+    backward = [forward[-1]]
+    while backward[-1]["previous"]:
+        backward.append(client.get(backward[-1]["previous"]).json())
+    ids = [[r["id"] for r in page["results"]] for page in forward]
+    return ids, [[r["id"] for r in page["results"]] for page in backward]
+
+
+@pytest.mark.parametrize("query", FILTER_QUERIES + ["region=632800&type=mechanism"])
+def test_a_filtered_instruments_list_pages_through_its_instruments_in_id_order(
+    client, knowledge_base, query
+):
+    # A draft entry in Haixi of an instrument published elsewhere: the instrument is not among
+    # Haixi's.
+    elsewhere = (
+        Instrument.objects.published().exclude(mentions__region__code__startswith="6328").first()
+    )
+    make_mention(
+        measure=Measure.objects.get(slug="reform-6"),
+        region="632800",
+        type="mechanism",
+        instrument=elsewhere,
+        name=elsewhere.name,
+        status=Mention.Status.DRAFT,
+    )
+    expected = sorted(
+        set(
+            Mention.objects.filter(pk__in=filtered_mentions(query)).values_list(
+                "instrument", flat=True
+            )
+        )
+    )
+    if "region=632800" in query:
+        assert elsewhere.pk not in expected
+    forward, backward = api_pages(client, API + "instruments/", f"{query}&page_size=2")
+    # Every page is the next two of the instruments in id order, and paging back gives the
+    # same pages.
+    assert forward == [expected[i : i + 2] for i in range(0, len(expected), 2)]
+    assert backward == forward[::-1]
+
+
+def test_paging_a_filtered_instruments_list_gives_every_instrument_once_while_they_are_added(
+    client, knowledge_base
+):
+    measure = Measure.objects.get(slug="reform-3")
+    seen, added = [], []
+    response = client.get(API + "instruments/", {"region": "632800", "page_size": 3})
+    while True:
+        body = response.json()
+        seen += [r["id"] for r in body["results"]]
+        if not body["next"]:
+            break
+        # Between pages, an editor publishes an entry of a new instrument in Haixi.
+        entry = make_mention(measure=measure, region="632801", name=f"海西新条例{len(added)}")
+        added.append(entry.instrument_id)
+        response = client.get(body["next"])
+    assert len(seen) == len(set(seen))
+    assert seen == sorted(seen)
+    assert set(added) <= set(seen)
+    assert set(seen) == list_page_instruments(client, "region=632800")
+
+
 # Methods ----------------------------------------------------------------------------------------
 
 
