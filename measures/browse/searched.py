@@ -72,38 +72,59 @@ class SearchedCounts:
 
     def selected(self, excluded=None):
         """The matches that pass every filter given but `excluded`."""
-        rows = self.matches
-        for name, (column, passing) in self._tests.items():
-            if name != excluded:
-                rows = [row for row in rows if row[column] in passing]
-        return rows
+        return self._selected(self._applied(excluded))
 
-    @cached_property
-    def _all_filters(self):
-        return self.selected()
+    def _applied(self, excluded):
+        return frozenset(name for name in self._tests if name != excluded)
+
+    def _selected(self, applied):
+        cache = self.__dict__.setdefault("_selected_cache", {})
+        if applied not in cache:
+            rows = self.matches
+            for name in applied:
+                column, passing = self._tests[name]
+                rows = [row for row in rows if row[column] in passing]
+            cache[applied] = rows
+        return cache[applied]
+
+    def _pairs(self, applied, column):
+        """The distinct (value of `column`, instrument) of the matches passing the filters
+        `applied`: the type facet and the category facet share them, and with no filter
+        but the search every facet reads the same matches."""
+        cache = self.__dict__.setdefault("_pairs_cache", {})
+        if (applied, column) not in cache:
+            cache[applied, column] = set(
+                map(itemgetter(column, INSTRUMENT), self._selected(applied))
+            )
+        return cache[applied, column]
 
     def instrument_count(self):
-        return len(set(map(itemgetter(INSTRUMENT), self._all_filters)))
+        return len(set(map(itemgetter(INSTRUMENT), self.selected())))
 
     def mention_count(self):
-        return len(self._all_filters)
+        return len(self.selected())
 
     def facet(self, name, regions=None, measure_ids=None):
         """{value: distinct instruments} for facet `name`, keyed as `MentionFilter.facet_counts`
         keys it: kind, measure id (only `measure_ids` when given), region code (each region with
         the units below it; `regions` is `Region.objects.linked()`), category, type id."""
-        rows = self.selected(excluded=name)
-        column = {"kind": KIND, "measure": MEASURE, "region": REGION}.get(name, TYPE)
-        pairs = set(map(itemgetter(column, INSTRUMENT), rows))
-        if name == "region":
+        applied = self._applied(name)
+        if name == "measure" and measure_ids is not None:
+            # Only the measures offered: a few of the thousands a search may match.
+            offered = set(measure_ids)
+            rows = [row for row in self._selected(applied) if row[MEASURE] in offered]
+            pairs = set(map(itemgetter(MEASURE, INSTRUMENT), rows))
+        elif name == "region":
             # A mention counts in its region and in each unit above that takes in its units.
             units = summary.units_counting(regions)
-            pairs = {(code, pk) for region, pk in pairs for code in units.get(region, ())}
+            pairs = {
+                (code, pk)
+                for region, pk in self._pairs(applied, REGION)
+                for code in units.get(region, ())
+            }
         elif name == "category":
             of_type = self.filterset._type_categories
-            pairs = {(of_type.get(type_id), pk) for type_id, pk in pairs}
-        counts = Counter(map(itemgetter(0), pairs))
-        if name == "measure" and measure_ids is not None:
-            offered = set(measure_ids)
-            counts = {value: n for value, n in counts.items() if value in offered}
-        return dict(counts)
+            pairs = {(of_type.get(type_id), pk) for type_id, pk in self._pairs(applied, TYPE)}
+        else:
+            pairs = self._pairs(applied, {"kind": KIND, "measure": MEASURE, "type": TYPE}[name])
+        return dict(Counter(map(itemgetter(0), pairs)))
