@@ -5,8 +5,8 @@ instruments whose names hold the words, then every other match in article order.
 ORDER BY, the database computes the key of every matching row and sorts them all: 50,000 rows
 for 西宁 at a million entries, 300–600 ms for a page of 50. But the instruments a search's
 words name are usually few (three for 西宁), and found through the index of instruments'
-names (`search_index.InstrumentNameMayHold`). So the page is read in two parts, each its own
-query:
+names (`search_index.InstrumentNameMayHold`). So, once those instruments are known, the page
+is read in two parts, each its own query:
 
 - *named*: the rows of those instruments, all of them, by the full key (few rows, sorted);
 - *the rest*: every other row, whose key is the last relevance digit followed by its article
@@ -25,8 +25,8 @@ from django.db.models import Q
 from ..models import Instrument
 from ..search_index import InstrumentNameMayHold
 
-#: Beyond this many rows of named instruments the single ORDER BY is read: they are all read to
-#: place them, and the rest's condition excludes their instruments one by one.
+#: Beyond this many named instruments the single ORDER BY is read: their rows are all read to
+#: place them, and the rest's condition excludes them one by one.
 MAX_NAMED = 500
 
 
@@ -43,22 +43,27 @@ class RelevanceBands:
         self.rest_prefix = rest_prefix
 
     @cached_property
-    def named(self):
-        """[(id, key, instrument id)] of the rows of the instruments whose names hold any of
-        the words, in the list's order: one query, which stops after `MAX_NAMED` + 1 rows
-        (then the bands are not read), and sorted here, where the keys, all digits, compare as
-        in the database."""
+    def named_instruments(self):
+        """Ids of the instruments whose names hold any of the words, from the index of their
+        names (one query; at most `MAX_NAMED` + 1, enough to know whether to read bands)."""
         condition = Q()
         for word in self.words:
             condition |= InstrumentNameMayHold(word.text) & Q(name__icontains=word.text)
-        named = Instrument.objects.filter(condition).values("pk")
-        keys = self.keyset.annotated(self.rows.filter(instrument_id__in=named))
-        rows = keys.order_by().values_list("pk", *self.keyset.names, "instrument_id")
-        return sorted(rows[: MAX_NAMED + 1], key=lambda row: row[1])
+        named = Instrument.objects.filter(condition).order_by().values_list("pk", flat=True)
+        return list(named[: MAX_NAMED + 1])
 
     @property
     def usable(self):
-        return len(self.named) <= MAX_NAMED
+        return len(self.named_instruments) <= MAX_NAMED
+
+    @cached_property
+    def named(self):
+        """[(id, key)] of the rows of the named instruments, in the list's order (one query,
+        none when no instrument is named)."""
+        if not self.named_instruments:
+            return []
+        keys = self.keyset.annotated(self.rows.filter(instrument_id__in=self.named_instruments))
+        return list(self.keyset.ordered(keys).values_list("pk", *self.keyset.names))
 
     def read(self, count, after=None, before=None):
         """Up to `count` rows as (id, key), in the list's order, from the list's start, after
@@ -68,9 +73,7 @@ class RelevanceBands:
         if before is not None:
             return self._backwards(count, before)[::-1]
         in_rest = after is not None and self._in_rest(after)
-        named = (
-            [] if in_rest else [row[:2] for row in self.named if after is None or row[1] > after]
-        )
+        named = [] if in_rest else [row for row in self.named if after is None or row[1] > after]
         rest = self._rest(count, after=self._article_order(after) if in_rest else None)
         return (named + rest)[:count]
 
@@ -78,7 +81,7 @@ class RelevanceBands:
         rest = (
             self._rest(count, before=self._article_order(before)) if self._in_rest(before) else []
         )
-        named = [row[:2] for row in reversed(self.named) if row[1] < before]
+        named = [row for row in reversed(self.named) if row[1] < before]
         return (rest + named)[:count]
 
     def _in_rest(self, key):
@@ -89,7 +92,7 @@ class RelevanceBands:
         return key[len(self.rest_prefix) :]
 
     def _rest(self, count, *, after=None, before=None):
-        rows = self.rows.exclude(instrument_id__in=[row[2] for row in self.named])
+        rows = self.rows.exclude(instrument_id__in=self.named_instruments)
         if after is not None:
             rows = rows.filter(article_order__gt=after)
         if before is not None:

@@ -154,6 +154,9 @@ def test_the_query_count_of_a_search_does_not_grow_with_the_data(client, referen
 
     for i in range(10):
         make_mention(measure=measure, region="632823", type="pilot", name=f"基地{i}")
+    # An instrument each word names, so that both sizes read the named rows apart
+    # (`bands.RelevanceBands`).
+    make_mention(measure=measure, region="630100", type="pilot", name="条例基地")
     small = queries()
     for i in range(100):
         make_mention(measure=measure, region="630100", type="regulation", name=f"条例{i}")

@@ -242,7 +242,9 @@ def test_queries_per_page_do_not_grow_with_ten_times_the_data(client, knowledge_
             measure=reform, region=regions[i % len(regions)], type="pilot", name=f"示范基地{i}"
         )
     assert Mention.objects.count() > 10 * 90
-    assert queries() == before
+    # Never more; a search may need fewer once its words name too many instruments to read
+    # their rows apart from the rest (`bands.MAX_NAMED`).
+    assert queries() <= before
 
 
 def test_entry_page_queries_are_bounded(client, knowledge_base, django_assert_max_num_queries):
