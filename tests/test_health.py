@@ -211,9 +211,11 @@ def test_every_statement_on_postgresql_is_bounded():
     with connection.cursor() as cursor:
         cursor.execute("SHOW statement_timeout")
         assert cursor.fetchone() == ("30s",)
-        # Nor does any wait for the JIT compiler.
+        # Nor does any wait for the JIT compiler, or start parallel workers.
         cursor.execute("SHOW jit")
         assert cursor.fetchone() == ("off",)
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        assert cursor.fetchone() == ("0",)
     assert connection.get_connection_params()["connect_timeout"] == 5
 
 
@@ -238,17 +240,23 @@ def test_the_timeouts_come_from_the_environment():
     url = "postgres://u:p@127.0.0.1:5432/db"
     assert settings_options(DATABASE_URL=url) == {
         "connect_timeout": 5,
-        "options": "-c statement_timeout=30000 -c jit=off",
+        "options": "-c statement_timeout=30000 -c jit=off -c max_parallel_workers_per_gather=0",
     }
     options = settings_options(
         DATABASE_URL=url, DJANGO_DB_CONNECT_TIMEOUT="2", DJANGO_DB_STATEMENT_TIMEOUT="0.5"
     )
-    assert options == {"connect_timeout": 2, "options": "-c statement_timeout=500 -c jit=off"}
+    assert options == {
+        "connect_timeout": 2,
+        "options": "-c statement_timeout=500 -c jit=off -c max_parallel_workers_per_gather=0",
+    }
     # No limit, and other server options from the URL are kept.
     options = settings_options(
         DATABASE_URL=url + "?options=-c%20work_mem%3D8MB", DJANGO_DB_STATEMENT_TIMEOUT="0"
     )
-    assert options["options"] == "-c work_mem=8MB -c statement_timeout=0 -c jit=off"
+    assert (
+        options["options"]
+        == "-c work_mem=8MB -c statement_timeout=0 -c jit=off -c max_parallel_workers_per_gather=0"
+    )
     # SQLite has none of them.
     options = settings_options(DATABASE_URL="sqlite:////tmp/x.sqlite3")
     assert "connect_timeout" not in options and "options" not in options
