@@ -24,6 +24,7 @@ from django.db.models import Q
 
 from ..models import Instrument
 from ..search_index import InstrumentNameMayHold
+from .filters import NAMED_BY_NONE
 
 #: Beyond this many named instruments the single ORDER BY is read: their rows are all read to
 #: place them, and the rest's condition excludes them one by one.
@@ -32,15 +33,15 @@ MAX_NAMED = 500
 
 class RelevanceBands:
     """Rows of `rows` (the list's rows, one per instrument, searched by `words`) in the order
-    of `keyset` (a one-key `keyset.Keyset` of `MentionFilter.relevance_order`); `rest_prefix`
-    is how that key starts for a row whose instrument no word names (`filters.NAMED_BY_NONE`).
-    """
+    of `keyset` (a one-key `keyset.Keyset` of `MentionFilter.relevance_order`)."""
 
-    def __init__(self, rows, words, keyset, rest_prefix):
+    #: How that key starts for a row whose instrument no word names.
+    rest_prefix = NAMED_BY_NONE
+
+    def __init__(self, rows, words, keyset):
         self.rows = rows
         self.words = words
         self.keyset = keyset
-        self.rest_prefix = rest_prefix
 
     @cached_property
     def named_instruments(self):

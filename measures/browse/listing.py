@@ -17,7 +17,7 @@ from ..models import ARTICLE_ORDER, Measure, Mention
 from . import keyset
 from .bands import RelevanceBands
 from .facets import Facets
-from .filters import ARTICLE_SORT, NAMED_BY_NONE, SORTS, ListOrder, MentionFilter
+from .filters import ARTICLE_SORT, SORTS, ListOrder, MentionFilter
 from .querystrings import PAGE_PARAMETERS, at_page, replaced, with_values, without
 from .search import explain, quoted
 
@@ -227,9 +227,7 @@ class MentionListing:
         None for any other order, or when the search names too many instruments for them."""
         if self.sort or not self.search_words:
             return None
-        bands = RelevanceBands(
-            self.queryset, self.search_words, self.keyset, rest_prefix=NAMED_BY_NONE
-        )
+        bands = RelevanceBands(self.queryset, self.search_words, self.keyset)
         return bands if bands.usable else None
 
     def _page(self, rows, has_next, *, first, has_previous):
