@@ -821,6 +821,21 @@ class MentionQuerySet(models.QuerySet):
             "instrument__name",
         )
 
+    def for_entry_rows(self):
+        """What a row of a measure's or region's table reads of its mention alone: its measure,
+        region and type are left to the page, which reads each of them once for all its rows
+        (`pages.region_page`) rather than joining five tables for each row."""
+        return self.select_related(None).only(
+            "name",
+            "is_document_title",
+            "action",
+            "parsed_digest",
+            "instrument",
+            "measure",
+            "region",
+            "type",
+        )
+
     def in_article_order(self):
         """The order the article states them: by source, measure, then place in the text."""
         return self.order_by(*ARTICLE_ORDER)

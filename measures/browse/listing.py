@@ -4,7 +4,6 @@ The list page and every export build a `MentionListing` from the same query stri
 export holds exactly the rows the page counts. Its facets are in `facets`.
 """
 
-from collections import defaultdict, namedtuple
 from functools import cached_property
 
 from django.conf import settings
@@ -13,19 +12,17 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from ..models import ARTICLE_ORDER, Measure, Mention
+from ..models import ARTICLE_ORDER, Mention
 from . import keyset
 from .bands import RelevanceBands
 from .facets import Facets
 from .filters import ARTICLE_SORT, SORTS, ListOrder, MentionFilter
 from .querystrings import PAGE_PARAMETERS, at_page, replaced, with_values, without
+from .rows import attach_addresses, attach_other_mentions
 from .search import explain, quoted
 
 #: The parameters the list reads: its filters (and sort), and which page (`PAGE_PARAMETERS`).
 KNOWN_PARAMETERS = frozenset([*MentionFilter.base_filters, *PAGE_PARAMETERS])
-
-#: Another mention of a row's instrument that matches the filters, as the row links to it.
-OtherMention = namedtuple("OtherMention", "pk url label")
 
 
 class MentionListing:
@@ -256,52 +253,22 @@ class MentionListing:
         """The page's rows (read by id, in the page's order), each with its region and type
         from the lists the facets read (`Facets.regions`, `Facets.types`), telling why it
         matched the search (`entry.search_match`), carrying the addresses it links to
-        (`instrument_url`, `url`) and its instrument's other matching mentions
-        (`entry.other_mentions`, one query) and how many there are in all (`mentions_here`)."""
+        (`instrument_url`, `url`) and the first of its instrument's other matching mentions
+        (`rows.attach_other_mentions`, one query)."""
         ids = list(page.object_list)
         found = Mention.objects.for_instrument_rows().in_bulk(ids)
         page.object_list = rows = [found[pk] for pk in ids]
         regions = {region.pk: region for region in self._facets.regions}
         types = {instrument_type.pk: instrument_type for instrument_type in self._facets.types}
         words = self.search_words
-        instrument_url = pk_urls("measures:instrument_detail")
-        mention_url = pk_urls("measures:mention_detail")
-        others = self._other_mentions(rows, mention_url)
+        attach_addresses(rows)
+        attach_other_mentions(rows, self.filterset.row_tests)
         for entry in rows:
             entry.region, entry.type = regions[entry.region_id], types[entry.type_id]
             entry.search_match = (
                 explain(entry, words, name=entry.instrument.name) if words else None
             )
-            entry.instrument_url = instrument_url(entry.instrument_id)
-            entry.url = mention_url(entry.pk)
-            entry.other_mentions = others.get(entry.instrument_id, [])
-            entry.mentions_here = 1 + len(entry.other_mentions)
         return page
-
-    def _other_mentions(self, rows, mention_url):
-        """{instrument id: [`OtherMention`]}: the other mentions of the rows' instruments that
-        match the filters (`MentionFilter.row_tests`), in article order; one query for a page
-        with rows.
-
-        A row shows each as a link named by its measure, so they are read as those values:
-        model instances of each mention, its measure and its article cost more than the rest
-        of the page at a million mentions, where an instrument has a few hundred on a page."""
-        if not rows:
-            return {}
-        shown = {entry.pk for entry in rows}
-        values = (
-            self.filterset.row_tests.filter(instrument__in=[entry.instrument_id for entry in rows])
-            .in_article_order()
-            .values_list("instrument_id", "pk", "measure__kind", "measure__number")
-        )
-        labels, others = {}, defaultdict(list)
-        for instrument_id, pk, kind, number in values:
-            if pk in shown:
-                continue
-            if (kind, number) not in labels:
-                labels[kind, number] = Measure(kind=kind, number=number).label
-            others[instrument_id].append(OtherMention(pk, mention_url(pk), labels[kind, number]))
-        return others
 
     @cached_property
     def search_words(self):
@@ -560,21 +527,3 @@ def printable(value, limit=60):
     """A given value as it can be shown back: control characters escaped, long values cut."""
     shown = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in value[:limit])
     return shown + ("…" if len(value) > limit else "")
-
-
-#: A number no address holds by chance, for `pk_urls`.
-STAND_IN = 918273645546372819
-
-
-def pk_urls(viewname):
-    """A function pk -> `reverse(viewname, args=[pk])`, for a view taking one integer.
-
-    The address is reversed once, for a stand-in number, and each pk is put in its place: a
-    page links to a few hundred mentions, and reversing each address (matching the pattern
-    again, quoting) took as long as rendering the rest of its row. Should the stand-in occur
-    more than once (a script prefix holding it), every address is reversed."""
-    address = reverse(viewname, args=[STAND_IN])
-    if address.count(str(STAND_IN)) != 1:
-        return lambda pk: reverse(viewname, args=[pk])
-    before, after = address.split(str(STAND_IN))
-    return lambda pk: f"{before}{int(pk)}{after}"

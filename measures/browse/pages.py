@@ -5,8 +5,6 @@ every region, linked, and one tally of published instruments by measure and pref
 their numbers agree with each other and with the list they link to.
 """
 
-from collections import defaultdict
-
 from django.db.models import Count, Window
 from django.utils.http import urlencode
 
@@ -17,6 +15,7 @@ from ..identity import stage_of
 from ..models import InstrumentType, Measure, Mention, Source, Stage, StageRule
 from .charts import map_of, matrix, measure_rows, published_tally, tally, type_charts
 from .highlighting import highlight
+from .rows import attach_addresses, attach_other_mentions
 
 # A prefecture may have thousands of entries over many articles; its page shows the first
 # entries of its first measures and links to the list for the rest.
@@ -155,8 +154,16 @@ def region_page(region):
     shown, measure_total = first_measures(region_ids, MEASURES_SHOWN)
     shown_entries = entries.filter(measure__in=shown)
     totals = shown_entries.count_instruments_by("measure")
+    types = list(InstrumentType.objects.all())
     groups = group_by_measure(
-        shown_entries.for_list().first_instruments_per_measure(ENTRIES_PER_MEASURE),
+        with_their_own(
+            shown_entries.for_entry_rows().first_instruments_per_measure(ENTRIES_PER_MEASURE),
+            measures=Measure.objects.filter(pk__in=shown)
+            .select_related("source")
+            .defer("body", "source__text"),
+            regions=regions,
+            types=types,
+        ),
         totals,
     )
     return {
@@ -178,9 +185,7 @@ def region_page(region):
         )
         if region_in_tree.prefecture
         else None,
-        "charts": type_charts(
-            InstrumentType.objects.all(), region=region, region_ids=region_ids, cells=cells
-        ),
+        "charts": type_charts(types, region=region, region_ids=region_ids, cells=cells),
     }
 
 
@@ -201,6 +206,20 @@ def first_measures(region_ids, count):
         .values_list("pk", "total")[:count]
     )
     return [pk for pk, _total in rows], rows[0][1] if rows else 0
+
+
+def with_their_own(entries, *, measures, regions, types):
+    """`entries` (`for_entry_rows`), each given its measure, region and type from these lists:
+    a page's rows share a few dozen of each, read once instead of joined to every row."""
+    measures, regions, types = (
+        {item.pk: item for item in items} for items in (measures, regions, types)
+    )
+    entries = list(entries)
+    for entry in entries:
+        entry.measure = measures[entry.measure_id]
+        entry.region = regions[entry.region_id]
+        entry.type = types[entry.type_id]
+    return entries
 
 
 def group_by_measure(entries, totals):
@@ -239,37 +258,18 @@ def instrument_page(instrument):
 
 def by_instrument(*groups, among=None):
     """Each of `groups` (lists of mentions, in the order shown) with one row per instrument:
-    its first mention in the group, carrying `other_mentions`, every other mention of its
-    instrument in `among` (default: every published mention, in any measure or article), in
-    article order. One query for all the groups."""
-    grouped, rows_of = [], defaultdict(list)
+    its first mention in the group, carrying the first of its instrument's other mentions in
+    `among` (default: every published mention, in any measure or article) and how many more
+    there are (`rows.attach_other_mentions`). One query for all the groups."""
+    grouped = []
     for entries in groups:
         rows, seen = [], set()
         for entry in entries:
             if entry.instrument_id not in seen:
                 seen.add(entry.instrument_id)
-                entry.other_mentions = []
                 rows.append(entry)
-                rows_of[entry.instrument_id].append(entry)
         grouped.append(rows)
-    if rows_of:
-        among = Mention.objects.published() if among is None else among
-        others = (
-            among.filter(instrument__in=rows_of)
-            .select_related(None)
-            .select_related("measure__source")
-            .only(
-                "instrument_id",
-                "measure__kind",
-                "measure__number",
-                "measure__slug",
-                "measure__source__slug",
-                "measure__source__published_on",
-            )
-            .in_article_order()
-        )
-        for mention in others:
-            for row in rows_of[mention.instrument_id]:
-                if row.pk != mention.pk:
-                    row.other_mentions.append(mention)
+    rows = [row for rows in grouped for row in rows]
+    attach_addresses(rows)
+    attach_other_mentions(rows, Mention.objects.published() if among is None else among)
     return grouped

@@ -143,7 +143,7 @@ def test_measure_and_region_pages_list_each_instrument_once_with_its_other_menti
     rows = measure_page.context["entries_by_region"]
     assert len({row.instrument_id for row in rows}) == len(rows)
     row = next(row for row in rows if row.instrument_id == regulation.pk)
-    assert row.other_mentions == [first]
+    assert [other.pk for other in row.other_mentions] == [first.pk]
     html = measure_page.content.decode()
     assert f'href="{first.get_absolute_url()}"' in html
     assert f'href="/instruments/{regulation.pk}/"' in html

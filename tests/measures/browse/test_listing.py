@@ -6,7 +6,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse, set_script_prefix
 from django.utils import translation
 
-from measures.browse.listing import STAND_IN, pk_urls
+from measures.browse.rows import STAND_IN, attach_other_mentions, pk_urls
+from measures.models import Mention
 from tests.factories import make_measure, make_mention
 
 
@@ -55,3 +56,54 @@ def test_a_full_page_costs_the_queries_of_a_single_row(client, reference_data, q
     for n in range(60):
         make_mention(measure=later, region="632823", type="pilot", name=f"基地{n}")
     assert queries() == single
+
+
+def test_a_row_links_to_the_first_other_mentions_of_its_instrument_and_counts_the_rest(
+    client, reference_data
+):
+    # An instrument mentioned under six measures: its row under any one of them links to the
+    # first three others, in article order, and says how many more its timeline holds.
+    source = make_measure().source
+    mentions = [
+        make_mention(
+            measure=make_measure(source=source, number=n),
+            region="632821",
+            type="pilot",
+            name="湖泊保护试点",
+        )
+        for n in range(1, 7)
+    ]
+    instrument_id = mentions[0].instrument_id
+    assert {mention.instrument_id for mention in mentions} == {instrument_id}
+
+    first, third = Mention.objects.get(pk=mentions[0].pk), Mention.objects.get(pk=mentions[2].pk)
+    attach_other_mentions([first, third], Mention.objects.published())
+    assert [other.pk for other in first.other_mentions] == [m.pk for m in mentions[1:4]]
+    assert [other.pk for other in third.other_mentions] == [
+        mentions[0].pk,
+        mentions[1].pk,
+        mentions[3].pk,
+    ]
+    assert first.more_mentions == third.more_mentions == 2
+    assert [other.label for other in first.other_mentions] == [
+        m.measure.label for m in mentions[1:4]
+    ]
+
+    page = client.get("/en/regions/632800/").content.decode()
+    row = row_linking(page, f"/en/mentions/{mentions[0].pk}/")
+    for mention in mentions[1:4]:
+        assert f'href="/en/mentions/{mention.pk}/"' in row
+    for mention in mentions[4:]:
+        assert f'href="/en/mentions/{mention.pk}/"' not in row
+    assert "and 2 more" in row
+    assert f'href="/en/instruments/{instrument_id}/"' in row
+
+    listing = client.get("/en/instruments/", {"region": "632821"}).content.decode()
+    assert f'<a href="/en/instruments/{instrument_id}/">and 2 more</a>' in listing
+
+
+def row_linking(html, address):
+    """The table row of `html` whose first link leads to `address`."""
+    rows = [row for row in html.split("<tr>") if row.split('href="', 1)[-1].startswith(address)]
+    assert len(rows) == 1, f"{len(rows)} rows start with a link to {address}"
+    return rows[0].split("</tr>", 1)[0]

@@ -601,9 +601,10 @@ def test_the_map_names_the_prefectures_in_english_on_english_pages(client, knowl
         # the shipped articles, so no third query), the measures per prefecture.
         ("/regions/", 4),
         # The region with its units below (three), the regions, the summary (two), the first
-        # measures with their total, their instrument counts, their first entries, the other
-        # mentions of those entries' instruments, the types.
-        ("/regions/632800/", 11),
+        # measures with their total, their instrument counts, the types, those measures with
+        # their articles, their first entries, the first other mentions of those entries'
+        # instruments and the measures these are under.
+        ("/regions/632800/", 13),
     ],
 )
 def test_the_region_pages_read_a_fixed_number_of_queries(
