@@ -13,49 +13,36 @@ is read in two parts, each its own query:
   order; so in article order, which the database reads from `mention_public_order_idx`,
   stopping after one page.
 
+A search that names more instruments (冰川冻土 names 4,059 at a million entries, and every one
+of its 24,063 matches holds it in the sentence) is placed from the matches its counts read
+anyway (`MatchedOrder`): each instrument's first match, keyed in Python as the database would
+key it. The database would otherwise test every match for an earlier one of its instrument
+and sort them all.
+
 The keys and cursors are exactly those of the single ORDER BY (the `keyset` pagination reads
-them), so links made either way lead to the same rows. A search that names too many
-instruments to list is read the single way.
+them), so links made either way lead to the same rows.
 """
 
+from bisect import bisect_left, bisect_right
+from collections import Counter
 from functools import cached_property
 
-from django.db.models import Q
-
-from ..models import Instrument
-from ..search_index import InstrumentNameMayHold
-from .filters import NAMED_BY_NONE
-
-#: Beyond this many named instruments the single ORDER BY is read: their rows are all read to
-#: place them, and the rest's condition excludes them one by one.
-MAX_NAMED = 500
+from .filters import NAMED_BY_NONE, relevance_key
+from .searched import ARTICLE_ORDER, INSTRUMENT, PK
 
 
 class RelevanceBands:
     """Rows of `rows` (the list's rows, one per instrument, searched by `words`) in the order
-    of `keyset` (a one-key `keyset.Keyset` of `MentionFilter.relevance_order`)."""
+    of `keyset` (a one-key `keyset.Keyset` of `MentionFilter.relevance_order`); `named`, the
+    ids of the instruments the words name (`MentionFilter.named_instruments`)."""
 
     #: How that key starts for a row whose instrument no word names.
     rest_prefix = NAMED_BY_NONE
 
-    def __init__(self, rows, words, keyset):
+    def __init__(self, rows, named_instruments, keyset):
         self.rows = rows
-        self.words = words
+        self.named_instruments = named_instruments
         self.keyset = keyset
-
-    @cached_property
-    def named_instruments(self):
-        """Ids of the instruments whose names hold any of the words, from the index of their
-        names (one query; at most `MAX_NAMED` + 1, enough to know whether to read bands)."""
-        condition = Q()
-        for word in self.words:
-            condition |= InstrumentNameMayHold(word.text) & Q(name__icontains=word.text)
-        named = Instrument.objects.filter(condition).order_by().values_list("pk", flat=True)
-        return list(named[: MAX_NAMED + 1])
-
-    @property
-    def usable(self):
-        return len(self.named_instruments) <= MAX_NAMED
 
     @cached_property
     def named(self):
@@ -101,3 +88,32 @@ class RelevanceBands:
         order = "-article_order" if before is not None else "article_order"
         found = rows.order_by(order).values_list("pk", "article_order")[:count]
         return [(pk, self.rest_prefix + article_order) for pk, article_order in found]
+
+
+class MatchedOrder:
+    """The list's rows in relevance order, from `matches` (the matching mentions that pass
+    every filter, as tuples of `searched.SearchedCounts` read `with_order`) and `named_by`
+    (the ids of the instruments each word names, `MentionFilter.instruments_named_by`): each
+    instrument's first match in article order, keyed by `filters.relevance_key`. No query."""
+
+    def __init__(self, matches, named_by):
+        first = {}
+        for match in matches:
+            instrument, article_order = match[INSTRUMENT], match[ARTICLE_ORDER]
+            if instrument not in first or article_order < first[instrument][0]:
+                first[instrument] = (article_order, match[PK])
+        held = Counter(instrument for ids in named_by for instrument in ids)
+        rows = sorted(
+            (relevance_key(held[instrument], article_order), pk)
+            for instrument, (article_order, pk) in first.items()
+        )
+        self.keys = [key for key, _pk in rows]
+        self.rows = [(pk, key) for key, pk in rows]
+
+    def read(self, count, after=None, before=None):
+        """As `RelevanceBands.read`."""
+        if before is not None:
+            end = bisect_left(self.keys, before)
+            return self.rows[max(0, end - count) : end]
+        start = 0 if after is None else bisect_right(self.keys, after)
+        return self.rows[start : start + count]

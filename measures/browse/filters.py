@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from regions.models import Region
 
 from .. import summary
-from ..models import ALL_KINDS, ARTICLE_ORDER, InstrumentType, Measure, Mention
-from ..search_index import MayHold, NameMayHold
+from ..models import ALL_KINDS, ARTICLE_ORDER, Instrument, InstrumentType, Measure, Mention
+from ..search_index import InstrumentNameMayHold, MayHold, NameMayHold
 from .counts import instruments_per_region
 from .search import MAX_WORDS, read_words, split_words
 from .searched import SearchedCounts
@@ -127,6 +127,17 @@ def in_text(word, fields, others=None, *, indexed=True):
 #: How the key of the search order (`MentionFilter.relevance_order`) starts for a row whose
 #: instrument's name holds none of the words: the relevance digit of 0 words.
 NAMED_BY_NONE = str(MAX_WORDS)
+
+#: A searched list in relevance order whose words name at most this many instruments reads
+#: its page in two bands (`bands.RelevanceBands`); one naming more places its rows from the
+#: matches its counts read (`bands.MatchedOrder`).
+MAX_NAMED = 500
+
+
+def relevance_key(held, article_order):
+    """The key `MentionFilter.relevance_order` gives a row whose instrument's name holds
+    `held` of the words, at `article_order`: the same text, made in Python."""
+    return str(MAX_WORDS - held).rjust(len(str(MAX_WORDS)), "0") + article_order
 
 
 class MentionFilter(django_filters.FilterSet):
@@ -379,10 +390,48 @@ class MentionFilter(django_filters.FilterSet):
     @cached_property
     def searched_counts(self):
         """The counts of a search made from one read of the mentions it matches
-        (`searched.SearchedCounts`), or None without a search."""
+        (`searched.SearchedCounts`), or None without a search. In relevance order, when the
+        words name more than `MAX_NAMED` instruments, the read also gives each match's place
+        in that order (`bands.MatchedOrder`)."""
         if not (self.is_valid() and self.form.cleaned_data.get("q")):
             return None
-        return SearchedCounts(self)
+        return SearchedCounts(self, with_order=self.ranks_from_matches)
+
+    @cached_property
+    def named_instruments(self):
+        """Ids of the instruments whose names hold any of the search's words, from the index of
+        their names: at most `MAX_NAMED` + 1, enough to know how to read the page (one query,
+        none without a search)."""
+        words = self.search_words
+        if not words:
+            return []
+        condition = Q()
+        for word in words:
+            condition |= InstrumentNameMayHold(word.text) & Q(name__icontains=word.text)
+        named = Instrument.objects.filter(condition).order_by().values_list("pk", flat=True)
+        return list(named[: MAX_NAMED + 1])
+
+    @property
+    def ranks_from_matches(self):
+        """Whether the list, in relevance order, is placed from the search's matches: its
+        words name too many instruments for the bands."""
+        return (
+            bool(self.search_words)
+            and not self.form.cleaned_data.get("sort")
+            and len(self.named_instruments) > MAX_NAMED
+        )
+
+    def instruments_named_by(self):
+        """[{ids of the instruments whose names hold the word}] for each word of the search,
+        in its order (one query per word), as `relevance` tests names."""
+        return [
+            set(
+                Instrument.objects.filter(
+                    InstrumentNameMayHold(word.text), name__icontains=word.text
+                ).values_list("pk", flat=True)
+            )
+            for word in self.search_words
+        ]
 
     def summary_selection(self, excluded=None):
         """The cells of the summary (measures/summary.py) that hold exactly the public mentions

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from ..models import ARTICLE_ORDER, Mention
 from . import keyset
-from .bands import RelevanceBands
+from .bands import MatchedOrder, RelevanceBands
 from .facets import Facets
 from .filters import ARTICLE_SORT, SORTS, ListOrder, MentionFilter
 from .querystrings import PAGE_PARAMETERS, at_page, replaced, with_values, without
@@ -220,12 +220,17 @@ class MentionListing:
 
     @cached_property
     def _bands(self):
-        """The two reads of a searched list in relevance order (`bands.RelevanceBands`), or
-        None for any other order, or when the search names too many instruments for them."""
+        """How a searched list's page is read in relevance order: in two bands
+        (`bands.RelevanceBands`), or from the search's matches when its words name too many
+        instruments for those (`bands.MatchedOrder`); None for any other order."""
         if self.sort or not self.search_words:
             return None
-        bands = RelevanceBands(self.queryset, self.search_words, self.keyset)
-        return bands if bands.usable else None
+        filterset = self.filterset
+        if filterset.ranks_from_matches:
+            return MatchedOrder(
+                filterset.searched_counts.selected(), filterset.instruments_named_by()
+            )
+        return RelevanceBands(self.queryset, filterset.named_instruments, self.keyset)
 
     def _page(self, rows, has_next, *, first, has_previous):
         """The `ListPage` of `rows` (from `_rows`), the first of them at position `first` of

@@ -270,6 +270,9 @@ def test_a_search_reads_its_matches_once_for_every_facet_and_the_totals(
     listing = MentionListing(query)
     listing.filterset.qs  # noqa: B018 - validates the form and looks up what the search names
     listing.filterset._type_categories  # noqa: B018 - the categories of the types, read once
+    # The instruments the words name, which decide how the page is read (and so what the
+    # matches are read with), and which the page reads anyway.
+    listing.filterset.named_instruments  # noqa: B018
     regions = Region.objects.linked()
     with django_assert_num_queries(1):
         for name in MentionFilter.FACETS:
