@@ -818,6 +818,7 @@ class MentionQuerySet(models.QuerySet):
             "measure__kind",
             "measure__number",
             "measure__title",
+            "measure__source",
             "instrument__name",
         )
 

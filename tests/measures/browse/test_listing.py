@@ -1,5 +1,8 @@
 """The list's rows: the addresses they link to and the other mentions beside them."""
 
+import re
+from datetime import date
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -8,7 +11,7 @@ from django.utils import translation
 
 from measures.browse.rows import STAND_IN, attach_other_mentions, pk_urls
 from measures.models import Mention
-from tests.factories import make_measure, make_mention
+from tests.factories import make_measure, make_mention, make_source
 
 
 @pytest.fixture
@@ -107,3 +110,17 @@ def row_linking(html, address):
     rows = [row for row in html.split("<tr>") if row.split('href="', 1)[-1].startswith(address)]
     assert len(rows) == 1, f"{len(rows)} rows start with a link to {address}"
     return rows[0].split("</tr>", 1)[0]
+
+
+def test_a_row_names_the_article_of_an_other_mention_from_another_article(client, reference_data):
+    # Two articles both have a 措施1: the link to the other one says which article it is in.
+    older = make_measure(number=1, source=make_source(published_on=date(2023, 5, 4)))
+    newer = make_measure(number=1, source=make_source(published_on=date(2024, 12, 26)))
+    first = make_mention(measure=older, region="632821", type="pilot", name="湖泊保护试点")
+    second = make_mention(measure=newer, region="632821", type="pilot", name="湖泊保护试点")
+    assert first.instrument_id == second.instrument_id
+
+    listing = client.get("/instruments/", {"region": "632821"}).content.decode()
+    assert re.search(rf'<a href="/mentions/{second.pk}/">措施\s*1 \(2024-12-26\)</a>', listing)
+    page = client.get("/regions/632821/").content.decode()
+    assert re.search(rf'<a href="/mentions/{second.pk}/">措施\s*1 \(2024-12-26\)</a>', page)
