@@ -2,6 +2,7 @@ import datetime
 import hashlib
 import json
 import uuid
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -208,8 +209,8 @@ class Source(ParsedRecord):
     @property
     def short_label(self):
         """The article in a few characters, where a list names the article of a mention: its
-        date (YYYY-MM-DD), or its slug when it has none."""
-        return self.published_on.isoformat() if self.published_on else self.slug
+        date (YYYY-MM-DD), or its slug when it has none (`article_label`)."""
+        return article_label(self.published_on, self.slug)
 
     @property
     def is_published(self):
@@ -961,6 +962,35 @@ def article_order_value():
         _digits(Coalesce("start", models.Value(UNPLACED)), place),
         _digits("id", own),
         output_field=models.CharField(),
+    )
+
+
+def article_label(published_on, slug):
+    """`Source.short_label` of a source with this date (or None) and slug."""
+    return published_on.isoformat() if published_on else slug
+
+
+class MeasurePlace(NamedTuple):
+    """The measure part of a mention's `article_order`, read back (`measure_place`)."""
+
+    published_on: datetime.date | None
+    source_id: int
+    kind: str
+    number: int
+
+
+def measure_place(article_order):
+    """What `article_order_value` stored of a mention's measure: its source's date and id, and
+    its kind and number, without reading the measure or the source."""
+    date, source, kind, number, _place, _own = ARTICLE_ORDER_PARTS
+    day, rest = article_order[:date], article_order[date:]
+    return MeasurePlace(
+        published_on=None
+        if day == "0" * date
+        else datetime.date.fromisoformat(f"{day[:4]}-{day[4:6]}-{day[6:]}"),
+        source_id=int(rest[:source]),
+        kind=Measure.Kind.REFORM if rest[source : source + kind] == "1" else Measure.Kind.DIRECTION,
+        number=int(rest[source + kind : source + kind + number]),
     )
 
 

@@ -13,15 +13,14 @@ from django.db.models import Count, F, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 
-from ..models import ARTICLE_ORDER, Measure, Source
+from ..models import ARTICLE_ORDER, Measure, Source, article_label, measure_place
 
 #: How many of an instrument's other mentions a row links to, in article order.
 OTHERS_SHOWN = 3
 
 #: Another mention of a row's instrument, as the row links to it: its address, its measure's
-#: label (措施一) and its article (`source_id`; `article`, `Source.short_label`), which a row
-#: names when it is not the row's own.
-OtherMention = namedtuple("OtherMention", "pk url label source_id article")
+#: label (措施一) and its article (`Source.short_label`) when that is not the row's own, else "".
+OtherMention = namedtuple("OtherMention", "pk url label article")
 
 
 def attach_addresses(rows):
@@ -36,17 +35,17 @@ def attach_addresses(rows):
 def attach_other_mentions(rows, among, *, shown=OTHERS_SHOWN):
     """Give each of `rows` (mentions, each one of `among`) `other_mentions`, the first `shown`
     other mentions of its instrument in `among` in article order (`OtherMention`), and
-    `more_mentions`, how many others there are beyond those. Two queries for all the rows,
-    which keep at most `shown` + 1 mentions of each instrument: a row's own mention may be one of
-    its instrument's first."""
+    `more_mentions`, how many others there are beyond those. One query for all the rows (two
+    when an article has no date), which keeps at most `shown` + 1 mentions of each
+    instrument: a row's own mention may be one of its instrument's first."""
     rows_of = defaultdict(list)
     for row in rows:
         row.other_mentions, row.more_mentions = [], 0
         rows_of[row.instrument_id].append(row)
     if not rows_of:
         return
-    # The mentions alone first, then the measures of the few kept: joined before the window
-    # keeps them, every measure would be read to label a few hundred mentions.
+    # The measure and article of each are read back from its place in article order, which
+    # holds them: joined to the mentions, every measure was read to label a few hundred.
     first = list(
         among.filter(instrument__in=rows_of)
         .annotate(
@@ -55,30 +54,42 @@ def attach_other_mentions(rows, among, *, shown=OTHERS_SHOWN):
         )
         .filter(place__lte=shown + 1)
         .order_by("instrument_id", "place")
-        .values_list("instrument_id", "pk", "measure_id", "mentions")
+        .values_list("instrument_id", "pk", "article_order", "mentions")
     )
-    measures = {
-        pk: (
-            Measure(kind=kind, number=number).label,
-            source_id,
-            Source(published_on=published_on, slug=slug).short_label,
-        )
-        for pk, kind, number, source_id, published_on, slug in Measure.objects.filter(
-            pk__in={measure_id for _i, _pk, measure_id, _n in first}
-        ).values_list("pk", "kind", "number", "source_id", "source__published_on", "source__slug")
-    }
+    places = {pk: measure_place(article_order) for _i, pk, article_order, _n in first}
     mention_url = pk_urls("measures:mention_detail")
-    totals = {}
-    for instrument_id, pk, measure_id, mentions in first:
+    labels, articles, totals = {}, undated_articles(places.values()), {}
+    for instrument_id, pk, _order, mentions in first:
         totals[instrument_id] = mentions
-        other = OtherMention(pk, mention_url(pk), *measures[measure_id])
+        place = places[pk]
+        if (place.kind, place.number) not in labels:
+            labels[place.kind, place.number] = Measure(kind=place.kind, number=place.number).label
+        if place.source_id not in articles:
+            articles[place.source_id] = article_label(place.published_on, None)
+        url, label = mention_url(pk), labels[place.kind, place.number]
         for row in rows_of[instrument_id]:
             if row.pk != pk and len(row.other_mentions) < shown:
-                row.other_mentions.append(other)
+                # The article is named only when it is not the row's own.
+                article = (
+                    "" if place.source_id == row.measure.source_id else articles[place.source_id]
+                )
+                row.other_mentions.append(OtherMention(pk, url, label, article))
     for instrument_id, instrument_rows in rows_of.items():
         for row in instrument_rows:
             # Every mention of the instrument but the row's own and those it links to.
             row.more_mentions = max(0, totals.get(instrument_id, 1) - 1 - len(row.other_mentions))
+
+
+def undated_articles(places):
+    """{source id: `Source.short_label`} of the sources of `places` (`measure_place`) that have
+    no date, which their place does not name (one query when there are any)."""
+    undated = {place.source_id for place in places if place.published_on is None}
+    if not undated:
+        return {}
+    return {
+        source.pk: source.short_label
+        for source in Source.objects.filter(pk__in=undated).only("slug", "published_on")
+    }
 
 
 #: A number no address holds by chance, for `pk_urls`.

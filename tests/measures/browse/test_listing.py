@@ -10,7 +10,7 @@ from django.urls import reverse, set_script_prefix
 from django.utils import translation
 
 from measures.browse.rows import STAND_IN, attach_other_mentions, pk_urls
-from measures.models import Mention
+from measures.models import Measure, Mention, measure_place
 from tests.factories import make_measure, make_mention, make_source
 
 
@@ -124,3 +124,28 @@ def test_a_row_names_the_article_of_an_other_mention_from_another_article(client
     assert re.search(rf'<a href="/mentions/{second.pk}/">措施\s*1 \(2024-12-26\)</a>', listing)
     page = client.get("/regions/632821/").content.decode()
     assert re.search(rf'<a href="/mentions/{second.pk}/">措施\s*1 \(2024-12-26\)</a>', page)
+
+
+def test_a_mentions_place_in_article_order_names_its_measure_and_article(reference_data):
+    # `measure_place` reads back what `article_order` holds: rows label other mentions from it.
+    dated = make_measure(
+        kind=Measure.Kind.DIRECTION, number=4, source=make_source(published_on=date(2024, 12, 26))
+    )
+    undated = make_measure(number=12, source=make_source(published_on=None))
+    for measure in (dated, undated):
+        mention = Mention.objects.get(pk=make_mention(measure=measure).pk)
+        assert measure_place(mention.article_order) == (
+            measure.source.published_on,
+            measure.source_id,
+            measure.kind,
+            measure.number,
+        )
+
+
+def test_an_other_mention_in_an_undated_article_is_named_by_its_slug(client, reference_data):
+    undated = make_measure(number=2, source=make_source(published_on=None, slug="draft-notes"))
+    dated = make_measure(number=2, source=make_source(published_on=date(2024, 12, 26)))
+    first = make_mention(measure=undated, region="632821", type="pilot", name="湖泊保护试点")
+    make_mention(measure=dated, region="632821", type="pilot", name="湖泊保护试点")
+    page = client.get("/regions/632821/").content.decode()
+    assert re.search(rf'<a href="/mentions/{first.pk}/">措施\s*2 \(draft-notes\)</a>', page)
