@@ -32,9 +32,10 @@ from .searched import ARTICLE_ORDER, INSTRUMENT, PK
 
 
 class RelevanceBands:
-    """Rows of `rows` (the list's rows, one per instrument, searched by `words`) in the order
-    of `keyset` (a one-key `keyset.Keyset` of `MentionFilter.relevance_order`); `named`, the
-    ids of the instruments the words name (`MentionFilter.named_instruments`)."""
+    """Rows of `rows` (the list's rows, one per instrument, of a search) in the order
+    of `keyset` (a one-key `keyset.Keyset` of `MentionFilter.relevance_order`), given
+    `named_instruments`, the ids of the instruments the words name
+    (`MentionFilter.named_instruments`)."""
 
     #: How that key starts for a row whose instrument no word names.
     rest_prefix = NAMED_BY_NONE

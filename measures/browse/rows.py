@@ -65,6 +65,7 @@ def attach_other_mentions(rows, among, *, shown=OTHERS_SHOWN):
         if (place.kind, place.number) not in labels:
             labels[place.kind, place.number] = Measure(kind=place.kind, number=place.number).label
         if place.source_id not in articles:
+            # A dated article, named by its date (`undated_articles` read the others).
             articles[place.source_id] = article_label(place.published_on, None)
         url, label = mention_url(pk), labels[place.kind, place.number]
         for row in rows_of[instrument_id]:
