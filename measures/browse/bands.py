@@ -26,9 +26,13 @@ them), so links made either way lead to the same rows.
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from functools import cached_property
+from operator import itemgetter
 
 from .filters import NAMED_BY_NONE, relevance_key
 from .searched import ARTICLE_ORDER, INSTRUMENT, PK
+
+#: The key of a row (id, key), as `read` gives them.
+KEY = itemgetter(1)
 
 
 class RelevanceBands:
@@ -108,13 +112,12 @@ class MatchedOrder:
             (relevance_key(held[instrument], article_order), pk)
             for instrument, (article_order, pk) in first.items()
         )
-        self.keys = [key for key, _pk in rows]
         self.rows = [(pk, key) for key, pk in rows]
 
     def read(self, count, after=None, before=None):
         """As `RelevanceBands.read`."""
         if before is not None:
-            end = bisect_left(self.keys, before)
+            end = bisect_left(self.rows, before, key=KEY)
             return self.rows[max(0, end - count) : end]
-        start = 0 if after is None else bisect_right(self.keys, after)
+        start = 0 if after is None else bisect_right(self.rows, after, key=KEY)
         return self.rows[start : start + count]

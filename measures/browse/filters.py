@@ -134,6 +134,12 @@ NAMED_BY_NONE = str(MAX_WORDS)
 MAX_NAMED = 500
 
 
+def name_holds(word):
+    """The instruments whose names hold `word` (a `search.Word`), found through the index of
+    their names: the names `MentionFilter.relevance` counts the word in."""
+    return InstrumentNameMayHold(word.text) & Q(name__icontains=word.text)
+
+
 def relevance_key(held, article_order):
     """The key `MentionFilter.relevance_order` gives a row whose instrument's name holds
     `held` of the words, at `article_order`: the same text, made in Python."""
@@ -407,7 +413,7 @@ class MentionFilter(django_filters.FilterSet):
             return []
         condition = Q()
         for word in words:
-            condition |= InstrumentNameMayHold(word.text) & Q(name__icontains=word.text)
+            condition |= name_holds(word)
         named = Instrument.objects.filter(condition).order_by().values_list("pk", flat=True)
         return list(named[: MAX_NAMED + 1])
 
@@ -425,11 +431,7 @@ class MentionFilter(django_filters.FilterSet):
         """[{ids of the instruments whose names hold the word}] for each word of the search,
         in its order (one query per word), as `relevance` tests names."""
         return [
-            set(
-                Instrument.objects.filter(
-                    InstrumentNameMayHold(word.text), name__icontains=word.text
-                ).values_list("pk", flat=True)
-            )
+            set(Instrument.objects.filter(name_holds(word)).values_list("pk", flat=True))
             for word in self.search_words
         ]
 

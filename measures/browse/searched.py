@@ -35,6 +35,9 @@ class SearchedCounts:
     def __init__(self, filterset, *, with_order=False):
         self.filterset = filterset
         self.with_order = with_order
+        # The matches passing each set of filters, and their distinct (value, instrument)
+        # pairs, made once per page however many counts read them.
+        self._selected_cache, self._pairs_cache = {}, {}
         self.chosen = {
             name: value
             for name, value in filterset.form.cleaned_data.items()
@@ -85,7 +88,7 @@ class SearchedCounts:
         return frozenset(name for name in self._tests if name != excluded)
 
     def _selected(self, applied):
-        cache = self.__dict__.setdefault("_selected_cache", {})
+        cache = self._selected_cache
         if applied not in cache:
             rows = self.matches
             for name in applied:
@@ -98,7 +101,7 @@ class SearchedCounts:
         """The distinct (value of `column`, instrument) of the matches passing the filters
         `applied`: the type facet and the category facet share them, and with no filter
         but the search every facet reads the same matches."""
-        cache = self.__dict__.setdefault("_pairs_cache", {})
+        cache = self._pairs_cache
         if (applied, column) not in cache:
             cache[applied, column] = set(
                 map(itemgetter(column, INSTRUMENT), self._selected(applied))
