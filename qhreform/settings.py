@@ -295,6 +295,11 @@ KNOWLEDGE_BASE_DIR = BASE_DIR / "fixtures"
 # Entries per page on the instruments list.
 MENTIONS_PER_PAGE = 50
 
+# A searched list counts its instruments and facets from the mentions its words match when
+# they are at most this many; a broader search says "more than …" instead of reading every
+# match on every page (exports count every row all the same).
+SEARCH_COUNT_LIMIT = int(os.environ.get("QHREFORM_SEARCH_COUNT_LIMIT", 10_000))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

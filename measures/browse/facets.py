@@ -30,7 +30,8 @@ class Facets:
     @cached_property
     def counts(self):
         """{facet: {value: distinct instruments}}, each facet counted with every filter but its
-        own; the region facet by code, each region with the units below it.
+        own; the region facet by code, each region with the units below it. A facet a search
+        matches too many mentions to count (`searched.SearchedCounts`) is None.
 
         Instruments are counted, not mentions, so no facet can be summed from another's (an
         instrument under two measures counts once for its kind): each facet is its own
@@ -102,7 +103,8 @@ class Facets:
 
     @cached_property
     def options(self):
-        """{facet: [option]}: every option, counted with the other filters applied."""
+        """{facet: [option]}: every option, counted with the other filters applied; each
+        option's count None in a facet not counted."""
         measures = self.measures
         regions = self.regions
         # Counties and towns are listed under their prefecture.
@@ -110,6 +112,10 @@ class Facets:
         options = {}
         for name in MentionFilter.FACETS:
             counts = self.counts[name]
+            if counts is None:
+                # Every option is offered, with no count: the region facet its regions
+                # always listed (the counties stay under their prefectures' pages).
+                counts = Uncounted()
             if name == "kind":
                 found = [(v, str(label), counts.get(v, 0)) for v, label in Measure.Kind.choices]
             elif name == "measure":
@@ -142,7 +148,8 @@ class Facets:
         return options
 
     def shown(self):
-        """The facets to show: options with entries, and every selected option."""
+        """The facets to show: options with entries, and every selected option; every option
+        of a facet not counted (as `options` lists them)."""
         facets = []
         for name, options in self.options.items():
             selected = self.query.getlist(name)
@@ -160,8 +167,16 @@ class Facets:
                             "url": toggle(option["value"]),
                         }
                         for option in options
-                        if option["count"] or option["value"] in selected
+                        if option["count"] is None or option["count"] or option["value"] in selected
                     ],
+                    "counted": self.counts[name] is not None,
                 }
             )
         return facets
+
+
+class Uncounted(dict):
+    """The counts of a facet not counted: None for every value."""
+
+    def get(self, key, default=None):
+        return None

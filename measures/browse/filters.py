@@ -201,6 +201,9 @@ class MentionFilter(django_filters.FilterSet):
 
     #: Whether the search's conditions name the search index (`in_text`); see `row_tests`.
     search_indexed = True
+    #: A search's counts are made from at most this many mentions (`searched.SearchedCounts`);
+    #: None counts every one, as the exports do.
+    count_limit = None
 
     @cached_property
     def row_tests(self):
@@ -398,10 +401,11 @@ class MentionFilter(django_filters.FilterSet):
         """The counts of a search made from one read of the mentions it matches
         (`searched.SearchedCounts`), or None without a search. In relevance order, when the
         words name more than `MAX_NAMED` instruments, the read also gives each match's place
-        in that order (`bands.MatchedOrder`)."""
+        in that order (`bands.MatchedOrder`). Counts made from more than `count_limit`
+        mentions are None."""
         if not (self.is_valid() and self.form.cleaned_data.get("q")):
             return None
-        return SearchedCounts(self, with_order=self.ranks_from_matches)
+        return SearchedCounts(self, with_order=self.ranks_from_matches, limit=self.count_limit)
 
     @cached_property
     def named_instruments(self):

@@ -26,7 +26,11 @@ KNOWN_PARAMETERS = frozenset([*MentionFilter.base_filters, *PAGE_PARAMETERS])
 
 
 class MentionListing:
-    def __init__(self, query):
+    """The list of `query`'s parameters. A search's counts are made from at most `count_limit`
+    matching mentions (`searched.SearchedCounts`; the list page's is
+    `settings.SEARCH_COUNT_LIMIT`), and are None past it; by default every one is counted."""
+
+    def __init__(self, query, *, count_limit=None):
         # Links on the page are built from this query, so it keeps only what the list reads
         # (the filters and the page), each value once: an unknown parameter or a repeated value
         # is not copied into every facet link. An empty value (a form's blank choice) means
@@ -39,6 +43,7 @@ class MentionListing:
             if values:
                 self.query.setlist(key, values)
         self.filterset = MentionFilter(self.query, queryset=Mention.objects.published().for_list())
+        self.filterset.count_limit = self.count_limit = count_limit
         self.errors = self._errors()
 
     def _errors(self):
@@ -104,7 +109,7 @@ class MentionListing:
     @cached_property
     def instrument_count(self):
         """How many instruments match: from the summary when it can say, from the search's
-        matches under a search, else counted."""
+        matches under a search (None when they are more than `count_limit`), else counted."""
         if self.errors:
             return 0
         selection = self.filterset.summary_selection()
@@ -113,6 +118,17 @@ class MentionListing:
         if self.filterset.searched_counts is not None:
             return self.filterset.searched_counts.instrument_count()
         return self.mentions.count_instruments()
+
+    @property
+    def counted(self):
+        """Whether the list's totals were made: not for a search matching more mentions than
+        `count_limit`."""
+        return self.instrument_count is not None
+
+    @property
+    def count_limit_shown(self):
+        """`count_limit` as the page writes it ("10,000")."""
+        return f"{self.count_limit:,}" if self.count_limit is not None else ""
 
     @cached_property
     def mention_count(self):
@@ -228,7 +244,7 @@ class MentionListing:
         filterset = self.filterset
         if filterset.ranks_from_matches:
             return MatchedOrder(
-                filterset.searched_counts.selected(), filterset.instruments_named_by()
+                filterset.searched_counts.ordered(), filterset.instruments_named_by()
             )
         return RelevanceBands(self.queryset, filterset.named_instruments, self.keyset)
 

@@ -1,5 +1,6 @@
 """The public pages. Each picks its data (QuerySets, `pages`, `listing`) and names a template."""
 
+from django.conf import settings
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponseBadRequest, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect
@@ -58,7 +59,7 @@ class MentionListView(NamesUnusedParameters, TemplateView):
     parameters = KNOWN_PARAMETERS
 
     def get(self, request, *args, **kwargs):
-        listing = MentionListing(request.GET)
+        listing = MentionListing(request.GET, count_limit=settings.SEARCH_COUNT_LIMIT)
         page = listing.page(
             request.GET.get("page"),
             after=request.GET.get("after"),
