@@ -360,14 +360,13 @@ class MentionListing:
         return {"unmatched": unmatched, "drops": drops}
 
     def _alternative(self, query):
-        """The list URL for `query` and how many entries it holds (one count query; the words
-        already read are not read again)."""
-        other = MentionFilter(query, queryset=self.filterset.queryset)
+        """The list URL for `query` and how many instruments it holds, counted as that list
+        counts them (None past `count_limit`); the words already read are not read again."""
+        other = MentionListing(query, count_limit=self.count_limit)
         for cache in ("_search_cache", "_measure_cache"):
             if cache in self.filterset.__dict__:
-                other.__dict__[cache] = self.filterset.__dict__[cache]
-        count = other.qs.count_instruments() if other.is_valid() else 0
-        return {"url": without(query, "page"), "count": count}
+                other.filterset.__dict__[cache] = self.filterset.__dict__[cache]
+        return {"url": without(query, "page"), "count": other.instrument_count}
 
     @cached_property
     def _facets(self):

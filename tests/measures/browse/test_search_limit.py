@@ -124,3 +124,21 @@ def test_a_search_placed_from_its_matches_keeps_its_order_uncounted(
     assert [row.pk for row in limited.page().object_list] == [
         row.pk for row in exact.page().object_list
     ]
+
+
+def test_an_empty_list_offers_dropping_a_word_saying_more_than_the_limit(
+    client, knowledge_base, settings
+):
+    settings.SEARCH_COUNT_LIMIT = 20
+
+    response = client.get(LIST, {"q": "青海 不存在的词"})
+
+    drops = {
+        drop["url"]: drop["count"] for drop in response.context["listing"].no_results_help["drops"]
+    }
+    assert drops == {
+        "?q=%E9%9D%92%E6%B5%B7": None,
+        "?q=%E4%B8%8D%E5%AD%98%E5%9C%A8%E7%9A%84%E8%AF%8D": 0,
+    }
+    html = response.content.decode()
+    assert "去掉搜索词“不存在的词”：超过 20 处提及" in html
