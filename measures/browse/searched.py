@@ -33,7 +33,8 @@ PK, ARTICLE_ORDER = range(len(MATCH_COLUMNS), len(MATCH_COLUMNS) + len(ORDER_COL
 
 class SearchedCounts:
     """Counts over the mentions `filterset`'s search matches, with its other filters applied
-    in Python; each None when made from more than `limit` mentions. `filterset` is a valid
+    in Python (by the database when the search alone matches more than `limit`); each None
+    when it would be made from more than `limit` mentions. `filterset` is a valid
     `MentionFilter` with a search. `with_order` reads every match, with its place in the
     list's order (`ordered`), whatever the limit.
 
