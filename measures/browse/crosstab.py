@@ -74,10 +74,18 @@ class CrossTab:
     def _counts(self):
         """(cells {(region id, value): n}, row totals {region id: n}, column totals, total),
         each counting distinct instruments: from the summary when it can say (two queries),
-        else four aggregate queries."""
-        selection = self.listing.filterset.summary_selection()
+        from one read of a search's matches (`searched.SearchedCounts`), else four aggregate
+        queries."""
+        filterset = self.listing.filterset
+        selection = filterset.summary_selection()
         if selection is not None:
-            return self._summarised(selection)
+            return self._grouped(
+                summary.instrument_counts(
+                    **selection, groups=lambda cell: self._groups(cell.region_id, cell.type_id)
+                )
+            )
+        if filterset.searched_counts is not None:
+            return self._grouped(filterset.searched_counts.instrument_counts(self._groups))
         mentions = self.listing.mentions
         placed = mentions.annotate(column=prefecture_column(self.regions))
         return (
@@ -87,18 +95,24 @@ class CrossTab:
             mentions.count_instruments(),
         )
 
-    def _summarised(self, selection):
-        column_of = prefecture_ids(self.regions)
-        if self.by == "type":
-            value_of = dict(InstrumentType.objects.values_list("pk", "slug"))
-        else:
-            value_of = dict(InstrumentType.objects.values_list("pk", "category"))
+    @cached_property
+    def _column_of(self):
+        return prefecture_ids(self.regions)
 
-        def groups(cell):
-            column, value = column_of.get(cell.region_id), value_of.get(cell.type_id)
-            return (("cell", column, value), ("row", column), ("column", value), ("total",))
+    @cached_property
+    def _value_of(self):
+        """{type id: the table's column for it}: its slug, or its category."""
+        field = "slug" if self.by == "type" else "category"
+        return dict(InstrumentType.objects.values_list("pk", field))
 
-        counts = summary.instrument_counts(**selection, groups=groups)
+    def _groups(self, region_id, type_id):
+        """The groups an instrument in `region_id` of `type_id` counts in: its cell, its row,
+        its column and the total."""
+        row, value = self._column_of.get(region_id), self._value_of.get(type_id)
+        return (("cell", row, value), ("row", row), ("column", value), ("total",))
+
+    @staticmethod
+    def _grouped(counts):
         found = defaultdict(dict)
         for (kind, *key), n in counts.items():
             found[kind][key[0] if len(key) == 1 else tuple(key)] = n

@@ -153,6 +153,21 @@ class SearchedCounts:
         rows = self._counted(self._applied(None))
         return None if rows is None else len(rows)
 
+    def instrument_counts(self, groups):
+        """{group: distinct instruments} over the matches passing every filter, a match counting
+        in each group `groups(region id, type id)` gives, as `summary.Cells.instrument_counts`
+        groups the summary's cells; None when not counted."""
+        rows = self._counted(self._applied(None))
+        if rows is None:
+            return None
+        places = set(map(itemgetter(REGION, TYPE, INSTRUMENT), rows))
+        pairs = {
+            (group, instrument)
+            for region, type_id, instrument in places
+            for group in groups(region, type_id)
+        }
+        return dict(Counter(map(itemgetter(0), pairs)))
+
     def facet(self, name, regions=None, measure_ids=None):
         """{value: distinct instruments} for facet `name`, keyed as `MentionFilter.facet_counts`
         keys it: kind, measure id (only `measure_ids` when given), region code (each region with

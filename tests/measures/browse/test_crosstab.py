@@ -6,6 +6,10 @@ import re
 from html import unescape
 
 import pytest
+from django.http import QueryDict
+
+from measures.browse.crosstab import CrossTab
+from measures.browse.filters import MentionFilter
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +38,16 @@ def test_regulations_per_prefecture_with_every_prefecture_and_zeros(client, know
 
 
 @pytest.mark.parametrize(
-    "query", ["", "by=category", "kind=direction", "q=试点", "by=category&measure=reform-1"]
+    "query",
+    [
+        "",
+        "by=category",
+        "kind=direction",
+        "q=试点",
+        "by=category&measure=reform-1",
+        "q=西宁",
+        "q=生态 制度&kind=reform",
+    ],
 )
 def test_every_number_links_to_exactly_its_instruments(client, knowledge_base, query):
     html = client.get(f"{TABLE}?{query}").content.decode()
@@ -42,6 +55,17 @@ def test_every_number_links_to_exactly_its_instruments(client, knowledge_base, q
     assert len(links) > 5
     for url, shown in links:
         assert list_count(client, unescape(url)) == int(shown), url
+
+
+@pytest.mark.parametrize("query", ["q=西宁", "q=生态&by=category", "q=生态&measure=reform-1"])
+def test_a_searched_table_counts_as_the_aggregate_queries_count(knowledge_base, monkeypatch, query):
+    # Counted from one read of the search's matches, each number is what the database counts
+    # with the search in every aggregate query.
+    tallied = CrossTab(QueryDict(query)).table()
+    monkeypatch.setattr(MentionFilter, "searched_counts", property(lambda self: None))
+    aggregated = CrossTab(QueryDict(query)).table()
+    assert tallied["total"] > 0
+    assert tallied == aggregated
 
 
 def test_the_lists_filters_narrow_it_and_its_axes_are_named_as_unused(client, knowledge_base):
