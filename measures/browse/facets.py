@@ -169,7 +169,6 @@ class Facets:
                         for option in options
                         if option["count"] is None or option["count"] or option["value"] in selected
                     ],
-                    "counted": self.counts[name] is not None,
                 }
             )
         return facets
