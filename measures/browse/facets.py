@@ -169,6 +169,9 @@ class Facets:
                         for option in options
                         if option["count"] is None or option["count"] or option["value"] in selected
                     ],
+                    # Its options come without counts: the search is too broad to count
+                    # without this facet's own filter.
+                    "uncounted": self.counts[name] is None,
                 }
             )
         return facets

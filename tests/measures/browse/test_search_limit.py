@@ -54,7 +54,9 @@ def test_a_search_matching_more_mentions_than_the_limit_lists_every_row_uncounte
     shown = facets(response)
     for facet in shown.values():
         assert facet["options"], facet["name"]
+        assert facet["uncounted"]
         assert all(option["count"] is None for option in facet["options"])
+    assert html.count("此处不显示数目") == len(shown)
     regions = Region.objects.linked()
     home = home_province(regions)
     assert {o["value"] for o in shown["region"]["options"]} == {
@@ -102,7 +104,10 @@ def test_a_search_narrowed_below_the_limit_is_counted_but_the_facet_it_narrows_b
     assert response.context["page"].paginator.count == exact.instrument_count
     shown = facets(response)
     # Without its own filter the region facet counts the whole search: too many.
+    assert shown["region"]["uncounted"]
     assert all(option["count"] is None for option in shown["region"]["options"])
+    assert not any(shown[name]["uncounted"] for name in ("kind", "measure", "category", "type"))
+    assert response.content.decode().count("此处不显示数目") == 1
     # Every other facet counts the region's mentions, as when every mention is counted.
     exact_facets = {facet["name"]: facet for facet in exact.facets}
     for name in ("kind", "measure", "category", "type"):
