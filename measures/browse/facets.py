@@ -167,7 +167,8 @@ class Facets:
                             "url": toggle(option["value"]),
                         }
                         for option in options
-                        if option["count"] is None or option["count"] or option["value"] in selected
+                        # A count of 0 is left out; None (not counted) is not.
+                        if option["count"] != 0 or option["value"] in selected
                     ],
                     # Its options come without counts: the search is too broad to count
                     # without this facet's own filter.
