@@ -131,6 +131,11 @@ class SourceQuerySet(models.QuerySet):
         """Newest first, undated last, on every database (PostgreSQL would put them first)."""
         return self.order_by(models.F("published_on").desc(nulls_last=True), "slug")
 
+    def in_article_order(self):
+        """Oldest first, undated first, then as added: the order `Measure.in_article_order`
+        and `Mention.article_order` begin with."""
+        return self.order_by(models.F("published_on").asc(nulls_first=True), "pk")
+
 
 class SourceManager(models.Manager.from_queryset(SourceQuerySet)):
     def get_by_natural_key(self, slug):
@@ -1464,6 +1469,11 @@ class SummaryMeasure(models.Model):
             models.UniqueConstraint(
                 fields=["region_id", "measure_id"], name="summary_measure_unique"
             )
+        ]
+        indexes = [
+            # Measure first: whether each of a page's few measures has mentions in a region
+            # is one probe each here, rather than reading all of that region's rows.
+            models.Index(fields=["measure_id", "region_id"], name="summary_measure_idx")
         ]
 
     def __str__(self):

@@ -14,7 +14,7 @@ What the summary cannot answer — a count within some measures, or over a text 
 from the mentions, as before (`MentionQuerySet.count_instruments_by`).
 
 `SummaryMeasure` holds, per region, the measures with public mentions there: which measures a
-region acted under (`measures_in`), and how many (`measure_counts`), read from a few thousand
+region acted under (`has_mentions_in`), and how many (`measure_count`, `measure_counts`), read from a few thousand
 small rows rather than from its mentions.
 """
 
@@ -22,7 +22,7 @@ from collections import Counter, defaultdict, namedtuple
 from functools import cached_property
 
 from django.db import connections, transaction
-from django.db.models import Case, Count, IntegerField, Value, When
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Value, When
 
 from .models import ALL_KINDS, SummaryCell, SummaryInstrument, SummaryMeasure, SummarySpread
 
@@ -139,9 +139,22 @@ def cell_test(scopes, region_ids, type_ids):
     )
 
 
-def measures_in(region_ids):
-    """The ids of the measures with public mentions in these regions, as a subquery."""
-    return SummaryMeasure.objects.filter(region_id__in=region_ids).values("measure_id")
+def has_mentions_in(region_ids):
+    """Whether a measure (the query's `pk`) has public mentions in these regions: a filter
+    tested measure by measure through the summary's index, so that a query for a few measures
+    reads only their rows."""
+    return Exists(SummaryMeasure.objects.filter(region_id__in=region_ids, measure_id=OuterRef("pk")))
+
+
+def measure_count(region_ids):
+    """How many measures have public mentions in these regions, each once however many of
+    them it is in: from their rows of the summary's index alone."""
+    return (
+        SummaryMeasure.objects.filter(region_id__in=region_ids)
+        .values("measure_id")
+        .distinct()
+        .count()
+    )
 
 
 def measure_counts(units):

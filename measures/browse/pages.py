@@ -5,7 +5,6 @@ every region, linked, and one tally of published instruments by measure and pref
 their numbers agree with each other and with the list they link to.
 """
 
-from django.db.models import Count, Window
 from django.utils.http import urlencode
 
 from regions.models import Region, home_province
@@ -195,17 +194,29 @@ def within(region_ids):
     return lambda cell: (None,) if cell.region_id in region_ids else ()
 
 
-def first_measures(region_ids, count):
+def first_measures(region_ids, count, *, sources_read=None):
     """([ids of the first `count` measures in article order with public entries in these
-    regions], how many measures have any there), from the summary (one query)."""
-    rows = list(
+    regions], how many measures have any there), from the summary.
+
+    Article order begins with the source's, so the first measures are among those of the first
+    sources: the measures of the first `sources_read` sources (default `count`: a region acts
+    under most articles) are read, then of eight and sixty-four times as many, then of all,
+    until they hold as many as there are to show. Sorting every measure of the region instead
+    took 20 ms at a million entries."""
+    total = summary.measure_count(region_ids)
+    measures = (
         Measure.objects.published()
-        .filter(pk__in=summary.measures_in(region_ids))
+        .filter(summary.has_mentions_in(region_ids))
         .in_article_order()
-        .annotate(total=Window(Count("pk")))
-        .values_list("pk", "total")[:count]
+        .values_list("pk", flat=True)
     )
-    return [pk for pk, _total in rows], rows[0][1] if rows else 0
+    sources = Source.objects.published().in_article_order().values("pk")
+    sources_read = sources_read or count
+    for batch in (sources_read, sources_read * 8, sources_read * 64):
+        shown = list(measures.filter(source__in=sources[:batch])[:count])
+        if len(shown) == min(count, total):
+            return shown, total
+    return list(measures[:count]), total
 
 
 def with_their_own(entries, *, measures, regions, types):

@@ -363,6 +363,61 @@ def test_a_region_page_shows_its_first_measures_and_says_how_many_more(
     assert response.context["more_measures"] == len(in_order) - 2 > 0
 
 
+def test_a_region_pages_first_measures_are_found_source_by_source_as_if_all_were_sorted(
+    reference_data,
+):
+    """`first_measures` reads the measures of the first sources, then of more, then of all:
+    whatever the first batch, its measures are the first in article order with public entries
+    in the region, and its total counts all of them."""
+    from datetime import date
+
+    from tests.factories import make_measure, make_source
+
+    haixi = Region.objects.get(code="632800")
+    sources = [
+        make_source(published_on=date(2024, 5, 1)),
+        make_source(published_on=None),
+        make_source(published_on=date(2023, 1, 1)),
+        make_source(published_on=date(2024, 5, 1)),
+        make_source(published_on=date(2022, 3, 1), status=Source.Status.DRAFT),
+        make_source(published_on=date(2025, 2, 1)),
+    ]
+    for n, source in enumerate(sources):
+        for kind in (Measure.Kind.DIRECTION, Measure.Kind.REFORM):
+            for number in (2, 1):
+                measure = make_measure(source=source, kind=kind, number=number)
+                # Every third measure has its entry elsewhere; one is a draft.
+                region = "630100" if (n + number) % 3 == 0 else "632821"
+                make_mention(measure=measure, region=region)
+    draft = Measure.objects.get(source=sources[3], number=1, kind=Measure.Kind.REFORM)
+    draft.status = Measure.Status.DRAFT
+    draft.save()
+    region_ids = pages.units_of([haixi], Region.objects.linked())[haixi.pk]
+    expected = list(
+        Measure.objects.filter(
+            pk__in=Mention.objects.published().for_region(haixi).values("measure")
+        )
+        .in_article_order()
+        .values_list("pk", flat=True)
+    )
+    assert len(expected) > 8
+
+    def found_as_sorted():
+        for count in (1, 3, 7, len(expected), len(expected) + 5):
+            for sources_read in (1, 2, None):
+                assert pages.first_measures(region_ids, count, sources_read=sources_read) == (
+                    expected[:count],
+                    len(expected),
+                )
+
+    found_as_sorted()
+    # Articles before all of them with nothing in the region: the first batches find nothing.
+    for _ in range(70):
+        make_source(published_on=date(2020, 1, 1))
+    found_as_sorted()
+    assert pages.first_measures([Region.objects.get(code="630200").pk], 5) == ([], 0)
+
+
 def list_count_of(client, url):
     return client.get(url).context["page"].paginator.count
 
@@ -604,7 +659,7 @@ def test_the_map_names_the_prefectures_in_english_on_english_pages(client, knowl
         # measures with their total, their instrument counts, the types, those measures with
         # their articles, their first entries, the first other mentions of those entries'
         # instruments (whose places in article order name their measures and articles).
-        ("/regions/632800/", 12),
+        ("/regions/632800/", 13),
     ],
 )
 def test_the_region_pages_read_a_fixed_number_of_queries(
