@@ -53,6 +53,19 @@ def seeded(reference_data):
 # The generator -----------------------------------------------------------------------------------
 
 
+def test_synthetic_articles_are_older_than_the_knowledge_bases_own(knowledge_base):
+    """Home and the matrix show the newest article: the knowledge base's, at every size."""
+    from bench.synthetic import Generator
+
+    article = Source.objects.published().newest()
+    generator = Generator(
+        seed=1, regions=list(Region.objects.all()), types=list(InstrumentType.objects.all())
+    )
+    dates = [generator.source(number, 1).source.published_on for number in range(1, 3001)]
+    assert max(dates) < article.published_on
+    assert len(set(dates)) > 1000
+
+
 def test_the_same_seed_gives_the_same_rows_and_another_seed_others(seeded):
     first = rows(7)
     seed_synthetic(mentions=300, seed=7, per_source=100, replace=True)
