@@ -23,6 +23,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.db import connections, transaction
 from django.db.models import Count, Max
+from django.db.models.expressions import RawSQL
 from django.http import FileResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -267,8 +268,8 @@ def instrument_values(listing, request, text=unchanged):
     list). `text` as for `mention_values`.
 
     The list's rows are read in order (`MentionQuerySet.leading`), in chunks, by one query; per
-    chunk, three more read how many matching mentions each instrument has, their stages (from
-    all their public mentions, by the stage rule) and other names.
+    chunk, three more read how many matching mentions each instrument has (with filters only),
+    their stages (from all their public mentions, by the stage rule) and other names.
     """
     queryset = listing.queryset
     with one_snapshot(queryset.db):
@@ -282,21 +283,27 @@ def instrument_values(listing, request, text=unchanged):
         def mention_stage(action, name):
             return stage_of(action, name, rules)
 
+        # Without filters, the mentions the list selects of an instrument are all its public
+        # ones, which its stage is read from anyway: they are not counted again.
+        filtered = any(name in listing.query for name in FILTER_NAMES)
         rows = queryset.values_list(*INSTRUMENT_FIELDS).iterator(chunk_size=CHUNK_SIZE)
         while chunk := list(islice(rows, CHUNK_SIZE)):
-            instruments = [row[0] for row in chunk]
-            counts = dict(
-                listing.mentions.filter(instrument__in=instruments)
-                .order_by()
-                .values_list("instrument")
-                .annotate(n=Count("id"))
-            )
+            instruments = id_set([row[0] for row in chunk], queryset.db)
             stages = defaultdict(list)
             public = (
                 Mention.objects.published().filter(instrument__in=instruments).in_article_order()
             )
             for instrument_id, action, name in public.values_list("instrument", "action", "name"):
                 stages[instrument_id].append(mention_stage(action, name))
+            if filtered:
+                counts = dict(
+                    listing.mentions.filter(instrument__in=instruments)
+                    .order_by()
+                    .values_list("instrument")
+                    .annotate(n=Count("id"))
+                )
+            else:
+                counts = {pk: len(found) for pk, found in stages.items()}
             names = defaultdict(list)
             aliases = InstrumentAlias.objects.filter(instrument__in=instruments).order_by("name")
             for instrument_id, name in aliases.values_list("instrument", "name"):
@@ -338,6 +345,15 @@ def instrument_values(listing, request, text=unchanged):
                     *source,
                     permalink(pk),
                 )
+
+
+def id_set(ids, using):
+    """`ids` as the right side of an `__in` lookup on database `using`. On PostgreSQL, one
+    array parameter: the driver binds the query's parameters itself, and a chunk's 2,000 ids
+    as 2,000 placeholders, three queries per chunk, took a third of an export's time."""
+    if connections[using].vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::bigint[])", [ids])
+    return ids
 
 
 #: What `instrument_values` reads of a list row (an instrument's first matching mention).
