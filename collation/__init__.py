@@ -9,15 +9,24 @@ stores it beside the name, so that a paged list and its exports are sorted by th
 
 import re
 import unicodedata
-
-from pypinyin import Style, lazy_pinyin, load_phrases_dict
+from functools import cache
 
 #: The longest key kept. Names that agree on this much are ordered by the name itself (the
 #: sorts break ties with it), so a longer key would change no order that a reader sees.
 MAX_LENGTH = 500
 
-# Place names whose reading pypinyin's dictionary does not know (it reads 都 as dōu there).
-load_phrases_dict({"都兰": [["dū"], ["lán"]]})
+
+@cache
+def _pypinyin():
+    """pypinyin, loaded when a key is first made, that is on a write: its dictionaries take
+    some 55 MB and 200,000 objects, which a process that only reads (every web worker, most
+    of the time) would otherwise hold and have its garbage collector walk again and again."""
+    import pypinyin
+
+    # Place names whose reading pypinyin's dictionary does not know (it reads 都 as dōu there).
+    pypinyin.load_phrases_dict({"都兰": [["dū"], ["lán"]]})
+    return pypinyin
+
 
 # Runs of Chinese characters (the CJK unified ideographs, their extensions and compatibility
 # forms), read in pypinyin together so that a word's context picks a heteronym's reading, and
@@ -38,11 +47,14 @@ def pinyin_key(text):
     themselves (GEP → gep0, the 0 placing them before any syllable they begin); full-width forms
     count as their ASCII letters. Heteronyms are read as pypinyin reads them in context
     (长江 cháng, 重庆 chóng); a character it has no reading for is left out."""
+    pypinyin = _pypinyin()
     text = unicodedata.normalize("NFKC", text or "")
     parts = []
     for chinese, other in _RUNS.findall(text):
         if chinese:
-            pieces = lazy_pinyin(chinese, style=Style.TONE3, neutral_tone_with_five=True)
+            pieces = pypinyin.lazy_pinyin(
+                chinese, style=pypinyin.Style.TONE3, neutral_tone_with_five=True
+            )
             parts.extend(piece for piece in pieces if _SYLLABLE.fullmatch(piece))
         else:
             parts.extend(f"{run}0" for run in _KEPT.findall(other.casefold()))

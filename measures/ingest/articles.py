@@ -15,7 +15,6 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db.models import Q
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from pypinyin import lazy_pinyin
 
 from regions.models import Region
 
@@ -77,6 +76,10 @@ def article_slug(*, title, published_on=None, text=""):
 
     e.g. 青海九项措施… of 2024-12-26 → qing-hai-jiu-xiang-cuo-shi-jin-yi-2024-12-26.
     """
+    # Imported here, where an article is imported: its dictionaries are some 200,000 Python
+    # objects, which every web process would otherwise hold and its garbage collector walk.
+    from pypinyin import lazy_pinyin
+
     han = re.findall(r"[\u4e00-\u9fff]", title or "")
     words = lazy_pinyin("".join(han[:SLUG_TITLE_CHARACTERS])) if han else []
     latin = re.sub(r"[\u4e00-\u9fff]", " ", title or "") if not han else ""
