@@ -106,7 +106,7 @@ def published_tally(regions, measures, *, cells=None):
     (three aggregate queries over those measures only)."""
     column_of, code_of = prefecture_ids(regions), {region.pk: region.code for region in regions}
     counts = (cells or summary.Cells()).instrument_counts(
-        groups=lambda cell: ((code_of[column_of[cell.region_id]],), ())
+        groups=lambda region_id: ((code_of[column_of[region_id]],), ()), by="region_id"
     )
     within = tally(Mention.objects.published().filter(measure__in=measures), regions)
     within.code_totals = {key[0]: n for key, n in counts.items() if key}
@@ -179,14 +179,18 @@ def type_charts(types, *, region=None, region_ids=None, cells=None):
     category_of = {t.pk: t.category for t in types}
     counted = None if region_ids is None else set(region_ids)
 
-    def groups(cell):
-        if counted is not None and cell.region_id not in counted:
-            return ()
-        return (("type", cell.type_id), ("category", category_of.get(cell.type_id)))
+    def groups(type_id):
+        return (("type", type_id), ("category", category_of.get(type_id)))
 
     if cells is None:
-        cells = summary.Cells(region_ids=region_ids)
-    counts = cells.instrument_counts(groups)
+        counts = summary.Cells(region_ids=region_ids).instrument_counts(groups, by="type_id")
+    elif counted is None:
+        counts = cells.instrument_counts(groups, by="type_id")
+    else:
+        # The page's cells are every region's: those of the region's units count.
+        counts = cells.instrument_counts(
+            lambda cell: groups(cell.type_id) if cell.region_id in counted else ()
+        )
     per_type = {key: n for (axis, key), n in counts.items() if axis == "type"}
     by_category = {key: n for (axis, key), n in counts.items() if axis == "category"}
     base = reverse("measures:instrument_list") + "?"

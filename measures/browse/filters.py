@@ -492,12 +492,14 @@ class MentionFilter(django_filters.FilterSet):
     def _summarised_facet(self, name, selection, regions):
         if name == "kind":
             selection = {**selection, "scopes": Measure.Kind.values}
-            return self.summary_cells(selection).instrument_counts(lambda cell: (cell.scope,))
+            return self.summary_cells(selection).instrument_counts(
+                lambda scope: (scope,), by="scope"
+            )
         cells = self.summary_cells(selection)
         if name == "region":
             units = summary.units_counting(regions)
-            return cells.instrument_counts(lambda cell: units.get(cell.region_id, ()))
+            return cells.instrument_counts(lambda pk: units.get(pk, ()), by="region_id")
         if name == "category":
             categories = self._type_categories
-            return cells.instrument_counts(lambda cell: (categories.get(cell.type_id),))
-        return cells.instrument_counts(lambda cell: (cell.type_id,))
+            return cells.instrument_counts(lambda pk: (categories.get(pk),), by="type_id")
+        return cells.instrument_counts(lambda pk: (pk,), by="type_id")

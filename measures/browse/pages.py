@@ -147,7 +147,7 @@ def region_page(region):
     region_ids = units_of([region_in_tree], regions)[region.pk]
     entries = Mention.objects.published().filter(region__in=region_ids)
     cells = summary.Cells()
-    entry_total = cells.instrument_counts(within(region_ids)).get(None, 0)
+    entry_total = cells.instrument_counts(within(region_ids), by="region_id").get(None, 0)
     # The first measures with entries here, and the instruments of each of those alone: a
     # page costs the same however many measures and entries the region has.
     shown, measure_total = first_measures(region_ids, MEASURES_SHOWN)
@@ -189,9 +189,9 @@ def region_page(region):
 
 
 def within(region_ids):
-    """A grouping for `summary.Cells.instrument_counts`: the cells of these regions, as one."""
+    """A grouping for `summary.Cells.instrument_counts` by region: these regions, as one."""
     region_ids = set(region_ids)
-    return lambda cell: (None,) if cell.region_id in region_ids else ()
+    return lambda region_id: (None,) if region_id in region_ids else ()
 
 
 def first_measures(region_ids, count, *, sources_read=None):

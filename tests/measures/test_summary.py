@@ -46,16 +46,25 @@ def counted_from_mentions(scope):
     }
 
 
+def by_field_and_by_cell(scope, field, groups):
+    """The counts of `groups` (of one field's value) added up by that field first, after
+    checking that they are those of the same grouping asked of every cell."""
+    counts = summary.instrument_counts(scopes=[scope], groups=groups, by=field)
+    per_cell = summary.instrument_counts(
+        scopes=[scope], groups=lambda cell: groups(getattr(cell, field))
+    )
+    assert counts == per_cell, field
+    return counts
+
+
 def counted_from_summary(scope):
     regions = Region.objects.linked()
     units = summary.units_counting(regions)
     category_of = dict(InstrumentType.objects.values_list("pk", "category"))
     return {
-        "region": summary.instrument_counts(scopes=[scope], groups=lambda c: units[c.region_id]),
-        "type": summary.instrument_counts(scopes=[scope], groups=lambda c: (c.type_id,)),
-        "category": summary.instrument_counts(
-            scopes=[scope], groups=lambda c: (category_of[c.type_id],)
-        ),
+        "region": by_field_and_by_cell(scope, "region_id", lambda pk: units[pk]),
+        "type": by_field_and_by_cell(scope, "type_id", lambda pk: (pk,)),
+        "category": by_field_and_by_cell(scope, "type_id", lambda pk: (category_of[pk],)),
         "total": summary.instrument_counts(scopes=[scope]).get(None, 0),
         "mentions": summary.mention_count(scopes=[scope]),
         "measures": {
