@@ -225,21 +225,31 @@ def test_the_list_facets_and_exports_need_as_many_queries_for_3000_entries_as_fo
     assert Mention.objects.published().count() == 3000
 
 
-def test_an_instrument_export_reads_three_more_queries_per_chunk_of_rows(
-    client, reference_data, monkeypatch
+@pytest.mark.parametrize(
+    ("query", "per_chunk"),
+    [
+        # Without filters, the counts are those of the public mentions the stages are read from.
+        ("", 2),
+        ("?kind=reform", 3),
+    ],
+)
+def test_an_instrument_export_reads_a_few_more_queries_per_chunk_of_rows(
+    client, reference_data, monkeypatch, query, per_chunk
 ):
-    """Each chunk of instruments is read with its mention counts, stages and other names: three
-    queries per chunk besides the rows' own fetch, whatever the chunk holds."""
+    """Each chunk of instruments is read with its stages, other names and (when filtered)
+    matching mention counts: the same queries per chunk besides the rows' own fetch, whatever
+    the chunk holds."""
     monkeypatch.setattr(exports, "CHUNK_SIZE", 100)
+    listed = MentionListing(QueryDict(query.lstrip("?")))
     seed_synthetic(mentions=300, seed=1, per_source=100)
-    few = queries_for(client, "/instruments/export.csv")
-    few_chunks = -(-Mention.objects.published().count_instruments() // 100)
+    few = queries_for(client, "/instruments/export.csv" + query)
+    few_chunks = -(-listed.mentions.count_instruments() // 100)
     seed_synthetic(mentions=1000, seed=1, per_source=100, replace=True)
-    many = queries_for(client, "/instruments/export.csv")
-    many_chunks = -(-Mention.objects.published().count_instruments() // 100)
+    many = queries_for(client, "/instruments/export.csv" + query)
+    many_chunks = -(-listed.mentions.count_instruments() // 100)
 
     assert many_chunks > few_chunks
-    assert many - few == 3 * (many_chunks - few_chunks)
+    assert many - few == per_chunk * (many_chunks - few_chunks)
 
 
 def test_each_facet_is_one_aggregate_query_within_chosen_measures(
