@@ -37,3 +37,18 @@ def middle_entry_sql(seed, *, placeholder="%s"):
         f"WHERE key LIKE {placeholder})",
         [prefix + "%", prefix + "%"],
     )
+
+
+def synthetic_count_sql(seed, *, placeholder="%s"):
+    """SQL for how many synthetic entries of `seed` there are to measure: none when one of its
+    articles is dated on or after the knowledge base's newest (data seeded before synthetic
+    articles were dated before it, which home and the matrix would then show instead), so that
+    such data is seeded again. `placeholder` as for `middle_entry_sql`."""
+    p = placeholder
+    return (
+        f"SELECT CASE WHEN EXISTS (SELECT 1 FROM measures_source WHERE slug LIKE {p} "
+        "AND published_on >= (SELECT max(published_on) FROM measures_source "
+        f"WHERE slug NOT LIKE {p})) THEN 0 "
+        f"ELSE (SELECT count(*) FROM measures_mention WHERE key LIKE {p}) END",
+        [f"synthetic-{seed}-%", "synthetic-%", f"synthetic-{seed}-entry-%"],
+    )

@@ -74,7 +74,7 @@ import psycopg  # noqa: E402
 import redis  # noqa: E402
 from psycopg import sql  # noqa: E402
 
-from bench.pages import EXPORT, FLOOR, PAGES, middle_entry_sql  # noqa: E402
+from bench.pages import EXPORT, FLOOR, PAGES, middle_entry_sql, synthetic_count_sql  # noqa: E402
 from bench.server import (  # noqa: E402
     SQLITE_PATH,
     prepare_sqlite,
@@ -220,10 +220,7 @@ def ensure_database(url):
 
 def synthetic_count(url, seed):
     with connect(url) as conn:
-        return conn.execute(
-            "SELECT count(*) FROM measures_mention WHERE key LIKE %s",
-            [f"synthetic-{seed}-entry-%"],
-        ).fetchone()[0]
+        return conn.execute(*synthetic_count_sql(seed)).fetchone()[0]
 
 
 PUBLISHED_SQL = (

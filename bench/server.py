@@ -24,6 +24,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
+from bench.pages import synthetic_count_sql
+
 ROOT = Path(__file__).resolve().parent.parent
 # The SQLite file of the synthetic entries: the embedded default's figures in `make bench` and
 # `make bench-datasette` come from the same file.
@@ -111,9 +113,7 @@ def prepare_sqlite(path, *, entries, seed, tool="bench"):
     manage(url, "migrate", "--no-input", "-v", "0")
     say(tool, manage(url, "load_knowledge_base").splitlines()[-1])
     with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
-        (found,) = conn.execute(
-            "SELECT count(*) FROM measures_mention WHERE key LIKE ?", [f"synthetic-{seed}-entry-%"]
-        ).fetchone()
+        (found,) = conn.execute(*synthetic_count_sql(seed, placeholder="?")).fetchone()
     if found == entries:
         say(tool, f"{path.name}: {found:,} synthetic entries (seed {seed}) already there")
         return url

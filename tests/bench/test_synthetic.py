@@ -1,5 +1,7 @@
 """Synthetic data at scale: the generator, and the list, facets and exports over many entries."""
 
+from datetime import date
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
@@ -7,7 +9,9 @@ from django.db.models import Q
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
+from bench.pages import synthetic_count_sql
 from bench.synthetic import (
+    Generator,
     SyntheticDataError,
     seed_synthetic,
     synthetic_mentions,
@@ -53,10 +57,22 @@ def seeded(reference_data):
 # The generator -----------------------------------------------------------------------------------
 
 
+def test_data_seeded_with_articles_newer_than_the_knowledge_bases_is_seeded_again(knowledge_base):
+    """The benchmark counts such data as absent (`synthetic_count_sql`), so it seeds afresh."""
+    seed_synthetic(mentions=30, seed=3, per_source=10)
+
+    def counted():
+        with connection.cursor() as cursor:
+            cursor.execute(*synthetic_count_sql(3))
+            return cursor.fetchone()[0]
+
+    assert counted() == 30
+    Source.objects.filter(slug="synthetic-3-2").update(published_on=date(2025, 1, 1))
+    assert counted() == 0
+
+
 def test_synthetic_articles_are_older_than_the_knowledge_bases_own(knowledge_base):
     """Home and the matrix show the newest article: the knowledge base's, at every size."""
-    from bench.synthetic import Generator
-
     article = Source.objects.published().newest()
     generator = Generator(
         seed=1, regions=list(Region.objects.all()), types=list(InstrumentType.objects.all())
