@@ -14,8 +14,8 @@ What the summary cannot answer — a count within some measures, or over a text 
 from the mentions, as before (`MentionQuerySet.count_instruments_by`).
 
 `SummaryMeasure` holds, per region, the measures with public mentions there: which measures a
-region acted under (`has_mentions_in`), and how many (`measure_count`, `measure_counts`), read from a few thousand
-small rows rather than from its mentions.
+region acted under (`has_mentions_in`), and how many (`measure_count`, `measure_counts`), read
+from a few thousand small rows rather than from its mentions.
 """
 
 from collections import Counter, defaultdict, namedtuple
@@ -81,7 +81,7 @@ class Cells:
         `by`, when `groups` reads one field of a cell only ("scope", "region_id" or "type_id"):
         `groups` is then given that field's value rather than the cell. The cells are added up
         by it first, so `groups` is asked once per value (a few dozen) rather than once per
-        cell (thousands, which took most of a list page's time for its four facets)."""
+        cell (thousands, for each of a list page's four facets)."""
         if groups is None:
 
             def groups(_value):
