@@ -183,8 +183,9 @@ def type_charts(types, *, region=None, region_ids=None, cells=None):
         return (("type", type_id), ("category", category_of.get(type_id)))
 
     if cells is None:
-        counts = summary.Cells(region_ids=region_ids).instrument_counts(groups, by="type_id")
-    elif counted is None:
+        # Only the region's cells are read: each of them counts.
+        cells, counted = summary.Cells(region_ids=region_ids), None
+    if counted is None:
         counts = cells.instrument_counts(groups, by="type_id")
     else:
         # The page's cells are every region's: those of the region's units count.
