@@ -246,6 +246,16 @@ class MeasureQuerySet(models.QuerySet):
             models.F("source__published_on").asc(nulls_first=True), "source_id", "-kind", "number"
         )
 
+    def newest_article_first(self):
+        """By source as `SourceQuerySet.newest_first` orders them (newest first, undated last),
+        then each source's in article order: what a reader of one region wants first."""
+        return self.order_by(
+            models.F("source__published_on").desc(nulls_last=True),
+            "source__slug",
+            "-kind",
+            "number",
+        )
+
 
 class MeasureManager(models.Manager.from_queryset(MeasureQuerySet)):
     def get_by_natural_key(self, source_slug, kind, number):

@@ -5,6 +5,9 @@ every region, linked, and one tally of published instruments by measure and pref
 their numbers agree with each other and with the list they link to.
 """
 
+import itertools
+from operator import attrgetter
+
 from django.utils.http import urlencode
 
 from regions.models import Region, home_province
@@ -16,8 +19,9 @@ from .charts import map_of, matrix, measure_rows, published_tally, tally, type_c
 from .highlighting import highlight
 from .rows import attach_addresses, attach_other_mentions
 
-# A prefecture may have thousands of entries over many articles; its page shows the first
-# entries of its first measures and links to the list for the rest.
+# A prefecture may have thousands of entries over many articles; its page lists its newest
+# measures, shows the first entries of those of the newest article, and links to the list for
+# the rest.
 ENTRIES_PER_MEASURE = 20
 MEASURES_SHOWN = 30
 
@@ -139,8 +143,9 @@ def units_of(units, regions):
 
 
 def region_page(region):
-    """A prefecture, county or town (or the province itself): its first measures with their
-    first entries, the map with its prefecture highlighted, its entries by category and type."""
+    """A prefecture, county or town (or the province itself): the measures it acted under,
+    newest article first, grouped by article; the first entries of each of the newest article's
+    measures; the map with its prefecture highlighted; its entries by category and type."""
     regions = Region.objects.linked()
     region_in_tree = {unit.pk: unit for unit in regions}[region.pk]
     # What the region counts (`for_region`), read once for the mentions, the totals and the bars.
@@ -148,24 +153,40 @@ def region_page(region):
     entries = Mention.objects.published().filter(region__in=region_ids)
     cells = summary.Cells()
     entry_total = cells.instrument_counts(within(region_ids), by="region_id").get(None, 0)
-    # The first measures with entries here, and the instruments of each of those alone: a
-    # page costs the same however many measures and entries the region has.
-    shown, measure_total = first_measures(region_ids, MEASURES_SHOWN)
-    shown_entries = entries.filter(measure__in=shown)
-    totals = shown_entries.count_instruments_by("measure")
+    # The newest measures with entries here, and the instruments of the newest article's alone:
+    # a page costs the same however many measures, articles and entries the region has.
+    listed, measure_total = first_measures(region_ids, MEASURES_SHOWN)
+    measures = {
+        measure.pk: measure
+        for measure in Measure.objects.filter(pk__in=listed)
+        .select_related("source")
+        .defer("body", "source__text")
+    }
+    listed = [measures[pk] for pk in listed]
+    newest = listed[0].source_id if listed else None
+    detailed = [measure for measure in listed if measure.source_id == newest]
+    totals = entries.filter(measure__in=listed).count_instruments_by("measure")
     types = list(InstrumentType.objects.all())
     groups = group_by_measure(
         with_their_own(
-            shown_entries.for_entry_rows().first_instruments_per_measure(ENTRIES_PER_MEASURE),
-            measures=Measure.objects.filter(pk__in=shown)
-            .select_related("source")
-            .defer("body", "source__text"),
+            entries.filter(measure__in=detailed)
+            .for_entry_rows()
+            .first_instruments_per_measure(ENTRIES_PER_MEASURE),
+            measures=detailed,
             regions=regions,
             types=types,
         ),
         totals,
     )
     return {
+        # [(source, [(measure, its instruments here, shown in full below)])], newest first.
+        "articles": [
+            (
+                source,
+                [(measure, totals.get(measure.pk, 0), measure in detailed) for measure in group],
+            )
+            for source, group in itertools.groupby(listed, key=attrgetter("source"))
+        ],
         "groups": [
             (measure, rows, total)
             for (measure, _mentions, total), rows in zip(
@@ -174,7 +195,8 @@ def region_page(region):
                 strict=True,
             )
         ],
-        "more_measures": max(0, measure_total - len(shown)),
+        "detailed_source": detailed[0].source if detailed else None,
+        "more_measures": max(0, measure_total - len(listed)),
         # What the first screen says before the map: how much there is, and where all of it is.
         "entry_total": entry_total,
         "measure_total": measure_total,
@@ -195,22 +217,22 @@ def within(region_ids):
 
 
 def first_measures(region_ids, count, *, sources_read=None):
-    """([ids of the first `count` measures in article order with public entries in these
-    regions], how many measures have any there), from the summary.
+    """([ids of the first `count` measures with public entries in these regions, newest
+    article first (`Measure.newest_article_first`)], how many measures have any there), from
+    the summary.
 
-    Article order begins with the source's, so the first measures are among those of the first
-    sources: the measures of the first `sources_read` sources (default `count`: a region acts
-    under most articles) are read, then of eight and sixty-four times as many, then of all,
-    until they hold as many as there are to show. Sorting every measure of the region instead
-    took 20 ms at a million entries."""
+    The first measures are among those of the newest sources: the measures of the newest
+    `sources_read` sources (default `count`: a region acts under most articles) are read, then
+    of eight and sixty-four times as many, then of all, until they hold as many as there are to
+    show. Sorting every measure of the region instead took 20 ms at a million entries."""
     total = summary.measure_count(region_ids)
     measures = (
         Measure.objects.published()
         .filter(summary.has_mentions_in(region_ids))
-        .in_article_order()
+        .newest_article_first()
         .values_list("pk", flat=True)
     )
-    sources = Source.objects.published().in_article_order().values("pk")
+    sources = Source.objects.published().newest_first().values("pk")
     sources_read = sources_read or count
     for batch in (sources_read, sources_read * 8, sources_read * 64):
         shown = list(measures.filter(source__in=sources[:batch])[:count])

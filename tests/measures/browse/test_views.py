@@ -356,19 +356,59 @@ def test_a_region_page_shows_its_first_measures_and_says_how_many_more(
     in_order = list(
         Measure.objects.filter(
             pk__in=Mention.objects.published().for_region(haixi).values("measure")
-        ).in_article_order()
+        ).newest_article_first()
     )
     response = client.get("/regions/632800/")
     assert [m for m, _e, _t in response.context["groups"]] == in_order[:2]
     assert response.context["more_measures"] == len(in_order) - 2 > 0
 
 
+def test_a_region_page_lists_its_measures_newest_article_first_and_shows_the_newest_in_full(
+    client, knowledge_base
+):
+    """With a newer and an older article besides the knowledge base's, 海西's page lists its
+    measures grouped by article, newest first, each article named; only the newest article's
+    measures have their entries on the page, the others link to their own pages."""
+    from datetime import date
+
+    from tests.factories import make_measure, make_source
+
+    article = Source.objects.get()
+    newer = make_source(title="较新的文章", published_on=date(2025, 6, 1))
+    older = make_source(title="较早的文章", published_on=date(2019, 3, 1))
+    for source in (older, newer):
+        for number in (2, 1):
+            make_mention(
+                measure=make_measure(source=source, number=number),
+                region="632823",
+                name=f"{source.title}的机制{number}",
+            )
+    response = client.get("/regions/632800/")
+    listed = [
+        (source.title, [measure.number for measure, _total, _detailed in measures])
+        for source, measures in response.context["articles"]
+    ]
+    assert listed == [
+        ("较新的文章", [1, 2]),
+        (article.title, [2, 3, 5, 6, 7]),
+        ("较早的文章", [1, 2]),
+    ]
+    assert [measure.source for measure, _e, _t in response.context["groups"]] == [newer, newer]
+    html = response.content.decode()
+    assert "较新的文章的机制1" in html and "较早的文章的机制1" not in html
+    # An article's measures without their entries here link to their own pages.
+    older_first = Measure.objects.get(source=older, number=1)
+    assert f'href="{older_first.get_absolute_url()}"' in html
+    assert 'href="#measure-reform-2"' not in html
+    assert f'href="#measure-{Measure.objects.get(source=newer, number=1).slug}"' in html
+
+
 def test_a_region_pages_first_measures_are_found_source_by_source_as_if_all_were_sorted(
     reference_data,
 ):
-    """`first_measures` reads the measures of the first sources, then of more, then of all:
-    whatever the first batch, its measures are the first in article order with public entries
-    in the region, and its total counts all of them."""
+    """`first_measures` reads the measures of the newest sources, then of more, then of all:
+    whatever the first batch, its measures are the first with public entries in the region,
+    newest article first, and its total counts all of them."""
     from datetime import date
 
     from tests.factories import make_measure, make_source
@@ -397,7 +437,7 @@ def test_a_region_pages_first_measures_are_found_source_by_source_as_if_all_were
         Measure.objects.filter(
             pk__in=Mention.objects.published().for_region(haixi).values("measure")
         )
-        .in_article_order()
+        .newest_article_first()
         .values_list("pk", flat=True)
     )
     assert len(expected) > 8
@@ -411,9 +451,10 @@ def test_a_region_pages_first_measures_are_found_source_by_source_as_if_all_were
                 )
 
     found_as_sorted()
-    # Articles before all of them with nothing in the region: the first batches find nothing.
+    # Articles newer than all of them with nothing in the region: the first batches find
+    # nothing.
     for _ in range(70):
-        make_source(published_on=date(2020, 1, 1))
+        make_source(published_on=date(2026, 1, 1))
     found_as_sorted()
     assert pages.first_measures([Region.objects.get(code="630200").pk], 5) == ([], 0)
 
