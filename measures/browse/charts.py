@@ -108,7 +108,12 @@ def published_tally(regions, measures, *, cells=None):
     counts = (cells or summary.Cells()).instrument_counts(
         groups=lambda region_id: ((code_of[column_of[region_id]],), ()), by="region_id"
     )
-    within = tally(Mention.objects.published().filter(measure__in=measures), regions)
+    within = (
+        tally(Mention.objects.published().filter(measure__in=measures), regions)
+        if measures
+        # A page without measures of its own (the region pages) builds no queries for them.
+        else Tally()
+    )
     within.code_totals = {key[0]: n for key, n in counts.items() if key}
     within.grand_total = counts.get((), 0)
     return within
