@@ -8,6 +8,7 @@ PAGES = (
     ("floor (bare view)", "/bench/floor/"),
     ("home", "/"),
     ("prefecture 632800", "/regions/632800/"),
+    ("prefectures", "/regions/"),
     ("matrix", "/matrix/"),
     ("list, unfiltered + facets", "/instruments/"),
     ("list, selective filter", "/instruments/?region=632823&type=project"),

@@ -17,6 +17,16 @@ class MeasuresConfig(AppConfig):
         pre_migrate.connect(summary_triggers.before_migrate, sender=self)
         post_migrate.connect(summary_triggers.after_migrate, sender=self)
 
+        # A region moved in the gazetteer changes which regions count whose measures.
+        from django.db.models.signals import post_save, pre_save
+
+        from regions.models import Region
+
+        from . import summary
+
+        pre_save.connect(summary.remember_region_place, sender=Region)
+        post_save.connect(summary.on_region_moved, sender=Region)
+
         # Every write to the knowledge base (and the regions) changes the public version.
         changes.connect()
         post_migrate.connect(restore_search_triggers, sender=self)

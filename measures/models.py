@@ -1463,9 +1463,10 @@ class SummarySpread(models.Model):
 
 
 class SummaryMeasure(models.Model):
-    """How many public mentions one measure has in one region: a row while there is at least
-    one. What says which measures a region, or a prefecture with the units below it, acted
-    under without reading its mentions (measures/summary.py); kept by the same triggers as the
+    """How many public mentions one measure has that one region counts: its own, and those of
+    the units below it when it takes them in (a prefecture, a county: `summary.units_counting`);
+    a row while there is at least one. What says which measures a region acted under, and how
+    many, without reading its mentions (measures/summary.py); kept by the same triggers as the
     other summary tables."""
 
     region_id = models.IntegerField()

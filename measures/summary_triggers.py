@@ -1,13 +1,15 @@
 """The database triggers that keep the summary (measures/summary.py) in step with the mentions.
 
-Triggers on mentions keep three tables in step with every write of a mention, in the write's own
+Triggers on mentions keep four tables in step with every write of a mention, in the write's own
 transaction, whatever wrote it (the admin, the loader, an import, a bulk update of the public
 flag, a merge): `summarycell` counts public mentions and distinct instruments per (scope, region,
 type), `summaryinstrument` counts each instrument's public mentions per cell, `summaryspread`
 counts the cells of scope "all" each instrument is in, `summarymeasure` counts public mentions
-per region and measure. The scope is "all" and the kind of the mention's measure; a trigger on
+per measure and region, a region counting those of the units below it as its page does
+(`counting_units`). The scope is "all" and the kind of the mention's measure; a trigger on
 measures moves a measure's mentions when its kind changes (which `summarymeasure`, having no
-scope, does not notice).
+scope, does not notice). A region moved in the gazetteer has `summarymeasure` written again
+(`summary.on_region_moved`).
 
 The statements are plain SQL that SQLite and PostgreSQL both run; only the trigger around them
 differs (SQLite runs statements in the trigger, PostgreSQL in a PL/pgSQL function).
@@ -81,22 +83,45 @@ def removed(row, scope):
     ]
 
 
+#: How many levels above a region `counting_units` looks: the gazetteer's five levels (nation,
+#: province, prefecture, county, township) with room for townships below townships.
+UNIT_DEPTH = 6
+
+
+def counting_units(region):
+    """FROM and WHERE of a query whose `u` is each region whose page counts the mentions of
+    `region` (an expression: a region's id): the region itself and each unit above it that
+    takes in the units below (`Region.counts_units_below`: not a province or the nation), as
+    `summary.units_counting` says, up to UNIT_DEPTH levels up. A chain of joins rather than a
+    recursive query, which SQLite does not allow in a trigger."""
+    parents = "".join(
+        f" LEFT JOIN regions_region r{level} ON r{level}.id = r{level - 1}.parent_id"
+        for level in range(1, UNIT_DEPTH + 1)
+    )
+    chain = ", ".join(f"r{level}.id" for level in range(UNIT_DEPTH + 1))
+    return (
+        f"regions_region r0{parents} JOIN regions_region u ON u.id IN ({chain}) "
+        f"WHERE r0.id = {region} AND (u.id = r0.id OR u.level NOT IN ('province', 'national'))"
+    )
+
+
 def measure_added(row):
-    """Statements counting the public mention `row` for its measure in its region."""
+    """Statements counting the public mention `row` for its measure in each region that
+    counts it (`counting_units`)."""
     return [
         f"INSERT INTO {MEASURE} (region_id, measure_id, mentions) "
-        f"VALUES ({row}.region_id, {row}.measure_id, 1) "
+        f"SELECT u.id, {row}.measure_id, 1 FROM {counting_units(f'{row}.region_id')} "
         f"ON CONFLICT (region_id, measure_id) DO UPDATE SET mentions = {MEASURE}.mentions + 1"
     ]
 
 
 def measure_removed(row):
-    """Statements no longer counting the public mention `row` for its measure in its region;
-    the row goes with the region's last mention under the measure."""
-    pair = f"region_id = {row}.region_id AND measure_id = {row}.measure_id"
+    """Statements no longer counting the public mention `row` for its measure in the regions
+    that count it; a row goes with its region's last mention under the measure."""
     return [
-        f"UPDATE {MEASURE} SET mentions = mentions - 1 WHERE {pair}",
-        f"DELETE FROM {MEASURE} WHERE {pair} AND mentions = 0",
+        f"UPDATE {MEASURE} SET mentions = mentions - 1 WHERE measure_id = {row}.measure_id "
+        f"AND region_id IN (SELECT u.id FROM {counting_units(f'{row}.region_id')})",
+        f"DELETE FROM {MEASURE} WHERE measure_id = {row}.measure_id AND mentions = 0",
     ]
 
 

@@ -113,7 +113,7 @@ def region_list():
     counts = published_tally(regions, measures=[], cells=summary.Cells())
     province = home_province(regions)
     prefectures = [region for region in regions if region.level == Region.Level.PREFECTURE]
-    measures = summary.measure_counts(units_of(prefectures, regions))
+    measures = summary.measure_counts([region.pk for region in prefectures])
     return {
         "map": map_of(counts, regions),
         "prefectures": [
@@ -155,7 +155,7 @@ def region_page(region):
     entry_total = cells.instrument_counts(within(region_ids), by="region_id").get(None, 0)
     # The newest measures with entries here, and the instruments of the newest article's alone:
     # a page costs the same however many measures, articles and entries the region has.
-    listed, measure_total = first_measures(region_ids, MEASURES_SHOWN)
+    listed, measure_total = first_measures(region.pk, MEASURES_SHOWN)
     measures = {
         measure.pk: measure
         for measure in Measure.objects.filter(pk__in=listed)
@@ -216,19 +216,19 @@ def within(region_ids):
     return lambda region_id: (None,) if region_id in region_ids else ()
 
 
-def first_measures(region_ids, count, *, sources_read=None):
-    """([ids of the first `count` measures with public entries in these regions, newest
-    article first (`Measure.newest_article_first`)], how many measures have any there), from
-    the summary.
+def first_measures(region_id, count, *, sources_read=None):
+    """([ids of the first `count` measures with public entries that the region counts (its
+    own, and its units' below when it takes them in), newest article first
+    (`Measure.newest_article_first`)], how many measures have any there), from the summary.
 
     The first measures are among those of the newest sources: the measures of the newest
     `sources_read` sources (default `count`: a region acts under most articles) are read, then
     of eight and sixty-four times as many, then of all, until they hold as many as there are to
     show. Sorting every measure of the region instead took 20 ms at a million entries."""
-    total = summary.measure_count(region_ids)
+    total = summary.measure_count(region_id)
     measures = (
         Measure.objects.published()
-        .filter(summary.has_mentions_in(region_ids))
+        .filter(summary.has_mentions_in(region_id))
         .newest_article_first()
         .values_list("pk", flat=True)
     )
