@@ -24,7 +24,7 @@ from functools import cached_property
 from operator import attrgetter
 
 from django.db import connections, transaction
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Sum
 
 from regions.models import Region
 
@@ -53,9 +53,11 @@ def mention_count(*, scopes=(ALL_KINDS,), region_ids=None, type_ids=None):
 
 
 class Cells:
-    """The summary's rows for the cells of `scopes`, these regions and types (None: any), read
-    once however many groupings count them: a list page counts its total and three facets
-    over the same cells."""
+    """The summary's cells of `scopes`, these regions and types (None: any), read once however
+    many groupings count them: a list page counts its total and three facets over the same
+    cells. A grouping by one field reads the cells added up by it (`added_by`: a GROUP BY of a
+    few dozen rows, once per field); one that reads more of a cell reads every cell (`rows`),
+    which the groupings by a field then add up without another query."""
 
     def __init__(self, scopes=(ALL_KINDS,), region_ids=None, type_ids=None, *, spread=None):
         self.scopes, self.region_ids, self.type_ids = scopes, region_ids, type_ids
@@ -73,6 +75,28 @@ class Cells:
             )
         ]
 
+    def added_by(self, field):
+        """{value of `field` ("scope", "region_id" or "type_id"): (instruments, mentions)}, the
+        cells added up by it: by the database (a few dozen rows rather than thousands of
+        cells), or from `rows` when they were read already. Once per field."""
+        sums = self.__dict__.setdefault("_sums", {})
+        if field not in sums:
+            if "rows" in self.__dict__:
+                added = defaultdict(lambda: (0, 0))
+                for cell, instruments, mentions in self.rows:
+                    value = getattr(cell, field)
+                    added[value] = (added[value][0] + instruments, added[value][1] + mentions)
+            else:
+                cells = selected(SummaryCell, self.scopes, self.region_ids, self.type_ids)
+                added = {
+                    value: (instruments, mentions)
+                    for value, instruments, mentions in cells.order_by()
+                    .values_list(field)
+                    .annotate(Sum("instruments"), Sum("mentions"))
+                }
+            sums[field] = added
+        return sums[field]
+
     @cached_property
     def spread(self):
         """[(instrument id, Cell)] of the instruments in more than one cell, in these cells."""
@@ -83,19 +107,22 @@ class Cells:
         """{group: distinct public instruments}, as `instrument_counts` counts them.
 
         `by`, when `groups` reads one field of a cell only ("scope", "region_id" or "type_id"):
-        `groups` is then given that field's value rather than the cell. The cells are added up
-        by it first, so `groups` is asked once per value (a few dozen) rather than once per
-        cell (thousands, for each of a list page's four facets)."""
+        `groups` is then given that field's value rather than the cell, and is asked once per
+        value (a few dozen) of the cells added up by it (`added_by`), rather than once per cell
+        (thousands, for each of a list page's four facets)."""
         if groups is None:
+            # One group, which the cells added up by any field give.
+            by = "scope"
 
             def groups(_value):
                 return (None,)
 
-        key = (lambda cell: cell) if by is None else attrgetter(by)
-        # Plain dicts of ints rather than Counters: their item updates took twice as long.
-        added = defaultdict(int)
-        for cell, instruments, _mentions in self.rows:
-            added[key(cell)] += instruments
+        if by is None:
+            key = lambda cell: cell  # noqa: E731
+            added = {cell: instruments for cell, instruments, _mentions in self.rows}
+        else:
+            key = attrgetter(by)
+            added = {value: pair[0] for value, pair in self.added_by(by).items()}
         totals = defaultdict(int)
         for value, instruments in added.items():
             for group in groups(value):
@@ -110,7 +137,7 @@ class Cells:
         return {group: n for group, n in totals.items() if n}
 
     def mention_count(self):
-        return sum(mentions for _cell, _instruments, mentions in self.rows)
+        return sum(mentions for _instruments, mentions in self.added_by("scope").values())
 
 
 class Spread:

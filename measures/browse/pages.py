@@ -151,7 +151,11 @@ def region_page(region):
     # What the region counts (`for_region`), read once for the mentions, the totals and the bars.
     region_ids = units_of([region_in_tree], regions)[region.pk]
     entries = Mention.objects.published().filter(region__in=region_ids)
+    # The bars read the summary's cells of every region; the totals and the map then add them
+    # up without another query.
     cells = summary.Cells()
+    types = list(InstrumentType.objects.all())
+    charts = type_charts(types, region=region, region_ids=region_ids, cells=cells)
     entry_total = cells.instrument_counts(within(region_ids), by="region_id").get(None, 0)
     # The newest measures with entries here, and the instruments of the newest article's alone:
     # a page costs the same however many measures, articles and entries the region has.
@@ -166,7 +170,6 @@ def region_page(region):
     newest = listed[0].source_id if listed else None
     detailed = [measure for measure in listed if measure.source_id == newest]
     totals = entries.filter(measure__in=listed).count_instruments_by("measure")
-    types = list(InstrumentType.objects.all())
     groups = group_by_measure(
         with_their_own(
             entries.filter(measure__in=detailed)
@@ -206,7 +209,7 @@ def region_page(region):
         )
         if region_in_tree.prefecture
         else None,
-        "charts": type_charts(types, region=region, region_ids=region_ids, cells=cells),
+        "charts": charts,
     }
 
 

@@ -692,8 +692,9 @@ def test_the_map_names_the_prefectures_in_english_on_english_pages(client, knowl
 @pytest.mark.parametrize(
     ("url", "queries"),
     [
-        # The regions, the summary's cells and its instruments in more than one cell (none in
-        # the shipped articles, so no third query), the measures per prefecture.
+        # The regions, the summary's cells added up by region and its instruments in more than
+        # one cell (none in the shipped articles, so no third query), the measures per
+        # prefecture.
         ("/regions/", 4),
         # The region with its units below (three), the regions, the summary (two), the first
         # measures with their total, their instrument counts, the types, those measures with
