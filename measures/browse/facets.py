@@ -52,8 +52,8 @@ class Facets:
 
     @cached_property
     def types(self):
-        """Every instrument type, read once for the facets and the rows of the page."""
-        return list(InstrumentType.objects.all())
+        """Every instrument type, as the FilterSet read them for its counts."""
+        return self.filterset.instrument_types
 
     @cached_property
     def _published_sources(self):

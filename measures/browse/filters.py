@@ -472,8 +472,17 @@ class MentionFilter(django_filters.FilterSet):
         return selection
 
     @cached_property
+    def instrument_types(self):
+        """Every instrument type, read once for the counts by category, the facets and the rows
+        of a page."""
+        return list(InstrumentType.objects.all())
+
+    @cached_property
     def _type_categories(self):
-        return dict(InstrumentType.objects.values_list("pk", "category"))
+        return {
+            instrument_type.pk: instrument_type.category
+            for instrument_type in self.instrument_types
+        }
 
     def summary_cells(self, selection):
         """The summary's cells of `selection` (from `summary_selection`), read once per
