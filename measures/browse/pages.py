@@ -6,6 +6,7 @@ their numbers agree with each other and with the list they link to.
 """
 
 import itertools
+from collections import defaultdict
 from operator import attrgetter
 
 from django.utils.http import urlencode
@@ -148,6 +149,9 @@ def region_page(region):
     measures; the map with its prefecture highlighted; its entries by category and type."""
     regions = Region.objects.linked()
     region_in_tree = {unit.pk: unit for unit in regions}[region.pk]
+    children_of = defaultdict(list)
+    for unit in regions:
+        children_of[unit.parent_id].append(unit)
     # What the region counts (`for_region`), read once for the mentions, the totals and the bars.
     region_ids = units_of([region_in_tree], regions)[region.pk]
     entries = Mention.objects.published().filter(region__in=region_ids)
@@ -198,8 +202,9 @@ def region_page(region):
                 strict=True,
             )
         ],
-        "detailed_source": detailed[0].source if detailed else None,
         "more_measures": max(0, measure_total - len(listed)),
+        # [(unit, [units below it])] for the units one level below, in code order.
+        "units_below": [(child, children_of[child.pk]) for child in children_of[region.pk]],
         # What the first screen says before the map: how much there is, and where all of it is.
         "entry_total": entry_total,
         "measure_total": measure_total,

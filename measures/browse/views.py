@@ -261,7 +261,7 @@ class RegionDetailView(NamesUnusedParameters, DetailView):
     model = Region
     template_name = "measures/region_detail.html"
     slug_field = slug_url_kwarg = "code"
-    queryset = Region.objects.select_related("parent").prefetch_related("children__children")
+    queryset = Region.objects.select_related("parent")
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**pages.region_page(self.object), **kwargs)

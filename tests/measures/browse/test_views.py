@@ -696,11 +696,11 @@ def test_the_map_names_the_prefectures_in_english_on_english_pages(client, knowl
         # one cell (none in the shipped articles, so no third query), the measures per
         # prefecture.
         ("/regions/", 4),
-        # The region with its units below (three), the regions, the summary (two), the first
-        # measures with their total, their instrument counts, the types, those measures with
-        # their articles, their first entries, the first other mentions of those entries'
+        # The region, the regions (which give its units below), the types, the summary (two),
+        # the first measures with their total, those measures with their articles, their
+        # instrument counts, their first entries, the first other mentions of those entries'
         # instruments (whose places in article order name their measures and articles).
-        ("/regions/632800/", 13),
+        ("/regions/632800/", 11),
     ],
 )
 def test_the_region_pages_read_a_fixed_number_of_queries(
