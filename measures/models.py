@@ -1489,3 +1489,15 @@ class SummaryMeasure(models.Model):
 
     def __str__(self):
         return f"{self.region_id} {self.measure_id}: {self.mentions}"
+
+
+class SummaryMeasureCount(models.Model):
+    """How many measures have public mentions that one region counts: its rows of
+    `SummaryMeasure`, a row while there is at least one. What the region list and a region's
+    page say without counting those rows; kept by the same triggers."""
+
+    region_id = models.IntegerField(primary_key=True)
+    measures = models.IntegerField()
+
+    def __str__(self):
+        return f"{self.region_id}: {self.measures}"

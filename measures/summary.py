@@ -15,8 +15,8 @@ from the mentions, as before (`MentionQuerySet.count_instruments_by`).
 
 `SummaryMeasure` holds, per region, the measures with public mentions there or, for a region
 that takes in the units below it, in any of them (`units_counting`): which measures a region
-acted under (`has_mentions_in`), and how many (`measure_count`, `measure_counts`), read from its
-own rows rather than from its mentions.
+acted under (`has_mentions_in`), read from its own rows rather than from its mentions;
+`SummaryMeasureCount` how many they are (`measure_count`, `measure_counts`), a row per region.
 """
 
 from collections import Counter, defaultdict, namedtuple
@@ -24,11 +24,18 @@ from functools import cached_property
 from operator import attrgetter
 
 from django.db import connections, transaction
-from django.db.models import Count, Exists, OuterRef, Sum
+from django.db.models import Exists, OuterRef, Sum
 
 from regions.models import Region
 
-from .models import ALL_KINDS, SummaryCell, SummaryInstrument, SummaryMeasure, SummarySpread
+from .models import (
+    ALL_KINDS,
+    SummaryCell,
+    SummaryInstrument,
+    SummaryMeasure,
+    SummaryMeasureCount,
+    SummarySpread,
+)
 from .summary_triggers import counting_units
 
 #: A cell of the summary as `instrument_counts` hands it to `groups`.
@@ -189,19 +196,17 @@ def has_mentions_in(region_id):
 
 
 def measure_count(region_id):
-    """How many measures have public mentions that the region `region_id` counts: its rows of
-    the summary's index."""
-    return SummaryMeasure.objects.filter(region_id=region_id).count()
+    """How many measures have public mentions that the region `region_id` counts (one row)."""
+    return measure_counts([region_id]).get(region_id, 0)
 
 
 def measure_counts(region_ids):
     """{region id: how many measures have public mentions it counts}, for these regions;
-    regions with none are left out. One query over their rows of the summary's index."""
+    regions with none are left out. One query, a row per region."""
     return dict(
-        SummaryMeasure.objects.filter(region_id__in=region_ids)
-        .order_by()
-        .values_list("region_id")
-        .annotate(n=Count("measure_id"))
+        SummaryMeasureCount.objects.filter(region_id__in=region_ids).values_list(
+            "region_id", "measures"
+        )
     )
 
 
@@ -243,9 +248,9 @@ MEASURES_COUNTED = (
 
 
 def expected(using="default"):
-    """(cells, instrument rows, spread, measures) as the mentions give them, as sets of
-    tuples. The measures are given to the regions that count them by the rule the pages follow
-    (`units_counting`), not by the triggers' SQL, so that a check compares the two."""
+    """(cells, instrument rows, spread, measures, measure counts) as the mentions give them, as
+    sets of tuples. The measures are given to the regions that count them by the rule the pages
+    follow (`units_counting`), not by the triggers' SQL, so that a check compares the two."""
     with connections[using].cursor() as cursor:
         cursor.execute(COUNTED)
         per_instrument = {tuple(row) for row in cursor.fetchall()}
@@ -272,11 +277,12 @@ def expected(using="default"):
         per_instrument,
         set(spread.items()),
         {(*key, n) for key, n in measures.items()},
+        set(Counter(region_id for region_id, _measure_id in measures).items()),
     )
 
 
 def stored(using="default"):
-    """(cells, instrument rows, spread, measures) as the summary holds them."""
+    """(cells, instrument rows, spread, measures, measure counts) as the summary holds them."""
     return (
         set(
             SummaryCell.objects.using(using).values_list(
@@ -290,6 +296,7 @@ def stored(using="default"):
         ),
         set(SummarySpread.objects.using(using).values_list("instrument_id", "cells")),
         set(SummaryMeasure.objects.using(using).values_list("region_id", "measure_id", "mentions")),
+        set(SummaryMeasureCount.objects.using(using).values_list("region_id", "measures")),
     )
 
 
@@ -298,7 +305,10 @@ def differences(using="default"):
     that differ from what the mentions give; empty when the summary is exact."""
     found = {}
     for name, want, have in zip(
-        ("cells", "instruments", "spread", "measures"), expected(using), stored(using), strict=True
+        ("cells", "instruments", "spread", "measures", "measure counts"),
+        expected(using),
+        stored(using),
+        strict=True,
     ):
         if want != have:
             found[name] = (sorted(want - have), sorted(have - want))
@@ -328,12 +338,18 @@ def rebuild(using="default"):
 
 
 def rebuild_measures(using="default"):
-    """Write the summary's measures again from the mentions, in one transaction."""
+    """Write the summary's measures, and how many each region has, again from the mentions, in
+    one transaction."""
     with transaction.atomic(using=using), connections[using].cursor() as cursor:
         cursor.execute("DELETE FROM measures_summarymeasure")
+        cursor.execute("DELETE FROM measures_summarymeasurecount")
         cursor.execute(
             "INSERT INTO measures_summarymeasure (region_id, measure_id, mentions) "
             f"{MEASURES_COUNTED}"
+        )
+        cursor.execute(
+            "INSERT INTO measures_summarymeasurecount (region_id, measures) "
+            "SELECT region_id, COUNT(*) FROM measures_summarymeasure GROUP BY region_id"
         )
 
 

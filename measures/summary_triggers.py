@@ -1,14 +1,15 @@
 """The database triggers that keep the summary (measures/summary.py) in step with the mentions.
 
-Triggers on mentions keep four tables in step with every write of a mention, in the write's own
+Triggers on mentions keep five tables in step with every write of a mention, in the write's own
 transaction, whatever wrote it (the admin, the loader, an import, a bulk update of the public
 flag, a merge): `summarycell` counts public mentions and distinct instruments per (scope, region,
 type), `summaryinstrument` counts each instrument's public mentions per cell, `summaryspread`
 counts the cells of scope "all" each instrument is in, `summarymeasure` counts public mentions
 per measure and region, a region counting those of the units below it as its page does
-(`counting_units`). The scope is "all" and the kind of the mention's measure; a trigger on
-measures moves a measure's mentions when its kind changes (which `summarymeasure`, having no
-scope, does not notice). A region moved in the gazetteer has `summarymeasure` written again
+(`counting_units`), and `summarymeasurecount` how many measures each region has there. The
+scope is "all" and the kind of the mention's measure; a trigger on measures moves a measure's
+mentions when its kind changes (which `summarymeasure`, having no scope, does not notice). A
+region moved in the gazetteer has `summarymeasure` and its counts written again
 (`summary.on_region_moved`).
 
 The statements are plain SQL that SQLite and PostgreSQL both run; only the trigger around them
@@ -29,6 +30,7 @@ CELL = "measures_summarycell"
 PER_INSTRUMENT = "measures_summaryinstrument"
 SPREAD = "measures_summaryspread"
 MEASURE = "measures_summarymeasure"
+MEASURE_COUNT = "measures_summarymeasurecount"
 ALL = "'all'"
 
 
@@ -107,20 +109,28 @@ def counting_units(region):
 
 def measure_added(row):
     """Statements counting the public mention `row` for its measure in each region that
-    counts it (`counting_units`)."""
+    counts it (`counting_units`): a region without the measure yet has one measure more."""
     return [
+        f"INSERT INTO {MEASURE_COUNT} (region_id, measures) "
+        f"SELECT u.id, 1 FROM {counting_units(f'{row}.region_id')} AND NOT EXISTS "
+        f"(SELECT 1 FROM {MEASURE} s WHERE s.region_id = u.id AND s.measure_id = {row}.measure_id) "
+        f"ON CONFLICT (region_id) DO UPDATE SET measures = {MEASURE_COUNT}.measures + 1",
         f"INSERT INTO {MEASURE} (region_id, measure_id, mentions) "
         f"SELECT u.id, {row}.measure_id, 1 FROM {counting_units(f'{row}.region_id')} "
-        f"ON CONFLICT (region_id, measure_id) DO UPDATE SET mentions = {MEASURE}.mentions + 1"
+        f"ON CONFLICT (region_id, measure_id) DO UPDATE SET mentions = {MEASURE}.mentions + 1",
     ]
 
 
 def measure_removed(row):
     """Statements no longer counting the public mention `row` for its measure in the regions
     that count it; a row goes with its region's last mention under the measure."""
+    gone = f"SELECT region_id FROM {MEASURE} WHERE measure_id = {row}.measure_id AND mentions = 0"
     return [
         f"UPDATE {MEASURE} SET mentions = mentions - 1 WHERE measure_id = {row}.measure_id "
         f"AND region_id IN (SELECT u.id FROM {counting_units(f'{row}.region_id')})",
+        # A region left without the measure's mentions has one measure fewer.
+        f"UPDATE {MEASURE_COUNT} SET measures = measures - 1 WHERE region_id IN ({gone})",
+        f"DELETE FROM {MEASURE_COUNT} WHERE region_id IN ({gone}) AND measures = 0",
         f"DELETE FROM {MEASURE} WHERE measure_id = {row}.measure_id AND mentions = 0",
     ]
 
@@ -192,7 +202,7 @@ TRIGGERS = {
 
 
 #: The summary's tables; the triggers write to them, so they are made only where all exist.
-TABLES = (CELL, PER_INSTRUMENT, SPREAD, MEASURE)
+TABLES = (CELL, PER_INSTRUMENT, SPREAD, MEASURE, MEASURE_COUNT)
 
 
 def install(connection):

@@ -1,12 +1,13 @@
-"""The summary's measures now count, for a region that takes in the units below it, their
-mentions too (`summary_triggers.counting_units`).
+"""The summary's measures count, for a region that takes in the units below it, their mentions
+too (`summary_triggers.counting_units`), and how many measures each region has is kept beside
+them (`SummaryMeasureCount`).
 
-Nothing in the schema changes. The triggers and the summary are written again after any
-`migrate` that applies a migration (`summary_triggers.after_migrate`): applying this one is
-what gives an existing database the new triggers and rows.
+The triggers and the summary are written again after any `migrate` that applies a migration
+(`summary_triggers.after_migrate`): applying this one gives an existing database the new
+triggers and rows.
 """
 
-from django.db import migrations
+from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
@@ -14,4 +15,12 @@ class Migration(migrations.Migration):
         ("measures", "0025_summary_measure_index"),
     ]
 
-    operations = []
+    operations = [
+        migrations.CreateModel(
+            name="SummaryMeasureCount",
+            fields=[
+                ("region_id", models.IntegerField(primary_key=True, serialize=False)),
+                ("measures", models.IntegerField()),
+            ],
+        ),
+    ]
