@@ -1,5 +1,6 @@
 from collections import Counter
 
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -119,6 +120,18 @@ class Region(models.Model):
 
     def get_absolute_url(self):
         return reverse("regions:detail", args=[self.code])
+
+    def clean(self):
+        """A region is never placed under itself or a unit below it: every walk up the
+        hierarchy (`lineage`, the summary's triggers) must end at the top."""
+        super().clean()
+        node = self.parent
+        while node is not None and self.pk is not None:
+            if node.pk == self.pk:
+                raise ValidationError(
+                    {"parent": _("A region cannot be placed under itself or a unit below it.")}
+                )
+            node = node.parent
 
     def natural_key(self):
         return (self.code,)

@@ -148,3 +148,24 @@ def test_a_region_code_that_no_url_could_hold_is_refused_on_save(admin_client, r
     assert response.status_code == 200 and response.context["adminform"].form.errors["code"]
     assert Region.objects.filter(code="632857").exists()
     assert admin_client.get("/regions/632800/").status_code == 200
+
+
+@pytest.mark.parametrize("new_parent", ["632800", "632821"])
+def test_a_region_placed_under_itself_or_a_unit_below_it_is_refused(
+    admin_client, reference_data, new_parent
+):
+    # 海西州 under itself, or under its own county 乌兰县: the hierarchy would have no top, and
+    # every page that walks up it would never finish.
+    haixi = Region.objects.get(code="632800")
+    url = f"/admin/regions/region/{haixi.pk}/change/"
+    form = admin_client.get(url).context["adminform"].form
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    data["aliases"] = json.dumps(haixi.aliases, ensure_ascii=False)
+
+    response = admin_client.post(url, {**data, "parent": Region.objects.get(code=new_parent).pk})
+
+    assert response.status_code == 200
+    assert list(response.context["adminform"].form.errors) == ["parent"]
+    haixi.refresh_from_db()
+    assert haixi.parent.code == "630000"
+    assert admin_client.get("/regions/632800/").status_code == 200
