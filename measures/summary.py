@@ -70,6 +70,8 @@ class Cells:
         self.scopes, self.region_ids, self.type_ids = scopes, region_ids, type_ids
         # The instruments in more than one cell (`Spread`), shared by the `Cells` of one page.
         self._spread = spread or Spread()
+        # {field: its sums} as `added_by` read them.
+        self._sums = {}
 
     @cached_property
     def rows(self):
@@ -86,7 +88,7 @@ class Cells:
         """{value of `field` ("scope", "region_id" or "type_id"): (instruments, mentions)}, the
         cells added up by it: by the database (a few dozen rows rather than thousands of
         cells), or from `rows` when they were read already. Once per field."""
-        sums = self.__dict__.setdefault("_sums", {})
+        sums = self._sums
         if field not in sums:
             if "rows" in self.__dict__:
                 added = defaultdict(lambda: (0, 0))
