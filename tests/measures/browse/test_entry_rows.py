@@ -1,5 +1,6 @@
-"""The rows of the entry tables (`browse.entry_rows`): what an editor types is shown as text in
-every table that lists it, and each row links where the template said it would."""
+"""The parts of the list pages written out in Python (`browse.entry_rows`,
+`browse.facet_options`): what an editor types is shown as text wherever it is listed, and each
+row and option links where it should."""
 
 from datetime import date
 from html import escape
@@ -16,7 +17,9 @@ HOSTILE = '<img src=x onerror="alert(1)">&'
 def hostile_mentions(reference_data):
     """One instrument mentioned in two articles, its name and action holding markup."""
     older = make_measure(source=make_source(published_on=date(2023, 5, 1)), title="旧措施")
-    newer = make_measure(source=make_source(published_on=date(2024, 5, 1)), title="新措施")
+    newer = make_measure(
+        source=make_source(published_on=date(2024, 5, 1)), title=f"新措施{HOSTILE}"
+    )
     fields = {"region": "630100", "type": "rule", "name": f"测试管理办法{HOSTILE}"}
     first = make_mention(measure=older, action=f"制定{HOSTILE}", **fields)
     second = make_mention(measure=newer, action=f"修订{HOSTILE}", **fields)
@@ -66,3 +69,19 @@ def test_an_instrument_row_links_its_timeline_and_each_measure_it_is_mentioned_u
         f'<span class="also">, <a href="/mentions/{second.pk}/">'
         f"{second.measure.label} (2024-05-01)</a></span>"
     ) in row
+
+
+def test_a_facet_option_shows_its_label_as_text_and_marks_the_chosen_one(client, hostile_mentions):
+    _first, second = hostile_mentions
+    body = client.get(f"/instruments/?measure={second.measure.slug}").content.decode()
+    facet = body[body.index('id="facet-measure"') :]
+    facet = facet[: facet.index("</section>")]
+    assert "<img" not in facet
+    option = facet[facet.rindex("<li", 0, facet.index("新措施")) :]
+    option = option[: option.index("</li>")]
+    # Chosen: its link takes it away again, its box is ticked, and it counts one instrument.
+    assert 'href="?"' in option
+    assert 'aria-current="true" class="selected"' in option
+    assert '<span class="box" aria-hidden="true">☑</span>' in option
+    assert f"新措施{escape(HOSTILE)}</span>" in option
+    assert '<span class="count">1</span>' in option

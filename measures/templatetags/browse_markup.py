@@ -1,8 +1,11 @@
-"""`{% entry_rows %}`: the rows of an entry table, from `browse.entry_rows`."""
+"""The parts of the list pages written out in Python for speed: `{% entry_rows %}`, the rows of
+an entry table (`browse.entry_rows`), and `{% facet_options %}`, a facet's options
+(`browse.facet_options`)."""
 
 from django import template
 
 from ..browse.entry_rows import entry_rows as render_entry_rows
+from ..browse.facet_options import facet_options as render_facet_options
 
 register = template.Library()
 
@@ -15,3 +18,8 @@ def entry_rows(entries, show_region=True, show_measure=True, instrument_rows=Fal
         show_measure=show_measure,
         instrument_rows=instrument_rows,
     )
+
+
+@register.simple_tag
+def facet_options(options):
+    return render_facet_options(options)
