@@ -11,10 +11,12 @@ cannot drift apart. `header=zh` gives the CSV Chinese headings (the workbook has
 import csv
 import io
 import json
+import queue
 import re
 import tempfile
+import threading
 from collections import defaultdict
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from functools import lru_cache
 from itertools import islice
 from operator import itemgetter
@@ -157,7 +159,9 @@ def mention_values(listing, request, text=unchanged):
             instrument_id,
             evidence_url,
             evidence_reference,
-        ) in queryset.values_list(*MENTION_FIELDS).iterator(chunk_size=CHUNK_SIZE):
+        ) in read_ahead(
+            queryset.values_list(*MENTION_FIELDS).iterator(chunk_size=CHUNK_SIZE), CHUNK_SIZE
+        ):
             measure, source, kind_name = measures[measure_id]
             type_, category_name = types[type_id]
             # The permalink starts with the site's scheme: no formula to guard against.
@@ -647,6 +651,57 @@ def export_xlsx(request):
 
 
 # Shared ----------------------------------------------------------------------------------------
+
+
+def read_ahead(rows, chunk_size=CHUNK_SIZE):
+    """The items of `rows` (an iterator reading a database cursor in chunks), the next chunk read
+    by a thread while the caller works on this one.
+
+    Reading a chunk is mostly waiting for the database to send it, and the export used to wait
+    for each chunk before formatting it; the thread waits instead (the wait lets go of Python's
+    lock), so the database and the export work at the same time. The first chunk is read here,
+    so that the cursor is opened in the request's own thread, connection and transaction; the
+    thread then only fetches from it, one chunk ahead (memory stays flat). It is stopped and
+    waited for when the caller stops early (a download cut off), before the transaction ends.
+    """
+    rows = iter(rows)
+    chunk = list(islice(rows, chunk_size))
+    if len(chunk) < chunk_size:
+        yield from chunk
+        return
+    ahead, stop = queue.Queue(maxsize=1), threading.Event()
+
+    def read():
+        try:
+            while not stop.is_set():
+                next_chunk = list(islice(rows, chunk_size))
+                hand_over(ahead, next_chunk, stop)
+                if not next_chunk:
+                    return
+        except Exception as error:  # raised again in the caller's thread
+            hand_over(ahead, error, stop)
+
+    reader = threading.Thread(target=read, name="export-read-ahead", daemon=True)
+    reader.start()
+    try:
+        while chunk:
+            yield from chunk
+            chunk = ahead.get()
+            if isinstance(chunk, Exception):
+                raise chunk
+    finally:
+        stop.set()
+        with suppress(queue.Empty):
+            ahead.get_nowait()
+        reader.join()
+
+
+def hand_over(ahead, item, stop):
+    """Put `item` on the queue `ahead` once there is room, unless `stop` is set first."""
+    while not stop.is_set():
+        with suppress(queue.Full):
+            ahead.put(item, timeout=0.1)
+            return
 
 
 def in_pieces(texts, size=STREAM_PIECE_SIZE):
