@@ -3,7 +3,7 @@
 from urllib.parse import quote
 
 #: (label, path); "{entry}" is replaced by the id of an instrument of the synthetic data
-#: (`middle_entry_sql`).
+#: (`entry_to_measure`).
 PAGES = (
     ("floor (bare view)", "/bench/floor/"),
     ("home", "/"),
@@ -34,22 +34,34 @@ EXPORT = ("CSV export, all rows", "/instruments/export.csv?per=mention")
 ENTRY_MENTIONS = 2
 
 
-def middle_entry_sql(seed, *, placeholder="%s"):
-    """SQL for the id of an instrument with `ENTRY_MENTIONS` mentions, of the synthetic mention
-    of `seed` in the middle of the id range of those: what `/instruments/<id>/` shows (a
-    mention's id there is an old link, redirected). `placeholder` is the driver's: %s for
-    psycopg and Django's cursors, ? for sqlite3."""
+def middle_entry_sql(seed, *, mentions=ENTRY_MENTIONS, placeholder="%s"):
+    """SQL for the id of an instrument with `mentions` mentions (any number: None), of the
+    synthetic mention of `seed` in the middle of the id range of those: what
+    `/instruments/<id>/` shows (a mention's id there is an old link, redirected). `placeholder`
+    is the driver's: %s for psycopg and Django's cursors, ? for sqlite3."""
     prefix = f"synthetic-{seed}-entry-"
-    candidates = (
-        f"SELECT id, instrument_id FROM measures_mention WHERE key LIKE {placeholder} "
-        "AND instrument_id IN (SELECT instrument_id FROM measures_mention "
-        f"GROUP BY instrument_id HAVING count(*) = {ENTRY_MENTIONS})"
-    )
+    candidates = f"SELECT id, instrument_id FROM measures_mention WHERE key LIKE {placeholder}"
+    if mentions is not None:
+        candidates += (
+            " AND instrument_id IN (SELECT instrument_id FROM measures_mention "
+            f"GROUP BY instrument_id HAVING count(*) = {int(mentions)})"
+        )
     return (
         f"SELECT instrument_id FROM ({candidates}) AS candidate ORDER BY id "
         f"LIMIT 1 OFFSET (SELECT count(*) / 2 FROM ({candidates}) AS counted)",
         [prefix + "%", prefix + "%"],
     )
+
+
+def entry_to_measure(fetch_one, seed, *, placeholder="%s"):
+    """The id of the instrument whose page is measured: one with `ENTRY_MENTIONS` mentions, or
+    any when there is none (a database of a few entries, for the query counts).
+    `fetch_one(sql, params)` runs a query and gives its first row, or None."""
+    for mentions in (ENTRY_MENTIONS, None):
+        found = fetch_one(*middle_entry_sql(seed, mentions=mentions, placeholder=placeholder))
+        if found:
+            return found[0]
+    raise LookupError(f"No synthetic entry of seed {seed}: seed the database first.")
 
 
 def synthetic_count_sql(seed, *, placeholder="%s"):

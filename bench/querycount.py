@@ -32,7 +32,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from bench.pages import EXPORT, PAGES, middle_entry_sql  # noqa: E402
+from bench.pages import EXPORT, PAGES, entry_to_measure  # noqa: E402
 from measures.models import Mention  # noqa: E402
 
 
@@ -59,8 +59,12 @@ def main():
     parser.add_argument("--runs", type=int, default=5, help="Requests timed per page.")
     options = parser.parse_args()
     with connection.cursor() as cursor:
-        cursor.execute(*middle_entry_sql(options.seed))
-        (entry,) = cursor.fetchone()
+
+        def fetch_one(sql, params):
+            cursor.execute(sql, params)
+            return cursor.fetchone()
+
+        entry = entry_to_measure(fetch_one, options.seed)
     client = Client(HTTP_HOST="127.0.0.1")
     pages = {}
     for label, path in (*PAGES, EXPORT):

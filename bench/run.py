@@ -74,7 +74,7 @@ import psycopg  # noqa: E402
 import redis  # noqa: E402
 from psycopg import sql  # noqa: E402
 
-from bench.pages import EXPORT, FLOOR, PAGES, middle_entry_sql, synthetic_count_sql  # noqa: E402
+from bench.pages import EXPORT, FLOOR, PAGES, entry_to_measure, synthetic_count_sql  # noqa: E402
 from bench.server import (  # noqa: E402
     SQLITE_PATH,
     prepare_sqlite,
@@ -263,7 +263,7 @@ def prepare(url, env, *, synthetic=None, total=None):
         # summary's tables too, which a migration writes again.
         conn.execute(f"VACUUM (ANALYZE) {', '.join(VACUUMED)}")
         published = conn.execute(PUBLISHED_SQL).fetchone()[0]
-        (entry,) = conn.execute(*middle_entry_sql(SEED)).fetchone()
+        entry = entry_to_measure(lambda *query: conn.execute(*query).fetchone(), SEED)
     return published, entry
 
 
@@ -287,7 +287,9 @@ def prepare_sqlite_file():
     url = prepare_sqlite(SQLITE_PATH, entries=REFERENCE, seed=SEED)
     with contextlib.closing(sqlite3.connect(f"file:{SQLITE_PATH}?mode=ro", uri=True)) as conn:
         published = conn.execute(PUBLISHED_SQL).fetchone()[0]
-        (entry,) = conn.execute(*middle_entry_sql(SEED, placeholder="?")).fetchone()
+        entry = entry_to_measure(
+            lambda *query: conn.execute(*query).fetchone(), SEED, placeholder="?"
+        )
     return url, published, entry
 
 

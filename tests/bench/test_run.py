@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 
 from bench import run
-from bench.pages import ENTRY_MENTIONS, FLOOR, PAGES, middle_entry_sql
+from bench.pages import ENTRY_MENTIONS, FLOOR, PAGES, entry_to_measure
 from bench.synthetic import seed_synthetic, synthetic_mentions
 
 SQLITE_TARGET = next(target for target in run.TARGETS if target[1] == "sqlite_over_postgresql")
@@ -150,12 +150,25 @@ def test_the_entry_measured_has_the_same_mentions_at_every_size_on_either_driver
     assert len(candidates) >= 4
     middle = candidates[len(candidates) // 2][2]
 
-    with connection.cursor() as cursor:
-        cursor.execute(*middle_entry_sql(3))
-        assert cursor.fetchone() == (middle,)
+    assert entry_to_measure(django_fetch_one, 3) == middle
 
     # The same SQL with sqlite3's placeholder, on a table of the ids and keys alone.
     with sqlite3.connect(":memory:") as conn:
         conn.execute("CREATE TABLE measures_mention (id, key, instrument_id)")
         conn.executemany("INSERT INTO measures_mention VALUES (?, ?, ?)", rows)
-        assert conn.execute(*middle_entry_sql(3, placeholder="?")).fetchone() == (middle,)
+        fetch_one = lambda *query: conn.execute(*query).fetchone()  # noqa: E731
+        assert entry_to_measure(fetch_one, 3, placeholder="?") == middle
+
+
+@pytest.mark.django_db
+def test_with_no_instrument_of_that_many_mentions_the_entry_is_the_middle_one(reference_data):
+    seed_synthetic(mentions=9, seed=3, per_source=10)
+    rows = list(synthetic_mentions(3).order_by("id").values_list("instrument_id", flat=True))
+    assert len(set(rows)) == len(rows)
+    assert entry_to_measure(django_fetch_one, 3) == rows[4]
+
+
+def django_fetch_one(sql, params):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()
