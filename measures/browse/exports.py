@@ -678,7 +678,9 @@ def read_ahead(rows, chunk_size=CHUNK_SIZE):
                 hand_over(ahead, next_chunk, stop)
                 if not next_chunk:
                     return
-        except Exception as error:  # raised again in the caller's thread
+        except BaseException as error:
+            # Raised again in the caller's thread, which would otherwise wait for the next
+            # chunk for ever.
             hand_over(ahead, error, stop)
 
     reader = threading.Thread(target=read, name="export-read-ahead", daemon=True)
@@ -687,7 +689,7 @@ def read_ahead(rows, chunk_size=CHUNK_SIZE):
         while chunk:
             yield from chunk
             chunk = ahead.get()
-            if isinstance(chunk, Exception):
+            if isinstance(chunk, BaseException):
                 raise chunk
     finally:
         stop.set()

@@ -24,13 +24,18 @@ def test_every_item_arrives_once_in_order(count):
     assert readers() == []
 
 
-def test_an_error_in_the_reading_is_raised_in_the_caller():
+class Stopped(BaseException):
+    """Not an Exception, as SystemExit and KeyboardInterrupt are not."""
+
+
+@pytest.mark.parametrize("error", [ValueError("the connection was lost"), Stopped("stopped")])
+def test_an_error_in_the_reading_is_raised_in_the_caller(error):
     def failing():
         yield from range(25)
-        raise ValueError("the connection was lost")
+        raise error
 
     received = []
-    with pytest.raises(ValueError, match="the connection was lost"):
+    with pytest.raises(type(error), match=str(error)):
         for item in exports.read_ahead(failing(), 10):
             received.append(item)
     assert received == list(range(20))
