@@ -8,10 +8,16 @@ escaped with `html.escape`, which is what the template language's escaping calls
 heading and frame stay in the template; what a row shows, and when, is described once, here.
 """
 
-from html import escape
+import html
 
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
+
+
+def escape(value):
+    """`value` as HTML text, as the template language writes a variable: `str()` of it (a lazy
+    translation, a number), with & < > " ' escaped."""
+    return html.escape(str(value))
 
 
 def entry_rows(entries, *, show_region=True, show_measure=True, instrument_rows=False):

@@ -2,12 +2,12 @@
 
 A list page offers a hundred or more options across its facets, each a link with its box, label
 and count; through the template language they took as long as the page's 50 rows, so they are
-written the way the rows are (`entry_rows`): f-strings, every value escaped with `html.escape`.
+written the way the rows are (`entry_rows`): f-strings, every value escaped by `entry_rows.escape`.
 """
 
-from html import escape
-
 from django.utils.safestring import mark_safe
+
+from .entry_rows import escape
 
 
 def facet_options(options):
@@ -29,6 +29,6 @@ def _option(option):
         f"<li{nested}>"
         f'<a href="{escape(option["url"])}"{selected}>'
         f'<span class="box" aria-hidden="true">{box}</span>'
-        f'<span class="label"{lang}>{escape(str(option["label"]))}</span>'
+        f'<span class="label"{lang}>{escape(option["label"])}</span>'
         f"{count}</a></li>\n"
     )
