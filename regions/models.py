@@ -125,13 +125,11 @@ class Region(models.Model):
         """A region is never placed under itself or a unit below it: every walk up the
         hierarchy (`lineage`, the summary's triggers) must end at the top."""
         super().clean()
-        node = self.parent
-        while node is not None and self.pk is not None:
-            if node.pk == self.pk:
-                raise ValidationError(
-                    {"parent": _("A region cannot be placed under itself or a unit below it.")}
-                )
-            node = node.parent
+        above = self.parent.lineage() if self.parent is not None else ()
+        if self.pk is not None and any(unit.pk == self.pk for unit in above):
+            raise ValidationError(
+                {"parent": _("A region cannot be placed under itself or a unit below it.")}
+            )
 
     def natural_key(self):
         return (self.code,)
